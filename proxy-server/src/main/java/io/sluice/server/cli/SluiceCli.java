@@ -1,0 +1,36 @@
+package io.sluice.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sluice} command line: one entry point for the proxy, the local sandbox, the
+ * demo and the replication bootstrap. Each subcommand is its own small class.
+ */
+@Command(
+    name = "sluice",
+    mixinStandardHelpOptions = true,
+    versionProvider = SluiceCli.Version.class,
+    description = "A read/write-splitting MySQL proxy and a MySQL replication bootstrapper.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class SluiceCli {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, shared by {@link #main} and the tests. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new SluiceCli());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    return cli;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = SluiceCli.class.getPackage().getImplementationVersion();
+      return new String[] {"sluice " + (v == null ? "development build" : v)};
+    }
+  }
+}
