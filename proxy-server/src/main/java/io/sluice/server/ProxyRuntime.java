@@ -1,0 +1,116 @@
+package io.sluice.server;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.sluice.core.cluster.ClusterView;
+import io.sluice.core.routing.Router;
+import io.sluice.core.sql.StatementClassifier;
+import io.sluice.server.backend.BackendPools;
+import io.sluice.server.config.ProxyConfig;
+import io.sluice.server.frontend.AuthCache;
+import io.sluice.server.frontend.ConnectionLimits;
+import java.security.KeyPair;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * What every client session shares: the current config and cluster view (each replaced whole,
+ * read with one volatile load), the classifier, the backend pools, TLS and the RSA key used by
+ * caching_sha2_password. Routers keep round-robin state, so each event loop gets its own.
+ */
+public final class ProxyRuntime {
+  private volatile ProxyConfig config;
+  private volatile ClusterView view;
+  private final StatementClassifier classifier = new StatementClassifier();
+  private final BackendPools pools;
+  private final Optional<SslContext> tls;
+  private final KeyPair rsaKeys;
+  private final String rsaPublicKeyPem;
+  private final AuthCache authCache = new AuthCache();
+  private final ConnectionLimits connectionLimits = new ConnectionLimits();
+  private final AtomicLong connectionIds = new AtomicLong();
+  private final ServerIdentity identity;
+  private final FastThreadLocal<Router> routers;
+
+  public ProxyRuntime(
+      ProxyConfig config, ClusterView view, BackendPools pools, Optional<SslContext> tls, KeyPair rsaKeys,
+      String rsaPublicKeyPem, ServerIdentity identity, Supplier<Router> routerFactory) {
+    this.config = config;
+    this.view = view;
+    this.pools = pools;
+    this.tls = tls;
+    this.rsaKeys = rsaKeys;
+    this.rsaPublicKeyPem = rsaPublicKeyPem;
+    this.identity = identity;
+    this.routers = new FastThreadLocal<>() {
+      @Override
+      protected Router initialValue() {
+        return routerFactory.get();
+      }
+    };
+  }
+
+  public ProxyConfig config() {
+    return config;
+  }
+
+  public void config(ProxyConfig config) {
+    this.config = config;
+  }
+
+  public ClusterView view() {
+    return view;
+  }
+
+  public void view(ClusterView view) {
+    this.view = view;
+  }
+
+  public StatementClassifier classifier() {
+    return classifier;
+  }
+
+  /** The router of the calling event loop thread. */
+  public Router router() {
+    return routers.get();
+  }
+
+  public BackendPools pools() {
+    return pools;
+  }
+
+  public Optional<SslContext> tls() {
+    return tls;
+  }
+
+  public KeyPair rsaKeys() {
+    return rsaKeys;
+  }
+
+  public String rsaPublicKeyPem() {
+    return rsaPublicKeyPem;
+  }
+
+  public AuthCache authCache() {
+    return authCache;
+  }
+
+  public ConnectionLimits connectionLimits() {
+    return connectionLimits;
+  }
+
+  public long nextConnectionId() {
+    return connectionIds.incrementAndGet();
+  }
+
+  public ServerIdentity identity() {
+    return identity;
+  }
+
+  /**
+   * How Sluice presents itself in the greeting: the master's own version string and default
+   * collation, so drivers enable the same features they would on a direct connection.
+   */
+  public record ServerIdentity(String serverVersion, int characterSet) {}
+}

@@ -1,0 +1,178 @@
+package io.sluice.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.core.cluster.ClusterView;
+import io.sluice.core.routing.Router;
+import io.sluice.protocol.auth.CachingSha2Password;
+import io.sluice.protocol.packet.HandshakeV10;
+import io.sluice.server.backend.BackendConnector;
+import io.sluice.server.backend.BackendPools;
+import io.sluice.server.config.HostPort;
+import io.sluice.server.config.ProxyConfig;
+import io.sluice.server.frontend.FrontendInitializer;
+import io.sluice.server.tls.ServerTls;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy process: event loops, the listening socket, and an orderly shutdown that stops
+ * accepting, lets running commands finish, then closes everything.
+ */
+public final class ProxyServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+  private final ProxyRuntime runtime;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final Channel serverChannel;
+  private final BackendPools pools;
+
+  private ProxyServer(ProxyConfig config, int workerThreads) throws InterruptedException {
+    boolean epoll = Epoll.isAvailable();
+    Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Class<? extends SocketChannel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    this.boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+    this.workers = epoll ? new EpollEventLoopGroup(workerThreads) : new NioEventLoopGroup(workerThreads);
+
+    ProxyConfig.PoolConfig pc = config.pool();
+    this.pools = new BackendPools(new BackendConnector(clientClass, pc.connectTimeout()), pc.maxConnections(),
+        pc.idleTimeout(), pc.connectTimeout());
+    KeyPair rsa = rsaKeyPair();
+    ClusterView view = ClusterViews.fromConfig(config);
+    this.runtime = new ProxyRuntime(config, view, pools, ServerTls.build(config.tls()), rsa,
+        CachingSha2Password.toPem(rsa.getPublic()), probeIdentity(config.backends().master().address(),
+        pc.connectTimeout()), Router::new);
+
+    ServerBootstrap b = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(serverClass)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        // Small buffers: a session stops reading from its backend once 64 KiB wait for the client.
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+        .childHandler(new FrontendInitializer(runtime, sessions));
+    HostPort listen = config.listen();
+    this.serverChannel = b.bind(listen.host(), listen.port()).sync().channel();
+  }
+
+  /** Starts the proxy; fails with a clear message if the listen address is taken. */
+  public static ProxyServer start(ProxyConfig config) {
+    try {
+      return new ProxyServer(config, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting", e);
+    } catch (Exception e) {
+      if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException
+          || String.valueOf(e.getMessage()).contains("Address already in use")) {
+        throw new IllegalStateException(config.source() + ": sluice.listen: cannot listen on " + config.listen()
+            + " (address already in use); choose a free port", e);
+      }
+      throw e;
+    }
+  }
+
+  public ProxyRuntime runtime() {
+    return runtime;
+  }
+
+  /** The address actually bound (useful when the config asked for port 0). */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  /** Stops accepting, gives running sessions {@code drain} to finish, then closes all. */
+  public void shutdown(Duration drain) {
+    serverChannel.close().syncUninterruptibly();
+    long deadline = System.nanoTime() + drain.toNanos();
+    while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+      sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownRequested.INSTANCE));
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    sessions.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    pools.closeAll();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @Override
+  public void close() {
+    shutdown(Duration.ofSeconds(5));
+  }
+
+  /** Asks a session to close as soon as it is between commands. */
+  public enum ShutdownRequested { INSTANCE }
+
+  private static KeyPair rsaKeyPair() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      return g.generateKeyPair();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("RSA is required by the JDK", e);
+    }
+  }
+
+  /**
+   * Reads the master's greeting once, to present its version and collation to clients. If the
+   * master is down at start-up Sluice still starts, presenting a MySQL 8.0 identity.
+   */
+  static ProxyRuntime.ServerIdentity probeIdentity(HostPort master, Duration timeout) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(master.host(), master.port()), (int) timeout.toMillis());
+      s.setSoTimeout((int) timeout.toMillis());
+      InputStream in = new DataInputStream(s.getInputStream());
+      byte[] header = in.readNBytes(4);
+      int len = (header[0] & 0xFF) | (header[1] & 0xFF) << 8 | (header[2] & 0xFF) << 16;
+      byte[] payload = in.readNBytes(len);
+      ByteBuf buf = Unpooled.wrappedBuffer(payload);
+      if (payload.length > 0 && (payload[0] & 0xFF) == 10) {
+        HandshakeV10 hs = HandshakeV10.decode(buf);
+        return new ProxyRuntime.ServerIdentity(hs.serverVersion(), hs.characterSet());
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot read the master's greeting at {} ({}); presenting as MySQL 8.0", master, e.toString());
+    }
+    return new ProxyRuntime.ServerIdentity("8.0.31", 255);
+  }
+}

@@ -1,0 +1,438 @@
+package io.sluice.server.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.sluice.protocol.Capabilities;
+import io.sluice.protocol.CommandType;
+import io.sluice.protocol.auth.AuthPlugin;
+import io.sluice.protocol.auth.AuthPlugins;
+import io.sluice.protocol.auth.CachingSha2Password;
+import io.sluice.protocol.auth.MysqlNativePassword;
+import io.sluice.protocol.error.ErrorCodes;
+import io.sluice.protocol.error.SqlError;
+import io.sluice.protocol.packet.AuthMoreData;
+import io.sluice.protocol.packet.AuthSwitchRequest;
+import io.sluice.protocol.packet.ComQuery;
+import io.sluice.protocol.packet.ErrPacket;
+import io.sluice.protocol.packet.HandshakeResponse41;
+import io.sluice.protocol.packet.HandshakeV10;
+import io.sluice.protocol.response.ResponseTracker;
+import io.sluice.protocol.wire.Packet;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One connection from Sluice to a backend MySQL server, and its state machine.
+ *
+ * <pre>
+ *  CONNECTING --HandshakeV10--> AUTHENTICATING --OK--> INITIALIZING --OK--> IDLE
+ *                                  |  ^ AuthSwitchRequest / AuthMoreData      |  ^
+ *                                  +--+ (switch plugin, fast/full sha2 auth)  v  | response complete
+ *                                                                            BUSY
+ *  any state --channel closed / error--> CLOSED
+ * </pre>
+ *
+ * <p>It lives on the event loop of the client session that uses it, so nothing here is
+ * synchronised. The connection knows nothing of routing: it authenticates, runs one command at
+ * a time and hands every response packet to the current {@link ResponseListener}.
+ */
+public final class BackendConnection extends ChannelInboundHandlerAdapter {
+
+  enum State { CONNECTING, AUTHENTICATING, INITIALIZING, IDLE, BUSY, CLOSED }
+
+  /** Capabilities Sluice always asks a backend for (the wire-format ones come from the client). */
+  private static final long BASE_CAPABILITIES =
+      Capabilities.CLIENT_LONG_PASSWORD
+          | Capabilities.CLIENT_PROTOCOL_41
+          | Capabilities.CLIENT_TRANSACTIONS
+          | Capabilities.CLIENT_SECURE_CONNECTION
+          | Capabilities.CLIENT_PLUGIN_AUTH
+          | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA
+          | Capabilities.CLIENT_CONNECT_ATTRS;
+
+  private final String backendName;
+  private final BackendCredentials credentials;
+  private final long wireCapabilities;
+  private final int characterSet;
+  private final Promise<BackendConnection> ready;
+  private final BackendSessionSnapshot snapshot = new BackendSessionSnapshot();
+
+  private Channel channel;
+  private State state = State.CONNECTING;
+  private Capabilities negotiated;
+  private byte[] nonce;
+  private String authPlugin;
+  private boolean awaitingPublicKey;
+  private String serverVersion;
+  private long serverConnectionId;
+
+  private ResponseTracker tracker;
+  private ResponseListener listener;
+  private long lastUsedNanos = System.nanoTime();
+
+  BackendConnection(
+      String backendName, BackendCredentials credentials, long wireCapabilities, int characterSet,
+      Promise<BackendConnection> ready) {
+    this.backendName = backendName;
+    this.credentials = credentials;
+    this.wireCapabilities = wireCapabilities;
+    this.characterSet = characterSet;
+    this.ready = ready;
+  }
+
+  public String backendName() {
+    return backendName;
+  }
+
+  public Channel channel() {
+    return channel;
+  }
+
+  public boolean isMariaDb() {
+    return serverVersion != null && serverVersion.contains("MariaDB");
+  }
+
+  public String serverVersion() {
+    return serverVersion;
+  }
+
+  public long serverConnectionId() {
+    return serverConnectionId;
+  }
+
+  public Capabilities negotiated() {
+    return negotiated;
+  }
+
+  /** The session state (schema, charset, variables) this connection currently has. */
+  public BackendSessionSnapshot snapshot() {
+    return snapshot;
+  }
+
+  public boolean isIdle() {
+    return state == State.IDLE && channel.isActive();
+  }
+
+  public boolean isUsable() {
+    return (state == State.IDLE || state == State.BUSY) && channel != null && channel.isActive();
+  }
+
+  long lastUsedNanos() {
+    return lastUsedNanos;
+  }
+
+  /**
+   * Sends one command and streams its response to {@code listener}. Takes ownership of
+   * {@code command}. Commands without a response (COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA)
+   * complete as soon as they are written.
+   */
+  public void execute(Packet command, CommandType type, ResponseListener listener) {
+    if (state != State.IDLE || !channel.isActive()) {
+      ReferenceCountUtil.release(command);
+      listener.onFailure(ErrorCodes.backendUnavailable(backendName, "connection is " + state.name().toLowerCase()), false);
+      return;
+    }
+    this.tracker = ResponseTracker.forCommand(type, negotiated);
+    this.listener = listener;
+    this.lastUsedNanos = System.nanoTime();
+    if (tracker.isComplete()) {
+      // No response will come: complete once the bytes are out, so a close never races a reuse.
+      channel.writeAndFlush(command).addListener(f -> {
+        ResponseListener l = this.listener;
+        ResponseTracker t = this.tracker;
+        this.listener = null;
+        this.tracker = null;
+        if (f.isSuccess()) {
+          l.onComplete(t);
+        } else {
+          fail(ErrorCodes.backendLost(backendName, f.cause()), true, l);
+        }
+      });
+      return;
+    }
+    state = State.BUSY;
+    channel.writeAndFlush(command).addListener(f -> {
+      if (!f.isSuccess()) {
+        closeWithFailure(ErrorCodes.backendLost(backendName, f.cause()));
+      }
+    });
+  }
+
+  /** Forwards a client's LOAD DATA LOCAL file packet; an empty packet ends the file. */
+  public void sendLocalInfileData(Packet data) {
+    boolean last = data.payload().readableBytes() == 0;
+    channel.writeAndFlush(data);
+    if (last && tracker != null) {
+      tracker.onLocalInfileSent();
+    }
+  }
+
+  /** Runs a statement of Sluice's own (session sync, init) and completes with its tracker. */
+  public Future<ResponseTracker> query(String sql) {
+    Promise<ResponseTracker> done = channel.eventLoop().newPromise();
+    ByteBuf buf = channel.alloc().buffer();
+    new ComQuery(sql).encode(buf);
+    execute(new Packet(0, buf), CommandType.COM_QUERY, new ResponseListener() {
+      @Override
+      public void onPacket(Packet packet, ResponseTracker.Outcome outcome) {
+        packet.release();
+      }
+
+      @Override
+      public void onComplete(ResponseTracker tracker) {
+        done.setSuccess(tracker);
+      }
+
+      @Override
+      public void onFailure(SqlError error, boolean sent) {
+        done.setFailure(new BackendException(error));
+      }
+    });
+    return done;
+  }
+
+  /** Lets the frontend pause this backend while the client cannot take more bytes. */
+  public void setAutoRead(boolean autoRead) {
+    if (channel != null) {
+      channel.config().setAutoRead(autoRead);
+    }
+  }
+
+  public void close() {
+    state = State.CLOSED;
+    if (channel != null) {
+      channel.close();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Packet packet = (Packet) msg;
+    switch (state) {
+      case CONNECTING -> onHandshake(packet);
+      case AUTHENTICATING -> onAuthPacket(packet);
+      case INITIALIZING, BUSY -> onResponsePacket(packet);
+      default -> {
+        // A server only speaks when asked; anything else (e.g. an ERR before closing an idle
+        // connection on wait_timeout) means this connection is finished.
+        packet.release();
+        closeWithFailure(ErrorCodes.backendLost(backendName, null));
+      }
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (listener != null) {
+      listener.onReadComplete();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closeWithFailure(ErrorCodes.backendLost(backendName, null));
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    closeWithFailure(ErrorCodes.backendLost(backendName, cause));
+  }
+
+  /** Called by the connector when the TCP connection could not be made. */
+  void connectFailed(Throwable cause) {
+    state = State.CLOSED;
+    ready.tryFailure(new BackendException(ErrorCodes.backendUnavailable(backendName, String.valueOf(cause.getMessage()))));
+  }
+
+  private void onHandshake(Packet packet) {
+    try {
+      if (packet.firstByte() == ErrPacket.HEADER) {
+        // e.g. "Too many connections" or "Host is blocked" sent instead of a greeting
+        SqlError err = ErrPacket.decode(packet.payload(), Capabilities.of(Capabilities.CLIENT_PROTOCOL_41)).toSqlError();
+        state = State.CLOSED;
+        ready.tryFailure(new BackendException(err));
+        channel.close();
+        return;
+      }
+      HandshakeV10 hs = HandshakeV10.decode(packet.payload());
+      serverVersion = hs.serverVersion();
+      serverConnectionId = hs.connectionId();
+      nonce = hs.authPluginData();
+      negotiated = Capabilities.of((BASE_CAPABILITIES | wireCapabilities) & hs.capabilities().value());
+      authPlugin = AuthPlugins.byName(hs.authPluginName()).isPresent()
+          ? hs.authPluginName()
+          : MysqlNativePassword.NAME;
+      Map<String, String> attrs = new LinkedHashMap<>();
+      attrs.put("_client_name", "sluice");
+      attrs.put("program_name", "sluice");
+      HandshakeResponse41 response = new HandshakeResponse41(
+          negotiated, 0xFFFFFF, characterSet, credentials.user(), scramble(authPlugin, nonce),
+          null, authPlugin, attrs);
+      state = State.AUTHENTICATING;
+      send(packet.nextSequenceId(), buf -> response.encode(buf));
+    } catch (RuntimeException e) {
+      closeWithFailure(ErrorCodes.backendLost(backendName, e));
+    } finally {
+      packet.release();
+    }
+  }
+
+  private void onAuthPacket(Packet packet) {
+    try {
+      int seq = packet.nextSequenceId();
+      switch (packet.firstByte()) {
+        case 0x00 -> startInitialization();
+        case ErrPacket.HEADER -> {
+          SqlError err = ErrPacket.decode(packet.payload(), negotiated).toSqlError();
+          state = State.CLOSED;
+          ready.tryFailure(new BackendException(err));
+          channel.close();
+        }
+        case AuthSwitchRequest.HEADER -> {
+          AuthSwitchRequest sw = AuthSwitchRequest.decode(packet.payload());
+          authPlugin = sw.pluginName();
+          nonce = sw.pluginData();
+          byte[] answer = scramble(authPlugin, nonce);
+          send(seq, buf -> buf.writeBytes(answer));
+        }
+        case AuthMoreData.HEADER -> onAuthMoreData(AuthMoreData.decode(packet.payload()).data(), seq);
+        default -> closeWithFailure(ErrorCodes.backendLost(backendName,
+            new IllegalStateException("unexpected packet 0x" + Integer.toHexString(packet.firstByte()) + " during authentication")));
+      }
+    } catch (RuntimeException e) {
+      closeWithFailure(ErrorCodes.backendLost(backendName, e));
+    } finally {
+      packet.release();
+    }
+  }
+
+  /**
+   * caching_sha2_password's second round. 0x03: the server had our hash cached (fast path), an
+   * OK follows. 0x04: full authentication; with no TLS to the backend we ask for the server's
+   * RSA public key and send the password encrypted with it.
+   */
+  private void onAuthMoreData(byte[] data, int seq) {
+    if (awaitingPublicKey) {
+      awaitingPublicKey = false;
+      String pem = new String(data, StandardCharsets.US_ASCII);
+      byte[] encrypted = CachingSha2Password.rsaEncryptPassword(credentials.passwordBytes(), nonce, pem);
+      send(seq, buf -> buf.writeBytes(encrypted));
+      return;
+    }
+    if (data.length == 1 && data[0] == CachingSha2Password.FAST_AUTH_SUCCESS) {
+      return; // the OK packet follows
+    }
+    if (data.length == 1 && data[0] == CachingSha2Password.PERFORM_FULL_AUTHENTICATION) {
+      awaitingPublicKey = true;
+      send(seq, buf -> buf.writeByte(CachingSha2Password.REQUEST_PUBLIC_KEY));
+      return;
+    }
+    closeWithFailure(ErrorCodes.backendLost(backendName, new IllegalStateException("unexpected AuthMoreData")));
+  }
+
+  /**
+   * Turns on the server's session-state trackers, so every OK packet tells Sluice what a
+   * statement changed (variables, schema, transaction state, the GTID it wrote). Sluice reads
+   * the server's own account of session state instead of guessing it from SQL text.
+   */
+  private void startInitialization() {
+    state = State.INITIALIZING;
+    if (!negotiated.tracksSessionState()) {
+      becomeReady();
+      return;
+    }
+    String sql = isMariaDb()
+        ? "SET SESSION session_track_schema=1, session_track_state_change=1,"
+            + " session_track_system_variables='*', session_track_transaction_info='CHARACTERISTICS'"
+        : serverVersion.startsWith("5.")
+            ? "SET SESSION session_track_schema=1, session_track_state_change=1, session_track_gtids='OWN_GTID',"
+                + " session_track_transaction_info='CHARACTERISTICS'"
+            : "SET SESSION session_track_schema=1, session_track_state_change=1, session_track_gtids='OWN_GTID',"
+                + " session_track_system_variables='*', session_track_transaction_info='CHARACTERISTICS'";
+    state = State.IDLE;
+    query(sql).addListener(f -> {
+      if (f.isSuccess() && !((ResponseTracker) f.getNow()).isError()) {
+        becomeReady();
+      } else if (f.isSuccess()) {
+        SqlError err = ((ResponseTracker) f.getNow()).error().toSqlError();
+        close();
+        ready.tryFailure(new BackendException(err));
+      } else {
+        close();
+        ready.tryFailure(f.cause());
+      }
+    });
+  }
+
+  private void becomeReady() {
+    state = State.IDLE;
+    snapshot.reset(characterSet);
+    lastUsedNanos = System.nanoTime();
+    ready.trySuccess(this);
+  }
+
+  private void onResponsePacket(Packet packet) {
+    ResponseTracker.Outcome outcome = tracker.onPacket(packet);
+    ResponseListener l = listener;
+    if (outcome == ResponseTracker.Outcome.COMPLETE) {
+      ResponseTracker t = tracker;
+      tracker = null;
+      listener = null;
+      state = State.IDLE;
+      lastUsedNanos = System.nanoTime();
+      l.onPacket(packet, outcome);
+      l.onComplete(t);
+    } else {
+      l.onPacket(packet, outcome);
+    }
+  }
+
+  private void closeWithFailure(SqlError error) {
+    boolean wasConnecting = state == State.CONNECTING || state == State.AUTHENTICATING || state == State.INITIALIZING;
+    ResponseListener l = listener;
+    listener = null;
+    tracker = null;
+    state = State.CLOSED;
+    if (channel != null) {
+      channel.close();
+    }
+    if (wasConnecting) {
+      ready.tryFailure(new BackendException(error));
+    }
+    if (l != null) {
+      fail(error, true, l);
+    }
+  }
+
+  private static void fail(SqlError error, boolean sent, ResponseListener l) {
+    l.onFailure(error, sent);
+  }
+
+  private byte[] scramble(String plugin, byte[] nonce) {
+    AuthPlugin p = AuthPlugins.byName(plugin).orElseThrow(() -> new BackendException(
+        ErrorCodes.backendUnavailable(backendName, "server asks for unsupported auth plugin " + plugin)));
+    return p.scramble(credentials.passwordBytes(), nonce);
+  }
+
+  private void send(int sequenceId, java.util.function.Consumer<ByteBuf> body) {
+    ByteBuf buf = channel.alloc().buffer();
+    body.accept(buf);
+    channel.writeAndFlush(new Packet(sequenceId, buf));
+  }
+
+  @Override
+  public String toString() {
+    return "BackendConnection[" + backendName + " #" + serverConnectionId + " " + state + "]";
+  }
+}

@@ -1,0 +1,167 @@
+package io.sluice.server.backend;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.protocol.error.ErrorCodes;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bounded pool of interchangeable backend connections ({@link PoolKey}) owned by ONE event
+ * loop. Every method runs on that loop, so taking a connection is a deque pop with no locks.
+ * When all {@code max} connections are busy, callers wait in FIFO order up to the connect
+ * timeout, then get a clear error instead of an ever-growing backlog.
+ */
+public final class BackendPool {
+  private final EventLoop loop;
+  private final PoolKey key;
+  private final String host;
+  private final int port;
+  private final BackendCredentials credentials;
+  private final int characterSet;
+  private final BackendConnector connector;
+  private final int max;
+  private final Duration idleTimeout;
+  private final Duration waitTimeout;
+
+  private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
+  private final ArrayDeque<Promise<BackendConnection>> waiters = new ArrayDeque<>();
+  private int open; // idle + lent out + being opened
+  private boolean closed;
+  private ScheduledFuture<?> reaper;
+
+  public BackendPool(
+      EventLoop loop, PoolKey key, String host, int port, BackendCredentials credentials, int characterSet,
+      BackendConnector connector, int max, Duration idleTimeout, Duration waitTimeout) {
+    this.loop = loop;
+    this.key = key;
+    this.host = host;
+    this.port = port;
+    this.credentials = credentials;
+    this.characterSet = characterSet;
+    this.connector = connector;
+    this.max = max;
+    this.idleTimeout = idleTimeout;
+    this.waitTimeout = waitTimeout;
+    long period = Math.max(1000, idleTimeout.toMillis() / 2);
+    this.reaper = loop.scheduleAtFixedRate(this::closeIdleConnections, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  public PoolKey key() {
+    return key;
+  }
+
+  public Future<BackendConnection> acquire() {
+    assert loop.inEventLoop();
+    Promise<BackendConnection> promise = loop.newPromise();
+    if (closed) {
+      promise.setFailure(new BackendException(ErrorCodes.backendUnavailable(key.backendName(), "backend removed")));
+      return promise;
+    }
+    BackendConnection c;
+    while ((c = idle.pollLast()) != null) { // most recently used: warmest, least likely timed out
+      if (c.isIdle()) {
+        promise.setSuccess(c);
+        return promise;
+      }
+      open--;
+    }
+    if (open < max) {
+      open++;
+      connector.connect(loop, key.backendName(), host, port, credentials, key.wireCapabilities(), characterSet)
+          .addListener(f -> {
+            if (f.isSuccess()) {
+              promise.setSuccess((BackendConnection) f.getNow());
+            } else {
+              open--;
+              promise.setFailure(f.cause());
+            }
+          });
+      return promise;
+    }
+    waiters.addLast(promise);
+    loop.schedule(() -> {
+      if (waiters.remove(promise)) {
+        promise.tryFailure(new BackendException(ErrorCodes.backendUnavailable(key.backendName(),
+            "all " + max + " connections of the pool are busy (pool.max-connections)")));
+      }
+    }, waitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    return promise;
+  }
+
+  /** Gives a connection back. A connection that is not idle and healthy is closed instead. */
+  public void release(BackendConnection c) {
+    assert loop.inEventLoop();
+    if (closed || !c.isIdle()) {
+      discard(c);
+      return;
+    }
+    c.setAutoRead(true);
+    Promise<BackendConnection> waiter;
+    while ((waiter = waiters.pollFirst()) != null) {
+      if (waiter.trySuccess(c)) {
+        return;
+      }
+    }
+    idle.addLast(c);
+  }
+
+  /** Drops a broken or state-tainted connection and lets a waiter open a fresh one. */
+  public void discard(BackendConnection c) {
+    assert loop.inEventLoop();
+    c.close();
+    open--;
+    Promise<BackendConnection> waiter = waiters.pollFirst();
+    if (waiter != null) {
+      acquire().addListener(f -> {
+        if (f.isSuccess()) {
+          if (!waiter.trySuccess((BackendConnection) f.getNow())) {
+            release((BackendConnection) f.getNow());
+          }
+        } else {
+          waiter.tryFailure(f.cause());
+        }
+      });
+    }
+  }
+
+  public int idleCount() {
+    return idle.size();
+  }
+
+  public int openCount() {
+    return open;
+  }
+
+  public void close() {
+    loop.execute(() -> {
+      closed = true;
+      reaper.cancel(false);
+      for (BackendConnection c : idle) {
+        c.close();
+      }
+      open -= idle.size();
+      idle.clear();
+      Promise<BackendConnection> w;
+      while ((w = waiters.pollFirst()) != null) {
+        w.tryFailure(new BackendException(ErrorCodes.backendUnavailable(key.backendName(), "pool closed")));
+      }
+    });
+  }
+
+  private void closeIdleConnections() {
+    long cutoff = System.nanoTime() - idleTimeout.toNanos();
+    for (Iterator<BackendConnection> it = idle.iterator(); it.hasNext(); ) {
+      BackendConnection c = it.next();
+      if (!c.isIdle() || c.lastUsedNanos() < cutoff) {
+        it.remove();
+        c.close();
+        open--;
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.sluice.server.cli;
+
+import io.sluice.server.ProxyServer;
+import io.sluice.server.config.ConfigException;
+import io.sluice.server.config.ConfigLoader;
+import io.sluice.server.config.ProxyConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sluice proxy --config FILE}: runs the proxy in the foreground until SIGINT/SIGTERM. */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+    description = "Run the proxy with a routing.conf (HOCON) configuration.")
+public final class ProxyCommand implements Callable<Integer> {
+
+  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+      description = "Configuration file, e.g. conf/routing.conf")
+  Path config;
+
+  @Option(names = "--drain", paramLabel = "SECONDS", defaultValue = "10",
+      description = "On shutdown, how long running statements may take to finish (default: ${DEFAULT-VALUE}).")
+  int drainSeconds;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ProxyConfig cfg;
+    try {
+      cfg = ConfigLoader.load(config);
+    } catch (ConfigException e) {
+      System.err.println("sluice: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    ProxyServer server;
+    try {
+      server = ProxyServer.start(cfg);
+    } catch (IllegalStateException e) {
+      System.err.println("sluice: " + e.getMessage());
+      return 1;
+    }
+    System.out.println("sluice: listening on " + server.localAddress().getHostString() + ":"
+        + server.localAddress().getPort() + " (master " + cfg.backends().master().address() + ", "
+        + cfg.backends().slaves().size() + " slaves)");
+    awaitShutdown(server, Duration.ofSeconds(drainSeconds));
+    return 0;
+  }
+
+  /** Blocks until the JVM is asked to stop, then drains and closes the proxy. */
+  static void awaitShutdown(ProxyServer server, Duration drain) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.err.println("sluice: shutting down (draining for up to " + drain.toSeconds() + "s)");
+      server.shutdown(drain);
+      stopped.countDown();
+    }, "sluice-shutdown"));
+    stopped.await();
+  }
+}

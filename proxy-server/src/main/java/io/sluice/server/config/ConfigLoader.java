@@ -1,0 +1,245 @@
+package io.sluice.server.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException.Missing;
+import com.typesafe.config.ConfigException.WrongType;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValue;
+import io.sluice.server.config.ProxyConfig.AdminConfig;
+import io.sluice.server.config.ProxyConfig.BackendConfig;
+import io.sluice.server.config.ProxyConfig.BackendsConfig;
+import io.sluice.server.config.ProxyConfig.MonitorConfig;
+import io.sluice.server.config.ProxyConfig.PoolConfig;
+import io.sluice.server.config.ProxyConfig.TlsConfig;
+import io.sluice.server.config.ProxyConfig.UserConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The one place that reads HOCON. It maps {@code routing.conf} into {@link ProxyConfig}
+ * records and turns every problem (syntax, missing key, wrong type, unknown key, invalid
+ * value) into a {@link ConfigException} that names the file and the key.
+ *
+ * <p>Unknown keys are errors, not warnings: a misspelt {@code max-replica-lag} silently
+ * ignored is how a proxy ends up serving stale reads.
+ */
+public final class ConfigLoader {
+  private static final String ROOT = "sluice";
+
+  private final Path file;
+
+  private ConfigLoader(Path file) {
+    this.file = file;
+  }
+
+  public static ProxyConfig load(Path file) {
+    return new ConfigLoader(file).load();
+  }
+
+  private ProxyConfig load() {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(file, null, "file not found; pass an existing file with --config");
+    }
+    Config parsed;
+    try {
+      // Substitutions fall back to environment variables: password = ${?APP_PASSWORD}.
+      parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
+          .resolve(ConfigResolveOptions.defaults());
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException(file, null, "cannot parse: " + e.getMessage());
+    }
+    if (!parsed.hasPath(ROOT)) {
+      throw new ConfigException(file, ROOT, "missing; the file must have a top-level \"sluice { ... }\" block");
+    }
+    Config c = parsed.getConfig(ROOT);
+    allowOnly(c, ROOT, Set.of("listen", "admin", "metrics", "users", "backends", "monitor", "pool", "tls"));
+
+    HostPort listen = hostPort(c, ROOT, "listen");
+    Optional<AdminConfig> admin = optionalSection(c, "admin").map(a -> {
+      String at = ROOT + ".admin";
+      allowOnly(a, at, Set.of("listen", "user", "password"));
+      return new AdminConfig(hostPort(a, at, "listen"), string(a, at, "user"), string(a, at, "password"));
+    });
+    Optional<HostPort> metrics = optionalSection(c, "metrics").map(m -> {
+      allowOnly(m, ROOT + ".metrics", Set.of("listen"));
+      return hostPort(m, ROOT + ".metrics", "listen");
+    });
+    return check(ROOT, () -> new ProxyConfig(
+        file, listen, admin, metrics, users(c), backends(c), monitor(c), pool(c), tls(c)));
+  }
+
+  private List<UserConfig> users(Config c) {
+    List<? extends ConfigObject> list = get(ROOT + ".users", () -> c.getObjectList("users"));
+    if (list.isEmpty()) {
+      throw new ConfigException(file, ROOT + ".users", "no users; add at least one { name = \"app\", password = \"...\" }");
+    }
+    List<UserConfig> users = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String at = ROOT + ".users[" + i + "]";
+      Config u = list.get(i).toConfig();
+      allowOnly(u, at, Set.of("name", "password", "auth-plugin", "max-connections"));
+      String name = string(u, at, "name");
+      String password = u.hasPath("password") ? string(u, at, "password") : "";
+      String plugin = u.hasPath("auth-plugin") ? string(u, at, "auth-plugin") : "caching_sha2_password";
+      int max = u.hasPath("max-connections") ? integer(u, at, "max-connections") : 0;
+      users.add(check(at, () -> new UserConfig(name, password, plugin, max)));
+    }
+    return users;
+  }
+
+  private BackendsConfig backends(Config c) {
+    String at = ROOT + ".backends";
+    Config b = section(c, at, "backends");
+    allowOnly(b, at, Set.of("master", "relays", "relays-serve-reads", "slaves"));
+    BackendConfig master = backend(section(b, at + ".master", "master"), at + ".master", "master");
+    List<BackendConfig> relays = backendList(b, at, "relays", "relay-");
+    List<BackendConfig> slaves = backendList(b, at, "slaves", "slave-");
+    boolean relaysServeReads = b.hasPath("relays-serve-reads") && bool(b, at, "relays-serve-reads");
+    return check(at, () -> new BackendsConfig(master, relays, relaysServeReads, slaves));
+  }
+
+  private List<BackendConfig> backendList(Config b, String at, String key, String defaultNamePrefix) {
+    if (!b.hasPath(key)) {
+      return List.of();
+    }
+    List<? extends ConfigObject> list = get(at + "." + key, () -> b.getObjectList(key));
+    List<BackendConfig> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      out.add(backend(list.get(i).toConfig(), at + "." + key + "[" + i + "]", defaultNamePrefix + i));
+    }
+    return out;
+  }
+
+  private BackendConfig backend(Config b, String at, String defaultName) {
+    allowOnly(b, at, Set.of("name", "address", "weight"));
+    String name = b.hasPath("name") ? string(b, at, "name") : defaultName;
+    HostPort address = hostPort(b, at, "address");
+    int weight = b.hasPath("weight") ? integer(b, at, "weight") : 1;
+    return check(at, () -> new BackendConfig(name, address, weight));
+  }
+
+  private MonitorConfig monitor(Config c) {
+    String at = ROOT + ".monitor";
+    Config m = optionalSection(c, "monitor").orElse(ConfigFactory.empty());
+    allowOnly(m, at, Set.of("user", "password", "interval", "timeout"));
+    return new MonitorConfig(
+        m.hasPath("user") ? string(m, at, "user") : "root",
+        m.hasPath("password") ? string(m, at, "password") : "",
+        m.hasPath("interval") ? duration(m, at, "interval") : Duration.ofSeconds(1),
+        m.hasPath("timeout") ? duration(m, at, "timeout") : Duration.ofMillis(500));
+  }
+
+  private PoolConfig pool(Config c) {
+    String at = ROOT + ".pool";
+    Config p = optionalSection(c, "pool").orElse(ConfigFactory.empty());
+    allowOnly(p, at, Set.of("max-connections", "idle-timeout", "connect-timeout"));
+    int max = p.hasPath("max-connections") ? integer(p, at, "max-connections") : 64;
+    Duration idle = p.hasPath("idle-timeout") ? duration(p, at, "idle-timeout") : Duration.ofSeconds(60);
+    Duration connect = p.hasPath("connect-timeout") ? duration(p, at, "connect-timeout") : Duration.ofSeconds(2);
+    return check(at, () -> new PoolConfig(max, idle, connect));
+  }
+
+  private TlsConfig tls(Config c) {
+    String at = ROOT + ".tls";
+    Config t = optionalSection(c, "tls").orElse(ConfigFactory.empty());
+    allowOnly(t, at, Set.of("enabled", "cert", "key"));
+    boolean enabled = !t.hasPath("enabled") || bool(t, at, "enabled");
+    Optional<Path> cert = t.hasPath("cert") ? Optional.of(existingFile(t, at, "cert")) : Optional.empty();
+    Optional<Path> key = t.hasPath("key") ? Optional.of(existingFile(t, at, "key")) : Optional.empty();
+    return check(at, () -> new TlsConfig(enabled, cert, key));
+  }
+
+  // ---- typed getters that name the key on failure ----
+
+  private Path existingFile(Config c, String at, String key) {
+    Path p = Path.of(string(c, at, key));
+    Path resolved = p.isAbsolute() ? p : file.toAbsolutePath().getParent().resolve(p);
+    if (!Files.isReadable(resolved)) {
+      throw new ConfigException(file, at + "." + key, "cannot read " + resolved + "; give a readable PEM file");
+    }
+    return resolved;
+  }
+
+  private HostPort hostPort(Config c, String at, String key) {
+    String text = string(c, at, key);
+    try {
+      return HostPort.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file, at + "." + key, e.getMessage());
+    }
+  }
+
+  private String string(Config c, String at, String key) {
+    return get(at + "." + key, () -> c.getString(key));
+  }
+
+  private int integer(Config c, String at, String key) {
+    return get(at + "." + key, () -> c.getInt(key));
+  }
+
+  private boolean bool(Config c, String at, String key) {
+    return get(at + "." + key, () -> c.getBoolean(key));
+  }
+
+  private Duration duration(Config c, String at, String key) {
+    Duration d = get(at + "." + key, () -> c.getDuration(key));
+    if (d.isNegative() || d.isZero()) {
+      throw new ConfigException(file, at + "." + key, "must be a positive duration such as 500ms or 2s");
+    }
+    return d;
+  }
+
+  private Config section(Config c, String at, String key) {
+    return get(at, () -> c.getConfig(key));
+  }
+
+  private Optional<Config> optionalSection(Config c, String key) {
+    return c.hasPath(key) ? Optional.of(section(c, ROOT + "." + key, key)) : Optional.empty();
+  }
+
+  private <T> T get(String key, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (Missing e) {
+      throw new ConfigException(file, key, "missing; this key is required");
+    } catch (WrongType e) {
+      throw new ConfigException(file, key, "wrong type: " + stripOrigin(e.getMessage()));
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException(file, key, stripOrigin(e.getMessage()));
+    }
+  }
+
+  /** Runs a record constructor and reports its complaint against the section's key. */
+  private <T> T check(String key, Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ConfigException(file, key, e.getMessage());
+    }
+  }
+
+  private void allowOnly(Config c, String at, Set<String> allowed) {
+    for (Map.Entry<String, ConfigValue> e : c.root().entrySet()) {
+      if (!allowed.contains(e.getKey())) {
+        throw new ConfigException(file, at + "." + e.getKey(),
+            "unknown key; allowed here: " + String.join(", ", allowed.stream().sorted().toList()));
+      }
+    }
+  }
+
+  private static String stripOrigin(String message) {
+    // Typesafe prefixes "file: 12: " to its messages; we print the file ourselves.
+    int idx = message.indexOf(": ");
+    return idx > 0 && message.substring(0, idx).matches(".*\\d+$") ? message.substring(idx + 2) : message;
+  }
+}

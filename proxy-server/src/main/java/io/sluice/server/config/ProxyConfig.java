@@ -1,0 +1,113 @@
+package io.sluice.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole proxy configuration, validated. Built only by {@link ConfigLoader}; every record
+ * checks its own invariants so an invalid value can never reach the running proxy.
+ */
+public record ProxyConfig(
+    Path source,
+    HostPort listen,
+    Optional<AdminConfig> admin,
+    Optional<HostPort> metricsListen,
+    List<UserConfig> users,
+    BackendsConfig backends,
+    MonitorConfig monitor,
+    PoolConfig pool,
+    TlsConfig tls) {
+
+  public ProxyConfig {
+    Objects.requireNonNull(listen, "listen");
+    users = List.copyOf(users);
+    Set<String> names = new HashSet<>();
+    for (UserConfig u : users) {
+      if (!names.add(u.name())) {
+        throw new IllegalArgumentException("user \"" + u.name() + "\" is listed twice");
+      }
+    }
+  }
+
+  public Optional<UserConfig> user(String name) {
+    return users.stream().filter(u -> u.name().equals(name)).findFirst();
+  }
+
+  /** An application account: Sluice verifies it and logs in to the backends with it. */
+  public record UserConfig(String name, String password, String authPlugin, int maxConnections) {
+    public static final Set<String> AUTH_PLUGINS = Set.of("caching_sha2_password", "mysql_native_password");
+
+    public UserConfig {
+      if (name == null || name.isEmpty()) {
+        throw new IllegalArgumentException("name is empty");
+      }
+      Objects.requireNonNull(password, "password");
+      if (!AUTH_PLUGINS.contains(authPlugin)) {
+        throw new IllegalArgumentException("auth-plugin must be one of " + AUTH_PLUGINS + ", got \"" + authPlugin + "\"");
+      }
+      if (maxConnections < 0) {
+        throw new IllegalArgumentException("max-connections must be >= 0 (0 = no limit)");
+      }
+    }
+  }
+
+  public record AdminConfig(HostPort listen, String user, String password) {}
+
+  /** One backend MySQL server as configured. */
+  public record BackendConfig(String name, HostPort address, int weight) {
+    public BackendConfig {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("name is empty");
+      }
+      if (weight < 0) {
+        throw new IllegalArgumentException("weight must be >= 0, got " + weight);
+      }
+    }
+  }
+
+  public record BackendsConfig(
+      BackendConfig master, List<BackendConfig> relays, boolean relaysServeReads, List<BackendConfig> slaves) {
+    public BackendsConfig {
+      Objects.requireNonNull(master, "master");
+      relays = List.copyOf(relays);
+      slaves = List.copyOf(slaves);
+      Set<String> names = new HashSet<>();
+      names.add(master.name());
+      for (BackendConfig b : relays) {
+        if (!names.add(b.name())) {
+          throw new IllegalArgumentException("backend name \"" + b.name() + "\" is used twice");
+        }
+      }
+      for (BackendConfig b : slaves) {
+        if (!names.add(b.name())) {
+          throw new IllegalArgumentException("backend name \"" + b.name() + "\" is used twice");
+        }
+      }
+    }
+  }
+
+  /** The account used for health checks and lag probes. */
+  public record MonitorConfig(String user, String password, Duration interval, Duration timeout) {}
+
+  public record PoolConfig(int maxConnections, Duration idleTimeout, Duration connectTimeout) {
+    public PoolConfig {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("max-connections must be >= 1, got " + maxConnections);
+      }
+    }
+  }
+
+  /** TLS offered to clients; with no cert and key a self-signed certificate is generated. */
+  public record TlsConfig(boolean enabled, Optional<Path> cert, Optional<Path> key) {
+    public TlsConfig {
+      if (cert.isPresent() != key.isPresent()) {
+        throw new IllegalArgumentException("cert and key must be given together");
+      }
+    }
+  }
+}

@@ -1,0 +1,606 @@
+package io.sluice.server.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.sluice.core.cluster.Backend;
+import io.sluice.core.session.SessionState;
+import io.sluice.protocol.Capabilities;
+import io.sluice.protocol.CommandType;
+import io.sluice.protocol.ServerStatus;
+import io.sluice.protocol.error.ErrorCodes;
+import io.sluice.protocol.error.ProtocolException;
+import io.sluice.protocol.error.SqlError;
+import io.sluice.protocol.packet.EofPacket;
+import io.sluice.protocol.packet.ErrPacket;
+import io.sluice.protocol.packet.HandshakeResponse41;
+import io.sluice.protocol.packet.HandshakeV10;
+import io.sluice.protocol.packet.OkPacket;
+import io.sluice.protocol.wire.Packet;
+import io.sluice.server.ProxyRuntime;
+import io.sluice.server.backend.BackendConnection;
+import io.sluice.server.backend.BackendCredentials;
+import io.sluice.server.backend.BackendPool;
+import io.sluice.server.backend.PoolKey;
+import io.sluice.server.config.ProxyConfig.UserConfig;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One application connection: the login, then one command at a time.
+ *
+ * <pre>
+ *  GREETED --HandshakeResponse41--> AUTHENTICATING --ok--> READY <--------------+
+ *     | SSLRequest: TLS starts, still GREETED     | denied: ERR, close          |
+ *                                                 v                             |
+ *                          READY --command--> EXECUTING --response complete-----+
+ *                                                 | LOCAL INFILE request
+ *                                                 v
+ *                                      SENDING_FILE --empty packet--> EXECUTING
+ * </pre>
+ *
+ * <p>Commands are dispatched by type to {@link CommandHandler}s; this class owns the
+ * connection-level mechanics they share: sending packets with the right sequence ids, the
+ * backend connection the session holds (transaction or pin), and backpressure between the
+ * client and that backend. Everything runs on the channel's event loop.
+ */
+public final class ClientSession extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** What Sluice offers clients. No COMPRESS, QUERY_ATTRIBUTES or OPTIONAL_RESULTSET_METADATA. */
+  static final long SERVER_CAPABILITIES =
+      Capabilities.CLIENT_LONG_PASSWORD | Capabilities.CLIENT_FOUND_ROWS | Capabilities.CLIENT_LONG_FLAG
+          | Capabilities.CLIENT_CONNECT_WITH_DB | Capabilities.CLIENT_NO_SCHEMA | Capabilities.CLIENT_LOCAL_FILES
+          | Capabilities.CLIENT_IGNORE_SPACE | Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_INTERACTIVE
+          | Capabilities.CLIENT_IGNORE_SIGPIPE | Capabilities.CLIENT_TRANSACTIONS
+          | Capabilities.CLIENT_SECURE_CONNECTION | Capabilities.CLIENT_MULTI_STATEMENTS
+          | Capabilities.CLIENT_MULTI_RESULTS | Capabilities.CLIENT_PS_MULTI_RESULTS
+          | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_CONNECT_ATTRS
+          | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | Capabilities.CLIENT_SESSION_TRACK
+          | Capabilities.CLIENT_DEPRECATE_EOF;
+
+  enum State { GREETED, AUTHENTICATING, READY, EXECUTING, SENDING_FILE, CLOSED }
+
+  private final ProxyRuntime runtime;
+  private final CommandHandlers handlers;
+  private final long connectionId;
+  private final byte[] nonce = new byte[20];
+  private final ArrayDeque<Packet> queued = new ArrayDeque<>();
+
+  private ChannelHandlerContext ctx;
+  private State state = State.GREETED;
+  private Capabilities capabilities;
+  private UserConfig user;
+  private SessionState session;
+  private FrontendAuthenticator authenticator;
+  private int nextSequenceId;
+  private HandshakeResponse41 login;
+
+  /** Binary prepared statements open on the held master connection (see CommandHandlers). */
+  private final java.util.Set<Long> preparedStatements = new java.util.HashSet<>();
+  private boolean discardHeldOnRelease;
+  private boolean closeWhenIdle;
+
+  /** The backend connection the session keeps between statements (transaction, pins). */
+  private BackendConnection held;
+  private BackendPool heldPool;
+  /** The connection serving the current command, held or borrowed. */
+  private BackendConnection active;
+  private BackendPool activePool;
+
+  ClientSession(ProxyRuntime runtime, CommandHandlers handlers) {
+    this.runtime = runtime;
+    this.handlers = handlers;
+    this.connectionId = runtime.nextConnectionId();
+    for (int i = 0; i < nonce.length; i++) {
+      // Printable bytes only: some clients treat the nonce as a C string.
+      nonce[i] = (byte) (0x21 + RANDOM.nextInt(0x7e - 0x21));
+    }
+  }
+
+  // ---- login ----
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    long caps = SERVER_CAPABILITIES | (runtime.tls().isPresent() ? Capabilities.CLIENT_SSL : 0);
+    ProxyRuntime.ServerIdentity id = runtime.identity();
+    HandshakeV10 greeting = new HandshakeV10(id.serverVersion(), connectionId, nonce, Capabilities.of(caps),
+        id.characterSet(), ServerStatus.SERVER_STATUS_AUTOCOMMIT, "caching_sha2_password");
+    nextSequenceId = 0;
+    send(greeting::encode);
+    ctx.flush();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == SslRequestDetector.TlsStarted.INSTANCE) {
+      nextSequenceId = 2; // SSLRequest was #1; the HandshakeResponse41 over TLS is #2
+      return;
+    }
+    if (evt == io.sluice.server.ProxyServer.ShutdownRequested.INSTANCE) {
+      // Drain: a session between commands closes now; one mid-command closes when it is done.
+      closeWhenIdle = true;
+      if (state != State.EXECUTING && state != State.SENDING_FILE) {
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Packet packet = (Packet) msg;
+    try {
+      switch (state) {
+        case GREETED -> onHandshakeResponse(packet);
+        case AUTHENTICATING -> onAuthAnswer(packet);
+        case READY -> onCommand(packet);
+        case EXECUTING -> {
+          // MySQL clients wait for each response; a pipelining client's next command waits here.
+          queued.add(packet);
+          return;
+        }
+        case SENDING_FILE -> {
+          onLocalInfileData(packet);
+          return;
+        }
+        case CLOSED -> {}
+      }
+    } catch (ProtocolException e) {
+      fatal(e.error());
+    } catch (RuntimeException e) {
+      log.warn("session {}: unexpected failure", connectionId, e);
+      fatal(ErrorCodes.malformedPacket());
+    }
+    if (state != State.SENDING_FILE) {
+      ReferenceCountUtil.release(packet);
+    }
+  }
+
+  private void onHandshakeResponse(Packet packet) {
+    nextSequenceId = packet.nextSequenceId();
+    if (packet.payload().readableBytes() == 32 && runtime.tls().isEmpty()) {
+      fatal(ErrorCodes.handshakeError());
+      return;
+    }
+    HandshakeResponse41 r = HandshakeResponse41.decode(packet.payload());
+    if (!r.capabilities().protocol41()) {
+      fatal(ErrorCodes.handshakeError());
+      return;
+    }
+    login = r;
+    capabilities = Capabilities.of(r.capabilities().value() & (SERVER_CAPABILITIES | Capabilities.CLIENT_SSL));
+    UserConfig u = runtime.config().user(r.username()).orElse(null);
+    if (u == null) {
+      fatal(ErrorCodes.accessDenied(r.username(), clientHost(), r.authResponse().length > 0));
+      return;
+    }
+    if (u.maxConnections() > 0 && !runtime.connectionLimits().tryAcquire(u.name(), u.maxConnections())) {
+      fatal(ErrorCodes.tooManyUserConnections(u.name()));
+      return;
+    }
+    user = u;
+    beginAuthentication(u, r.authPluginName(), r.authResponse());
+  }
+
+  private void beginAuthentication(UserConfig u, String clientPlugin, byte[] answer) {
+    state = State.AUTHENTICATING;
+    authenticator = new FrontendAuthenticator(u, clientHost(), nonce, ctx.pipeline().get(SslHandler.class) != null,
+        runtime.authCache(), runtime.rsaKeys().getPrivate(), runtime.rsaPublicKeyPem(),
+        new FrontendAuthenticator.Outcome() {
+          @Override
+          public void send(Consumer<ByteBuf> body) {
+            ClientSession.this.send(body);
+            ctx.flush();
+          }
+
+          @Override
+          public void succeeded() {
+            authenticator = null;
+            onAuthenticated();
+          }
+
+          @Override
+          public void denied(SqlError error) {
+            fatal(error);
+          }
+        });
+    authenticator.start(clientPlugin, answer);
+  }
+
+  private void onAuthAnswer(Packet packet) {
+    nextSequenceId = packet.nextSequenceId();
+    byte[] answer = new byte[packet.payload().readableBytes()];
+    packet.payload().readBytes(answer);
+    authenticator.onAnswer(answer);
+  }
+
+  private void onAuthenticated() {
+    session = new SessionState(login.characterSet(), null);
+    if (login.database() != null && !login.database().isEmpty() && capabilities.connectsWithDb()) {
+      // The schema must exist, as on a direct connection: check it on the master before OK.
+      handlers.initialSchema(this, login.database());
+      return;
+    }
+    state = State.READY;
+    sendOk(0, 0);
+  }
+
+  /** Called by the CONNECT_WITH_DB check. */
+  void loginFinished(SqlError error) {
+    if (error != null) {
+      fatal(error);
+      return;
+    }
+    state = State.READY;
+    sendOk(0, 0);
+  }
+
+  // ---- commands ----
+
+  private void onCommand(Packet packet) {
+    nextSequenceId = packet.nextSequenceId();
+    CommandType type = CommandType.fromCode(packet.firstByte());
+    CommandHandler handler = type == null ? null : handlers.get(type);
+    if (handler == null) {
+      sendError(ErrorCodes.unknownCommand());
+      return;
+    }
+    handler.handle(this, type, packet.retain());
+  }
+
+  private void onLocalInfileData(Packet packet) {
+    boolean last = packet.payload().readableBytes() == 0;
+    active.sendLocalInfileData(packet);
+    if (last) {
+      state = State.EXECUTING;
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  /**
+   * Runs {@code command} on a backend connection and streams the response to the client. The
+   * connection is the held one if the session holds one, else one borrowed from
+   * {@code target}'s pool, brought to the session's state first.
+   */
+  void execute(Packet command, CommandType type, Backend target, ExecutionCallback callback) {
+    state = State.EXECUTING;
+    ctx.channel().config().setAutoRead(false);
+    Future<BackendConnection> conn = held != null && held.isUsable() ? succeeded(held) : borrow(target);
+    conn.addListener(f -> {
+      if (!f.isSuccess()) {
+        command.release();
+        SqlError err = f.cause() instanceof io.sluice.server.backend.BackendException be
+            ? be.error() : ErrorCodes.backendUnavailable(target.name(), String.valueOf(f.cause()));
+        finishWithError(err, callback);
+        return;
+      }
+      BackendConnection c = (BackendConnection) f.getNow();
+      active = c;
+      new SessionSync(c, session).run().addListener(s -> {
+        if (!s.isSuccess()) {
+          command.release();
+          finishWithError(SessionSync.errorOf(s.cause()), callback);
+          return;
+        }
+        c.execute(command, type, new ResponseForwarder(this, c, callback));
+      });
+    });
+  }
+
+  private Future<BackendConnection> borrow(Backend target) {
+    BackendPool pool = runtime.pools().pool(ctx.channel().eventLoop(),
+        PoolKey.of(target.name(), user.name(), capabilities), target.host(), target.port(),
+        new BackendCredentials(user.name(), user.password()), session.handshakeCharacterSet());
+    activePool = pool;
+    return pool.acquire();
+  }
+
+  private Future<BackendConnection> succeeded(BackendConnection c) {
+    activePool = heldPool;
+    return ctx.channel().eventLoop().newSucceededFuture(c);
+  }
+
+  /** The response forwarder finished; decide whether the session keeps the connection. */
+  void executionFinished(boolean keepConnection, boolean connectionBroken) {
+    BackendConnection c = active;
+    BackendPool pool = activePool;
+    active = null;
+    activePool = null;
+    if (c != null) {
+      if (connectionBroken) {
+        pool.discard(c);
+        if (c == held) {
+          held = null;
+          heldPool = null;
+        }
+      } else if (keepConnection) {
+        held = c;
+        heldPool = pool;
+      } else {
+        if (c == held) {
+          held = null;
+          heldPool = null;
+        }
+        if (discardHeldOnRelease) {
+          discardHeldOnRelease = false;
+          pool.discard(c);
+        } else {
+          pool.release(c);
+        }
+      }
+    }
+    state = State.READY;
+    ctx.flush();
+    if (closeWhenIdle) {
+      ctx.close();
+      return;
+    }
+    ctx.channel().config().setAutoRead(true);
+    drainQueued();
+  }
+
+  private void finishWithError(SqlError err, ExecutionCallback callback) {
+    if (active != null) {
+      activePool.release(active);
+      if (active == held) {
+        held = null;
+        heldPool = null;
+      }
+      active = null;
+      activePool = null;
+    }
+    callback.failed(err);
+    sendError(err);
+    state = State.READY;
+    ctx.flush();
+    ctx.channel().config().setAutoRead(true);
+    drainQueued();
+  }
+
+  void startSendingFile() {
+    state = State.SENDING_FILE;
+    ctx.flush();
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  private void drainQueued() {
+    while (state == State.READY && !queued.isEmpty()) {
+      channelRead(ctx, queued.poll());
+    }
+  }
+
+  /** Releases the held connection (COM_RESET_CONNECTION, COM_CHANGE_USER, unpinning). */
+  void releaseHeld(boolean discard) {
+    if (held != null) {
+      if (discard || !held.isIdle()) {
+        heldPool.discard(held);
+      } else {
+        heldPool.release(held);
+      }
+      held = null;
+      heldPool = null;
+    }
+  }
+
+  void changeUser(UserConfig newUser, String clientPlugin, byte[] answer, int characterSet, String database) {
+    releaseHeld(true);
+    if (user != null && user.maxConnections() > 0) {
+      runtime.connectionLimits().release(user.name());
+    }
+    user = newUser;
+    login = new HandshakeResponse41(capabilities, login.maxPacketSize(), characterSet, newUser.name(), answer,
+        database, clientPlugin, login.connectAttributes());
+    beginAuthentication(newUser, clientPlugin, answer);
+  }
+
+  /** Whether the connection that just served a command must stay with this session. */
+  boolean mustHoldConnection() {
+    return session.holdsConnectionState() || !preparedStatements.isEmpty();
+  }
+
+  void preparedStatementOpened(long id) {
+    preparedStatements.add(id);
+  }
+
+  void preparedStatementClosed(long id) {
+    preparedStatements.remove(id);
+  }
+
+  void preparedStatementsCleared() {
+    preparedStatements.clear();
+  }
+
+  void multiStatements(boolean on) {
+    capabilities = on
+        ? capabilities.with(Capabilities.CLIENT_MULTI_STATEMENTS)
+        : capabilities.without(Capabilities.CLIENT_MULTI_STATEMENTS);
+  }
+
+  void discardHeldWhenReleased() {
+    discardHeldOnRelease = true;
+  }
+
+  /** CONNECT_WITH_DB: runs USE on a master connection before the login's OK. */
+  void checkSchemaOnMaster(String schema) {
+    Backend master = runtime.view().master();
+    borrow(master).addListener(f -> {
+      BackendPool pool = activePool;
+      activePool = null;
+      if (!f.isSuccess()) {
+        loginFinished(f.cause() instanceof io.sluice.server.backend.BackendException be
+            ? be.error() : ErrorCodes.backendUnavailable(master.name(), String.valueOf(f.cause())));
+        return;
+      }
+      BackendConnection c = (BackendConnection) f.getNow();
+      c.query("USE " + SessionSync.quoteIdentifier(schema)).addListener(q -> {
+        if (!q.isSuccess()) {
+          pool.discard(c);
+          loginFinished(SessionSync.errorOf(q.cause()));
+          return;
+        }
+        io.sluice.protocol.response.ResponseTracker t = (io.sluice.protocol.response.ResponseTracker) q.getNow();
+        if (t.isError()) {
+          pool.release(c);
+          loginFinished(t.error().toSqlError());
+          return;
+        }
+        session.schemaChanged(schema);
+        c.snapshot().schema(schema);
+        pool.release(c);
+        loginFinished(null);
+      });
+    });
+  }
+
+  // ---- output ----
+
+  void send(Consumer<ByteBuf> body) {
+    ByteBuf buf = ctx.alloc().buffer();
+    body.accept(buf);
+    ctx.write(new Packet(nextSequenceId, buf));
+    nextSequenceId = (nextSequenceId + 1) & 0xFF;
+  }
+
+  /** Forwards a backend packet unchanged (sequence ids already match the client's command). */
+  void forward(Packet packet) {
+    nextSequenceId = packet.nextSequenceId();
+    ctx.write(packet);
+  }
+
+  void sendOk(long affectedRows, long lastInsertId) {
+    int status = session == null ? ServerStatus.SERVER_STATUS_AUTOCOMMIT : session.serverStatus();
+    send(buf -> OkPacket.of(affectedRows, lastInsertId, status, 0).encode(buf, capabilities));
+    ctx.flush();
+  }
+
+  /** The reply to COM_SET_OPTION: EOF, or an OK with the EOF header when the client deprecates EOF. */
+  void sendEof() {
+    int status = session.serverStatus();
+    if (capabilities.deprecatesEof()) {
+      send(buf -> new OkPacket(0xFE, 0, 0, status, 0, "", java.util.List.of()).encode(buf, capabilities));
+    } else {
+      send(buf -> new EofPacket(0, status).encode(buf, capabilities));
+    }
+    ctx.flush();
+  }
+
+  void sendError(SqlError error) {
+    Capabilities caps = capabilities == null ? Capabilities.of(Capabilities.CLIENT_PROTOCOL_41) : capabilities;
+    send(buf -> error.toErrPacket().encode(buf, caps));
+    ctx.flush();
+  }
+
+  /** Sends ERR and closes: for failed logins and protocol violations. */
+  void fatal(SqlError error) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    sendError(error);
+    ctx.close();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    // Backpressure: while the client cannot take more, stop reading from the backend.
+    if (active != null) {
+      active.setAutoRead(ctx.channel().isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    State was = state;
+    state = State.CLOSED;
+    Packet p;
+    while ((p = queued.poll()) != null) {
+      p.release();
+    }
+    if (active != null && activePool != null) {
+      // The client vanished mid-response: the backend connection's state is unknown.
+      activePool.discard(active);
+      if (active == held) {
+        held = null;
+      }
+      active = null;
+    }
+    releaseHeld(session != null && session.holdsConnectionState());
+    if (user != null && user.maxConnections() > 0 && was != State.GREETED) {
+      runtime.connectionLimits().release(user.name());
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof ProtocolException pe) {
+      fatal(pe.error());
+    } else if (cause.getCause() instanceof ProtocolException pe) {
+      fatal(pe.error());
+    } else {
+      log.debug("session {}: {}", connectionId, cause.toString());
+      ctx.close();
+    }
+  }
+
+  // ---- accessors for handlers ----
+
+  ProxyRuntime runtime() {
+    return runtime;
+  }
+
+  SessionState session() {
+    return session;
+  }
+
+  Capabilities capabilities() {
+    return capabilities;
+  }
+
+  UserConfig user() {
+    return user;
+  }
+
+  long connectionId() {
+    return connectionId;
+  }
+
+  byte[] nonce() {
+    return nonce;
+  }
+
+  boolean holdsConnection() {
+    return held != null;
+  }
+
+  BackendConnection heldConnection() {
+    return held;
+  }
+
+  ChannelHandlerContext ctx() {
+    return ctx;
+  }
+
+  String clientHost() {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "localhost";
+  }
+
+  /** What the handlers learn when a forwarded command completes. */
+  interface ExecutionCallback {
+    /** Returns whether the session must keep this backend connection for what follows. */
+    boolean completed(io.sluice.protocol.response.ResponseTracker tracker);
+
+    void failed(SqlError error);
+  }
+}

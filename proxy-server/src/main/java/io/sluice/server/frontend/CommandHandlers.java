@@ -1,0 +1,217 @@
+package io.sluice.server.frontend;
+
+import io.sluice.core.cluster.Backend;
+import io.sluice.core.cluster.ClusterView;
+import io.sluice.core.routing.Route;
+import io.sluice.core.sql.Classification;
+import io.sluice.protocol.CommandType;
+import io.sluice.protocol.error.ErrorCodes;
+import io.sluice.protocol.error.SqlError;
+import io.sluice.protocol.packet.ComChangeUser;
+import io.sluice.protocol.packet.ComInitDb;
+import io.sluice.protocol.packet.ComQuery;
+import io.sluice.protocol.packet.ComSetOption;
+import io.sluice.protocol.packet.ComStmtClose;
+import io.sluice.protocol.response.ResponseTracker;
+import io.sluice.protocol.wire.Packet;
+import io.sluice.server.config.ProxyConfig.UserConfig;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The enum-keyed dispatch table: one small handler per client command. Commands not listed
+ * get ER_UNKNOWN_COM_ERROR, as from a server that does not know them.
+ */
+final class CommandHandlers {
+  private final Map<CommandType, CommandHandler> handlers = new EnumMap<>(CommandType.class);
+
+  CommandHandlers() {
+    handlers.put(CommandType.COM_QUERY, CommandHandlers::query);
+    handlers.put(CommandType.COM_INIT_DB, CommandHandlers::initDb);
+    handlers.put(CommandType.COM_PING, (s, t, p) -> {
+      p.release();
+      s.sendOk(0, 0);
+    });
+    handlers.put(CommandType.COM_QUIT, (s, t, p) -> {
+      p.release();
+      s.ctx().close();
+    });
+    handlers.put(CommandType.COM_FIELD_LIST, CommandHandlers::onMaster);
+    handlers.put(CommandType.COM_STATISTICS, CommandHandlers::onMaster);
+    handlers.put(CommandType.COM_REFRESH, CommandHandlers::onMaster);
+    handlers.put(CommandType.COM_PROCESS_INFO, CommandHandlers::onMaster);
+    handlers.put(CommandType.COM_DEBUG, CommandHandlers::onMaster);
+    handlers.put(CommandType.COM_SET_OPTION, CommandHandlers::setOption);
+    handlers.put(CommandType.COM_RESET_CONNECTION, CommandHandlers::resetConnection);
+    handlers.put(CommandType.COM_CHANGE_USER, CommandHandlers::changeUser);
+    handlers.put(CommandType.COM_PROCESS_KILL, (s, t, p) -> {
+      p.release();
+      s.sendError(ErrorCodes.notSupportedThroughProxy("COM_PROCESS_KILL (use KILL QUERY on the backend)"));
+    });
+    PreparedStatements ps = new PreparedStatements();
+    handlers.put(CommandType.COM_STMT_PREPARE, ps::prepare);
+    handlers.put(CommandType.COM_STMT_EXECUTE, ps::onStatement);
+    handlers.put(CommandType.COM_STMT_FETCH, ps::onStatement);
+    handlers.put(CommandType.COM_STMT_RESET, ps::onStatement);
+    handlers.put(CommandType.COM_STMT_SEND_LONG_DATA, ps::onStatement);
+    handlers.put(CommandType.COM_STMT_CLOSE, ps::close);
+  }
+
+  CommandHandler get(CommandType type) {
+    return handlers.get(type);
+  }
+
+  /** CONNECT_WITH_DB: the schema must exist, as on a direct connection. */
+  void initialSchema(ClientSession s, String schema) {
+    s.checkSchemaOnMaster(schema);
+  }
+
+  private static void query(ClientSession s, CommandType type, Packet packet) {
+    String sql = ComQuery.decode(packet.payload().duplicate()).query();
+    Classification c = s.runtime().classifier().classify(sql);
+    ClusterView view = s.runtime().view();
+    Route route = s.runtime().router().route(c, s.session(), view);
+    s.execute(packet, type, target(route, view), new ClientSession.ExecutionCallback() {
+      @Override
+      public boolean completed(ResponseTracker tracker) {
+        s.session().afterStatement(c, Outcomes.of(tracker));
+        return s.mustHoldConnection();
+      }
+
+      @Override
+      public void failed(SqlError error) {
+        s.session().afterStatement(c, Outcomes.failed(error));
+      }
+    });
+  }
+
+  private static Backend target(Route route, ClusterView view) {
+    return route instanceof Route.Slave slave ? slave.backend() : view.master();
+  }
+
+  private static void initDb(ClientSession s, CommandType type, Packet packet) {
+    String schema = ComInitDb.decode(packet.payload().duplicate()).schema();
+    s.execute(packet, type, s.runtime().view().master(), new ClientSession.ExecutionCallback() {
+      @Override
+      public boolean completed(ResponseTracker tracker) {
+        if (!tracker.isError()) {
+          s.session().schemaChanged(schema);
+        }
+        return s.mustHoldConnection();
+      }
+
+      @Override
+      public void failed(SqlError error) {}
+    });
+  }
+
+  /** Commands with no routing choice: the held connection, else the master. */
+  private static void onMaster(ClientSession s, CommandType type, Packet packet) {
+    s.execute(packet, type, s.runtime().view().master(), keepIfNeeded(s));
+  }
+
+  static ClientSession.ExecutionCallback keepIfNeeded(ClientSession s) {
+    return new ClientSession.ExecutionCallback() {
+      @Override
+      public boolean completed(ResponseTracker tracker) {
+        return s.mustHoldConnection();
+      }
+
+      @Override
+      public void failed(SqlError error) {}
+    };
+  }
+
+  /**
+   * COM_SET_OPTION toggles multi-statements for this connection. It changes which pooled
+   * backend connections fit the session (see PoolKey), so without a held connection it is
+   * answered here; with one it also goes to that connection, which is then not pooled again.
+   */
+  private static void setOption(ClientSession s, CommandType type, Packet packet) {
+    int option = ComSetOption.decode(packet.payload().duplicate()).option();
+    if (option != 0 && option != 1) {
+      packet.release();
+      s.sendError(ErrorCodes.unknownCommand());
+      return;
+    }
+    s.multiStatements(option == 0);
+    if (s.holdsConnection()) {
+      s.discardHeldWhenReleased();
+      onMaster(s, type, packet);
+    } else {
+      packet.release();
+      s.sendEof();
+    }
+  }
+
+  /**
+   * Forgets all session state. A held backend connection carries that state (temporary
+   * tables, locks, variables), so it is closed rather than pooled.
+   */
+  private static void resetConnection(ClientSession s, CommandType type, Packet packet) {
+    packet.release();
+    s.releaseHeld(true);
+    s.session().reset();
+    s.preparedStatementsCleared();
+    s.sendOk(0, 0);
+  }
+
+  private static void changeUser(ClientSession s, CommandType type, Packet packet) {
+    ComChangeUser cu;
+    try {
+      cu = ComChangeUser.decode(packet.payload().duplicate(), s.capabilities());
+    } finally {
+      packet.release();
+    }
+    UserConfig u = s.runtime().config().user(cu.user()).orElse(null);
+    if (u == null) {
+      s.fatal(ErrorCodes.accessDenied(cu.user(), s.clientHost(), cu.authResponse().length > 0));
+      return;
+    }
+    s.preparedStatementsCleared();
+    s.changeUser(u, cu.authPluginName(), cu.authResponse(), cu.characterSet(), cu.database());
+  }
+
+  /**
+   * Binary prepared statements, simply: they live on the master connection the session holds
+   * while any is open, so statement ids are the backend's own.
+   */
+  private static final class PreparedStatements {
+    void prepare(ClientSession s, CommandType type, Packet packet) {
+      s.execute(packet, type, s.runtime().view().master(), new ClientSession.ExecutionCallback() {
+        @Override
+        public boolean completed(ResponseTracker tracker) {
+          if (!tracker.isError() && tracker.prepareOk() != null) {
+            s.preparedStatementOpened(tracker.prepareOk().statementId());
+          }
+          return s.mustHoldConnection();
+        }
+
+        @Override
+        public void failed(SqlError error) {}
+      });
+    }
+
+    void onStatement(ClientSession s, CommandType type, Packet packet) {
+      if (!s.holdsConnection()) {
+        long id = io.sluice.protocol.packet.ComStmtExecute.statementId(packet.payload());
+        packet.release();
+        if (type != CommandType.COM_STMT_SEND_LONG_DATA) { // that command never gets a reply
+          s.sendError(ErrorCodes.unknownStatementHandler(id, type.name().substring(4).toLowerCase()));
+        }
+        return;
+      }
+      s.execute(packet, type, s.runtime().view().master(), keepIfNeeded(s));
+    }
+
+    void close(ClientSession s, CommandType type, Packet packet) {
+      long id = ComStmtClose.decode(packet.payload().duplicate()).statementId();
+      if (!s.holdsConnection()) {
+        packet.release();
+        return;
+      }
+      s.preparedStatementClosed(id);
+      s.execute(packet, type, s.runtime().view().master(), keepIfNeeded(s));
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.sluice.server.frontend;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Counts open client sessions per user, to enforce users[].max-connections. */
+public final class ConnectionLimits {
+  private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+
+  boolean tryAcquire(String user, int max) {
+    AtomicInteger n = perUser.computeIfAbsent(user, u -> new AtomicInteger());
+    while (true) {
+      int cur = n.get();
+      if (cur >= max) {
+        return false;
+      }
+      if (n.compareAndSet(cur, cur + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void release(String user) {
+    AtomicInteger n = perUser.get(user);
+    if (n != null) {
+      n.decrementAndGet();
+    }
+  }
+
+  public int count(String user) {
+    AtomicInteger n = perUser.get(user);
+    return n == null ? 0 : n.get();
+  }
+}

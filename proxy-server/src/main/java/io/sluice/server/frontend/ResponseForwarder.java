@@ -1,0 +1,64 @@
+package io.sluice.server.frontend;
+
+import io.sluice.protocol.error.SqlError;
+import io.sluice.protocol.response.ResponseTracker;
+import io.sluice.protocol.wire.Packet;
+import io.sluice.server.backend.BackendConnection;
+import io.sluice.server.backend.ResponseListener;
+
+/**
+ * Streams one backend response to the client without buffering it: each packet is written
+ * as it arrives and flushed once per backend read. When the client's outbound buffer passes
+ * its high-water mark the backend channel stops reading (the session resumes it when the
+ * client drains), so a huge result set needs memory for one socket buffer, not for the result.
+ */
+final class ResponseForwarder implements ResponseListener {
+  private final ClientSession session;
+  private final BackendConnection backend;
+  private final ClientSession.ExecutionCallback callback;
+  private boolean forwardedAny;
+
+  ResponseForwarder(ClientSession session, BackendConnection backend, ClientSession.ExecutionCallback callback) {
+    this.session = session;
+    this.backend = backend;
+    this.callback = callback;
+  }
+
+  @Override
+  public void onPacket(Packet packet, ResponseTracker.Outcome outcome) {
+    forwardedAny = true;
+    session.forward(packet);
+    if (!session.ctx().channel().isWritable()) {
+      backend.setAutoRead(false);
+    }
+    if (outcome == ResponseTracker.Outcome.AWAIT_LOCAL_INFILE_DATA) {
+      session.startSendingFile();
+    }
+  }
+
+  @Override
+  public void onReadComplete() {
+    session.ctx().flush();
+  }
+
+  @Override
+  public void onComplete(ResponseTracker tracker) {
+    boolean keep = callback.completed(tracker);
+    session.executionFinished(keep, false);
+  }
+
+  @Override
+  public void onFailure(SqlError error, boolean sent) {
+    // The backend connection died mid-command. The client gets an ERR (which the protocol
+    // allows in place of the next row too) and, if the session had a transaction or pinned
+    // state on that connection, the client connection is closed: that state is gone, and
+    // carrying on would run the next statements outside the transaction the app believes in.
+    boolean hadState = session.session().holdsConnectionState();
+    callback.failed(error);
+    session.sendError(error);
+    session.executionFinished(false, true);
+    if (hadState || forwardedAny && !sent) {
+      session.fatal(error);
+    }
+  }
+}
