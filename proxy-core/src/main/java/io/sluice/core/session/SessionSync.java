@@ -1,0 +1,111 @@
+package io.sluice.core.session;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.sluice.core.sql.Classification;
+import io.sluice.core.sql.IsolationLevel;
+import io.sluice.core.sql.SqlLiterals;
+import io.sluice.core.sql.Trait;
+
+/**
+ * Computes the statements that bring a backend connection from its snapshot to the
+ * session's state, sending only what differs, in an order that cannot undo itself:
+ * USE, then SET NAMES (which resets the character_set_* variables), then one SET SESSION.
+ */
+final class SessionSync {
+
+    private SessionSync() {
+    }
+
+    static List<String> statements(SessionState session, BackendSessionSnapshot current, Classification next) {
+        List<String> out = new ArrayList<>();
+        if (session.schema() != null && !session.schema().equals(current.schema())) {
+            out.add("USE " + SqlLiterals.quoteIdentifier(session.schema()));
+        }
+
+        Map<String, String> wanted = session.variables();
+        Map<String, String> has = new LinkedHashMap<>(current.variables());
+        boolean charsetDiffers = !session.charset().equals(current.charset())
+                || !charsetVariables(wanted).equals(charsetVariables(has));
+        if (charsetDiffers) {
+            out.add(session.charset().toSql());
+            has.keySet().removeAll(SessionVariables.CHARSET_VARIABLES);
+        }
+
+        Map<String, String> assignments = new LinkedHashMap<>();
+        if (session.autocommit() != current.autocommit()) {
+            assignments.put("autocommit", session.autocommit() ? "1" : "0");
+        }
+        if (session.isolation() != current.isolation()) {
+            assignments.put("transaction_isolation", isolationValue(session.isolation()));
+        }
+        if (!Objects.equals(session.sessionReadOnlySetting(), current.transactionReadOnly())) {
+            Boolean readOnly = session.sessionReadOnlySetting();
+            assignments.put("transaction_read_only", readOnly == null ? "DEFAULT" : readOnly ? "1" : "0");
+        }
+        wanted.forEach((name, value) -> {
+            if (!value.equals(has.get(name))) {
+                assignments.put(name, value);
+            }
+        });
+        for (String name : has.keySet()) {
+            if (!wanted.containsKey(name)) {
+                // Left behind by another session: back to the server's default.
+                assignments.put(name, "DEFAULT");
+            }
+        }
+        if (!assignments.isEmpty()) {
+            StringBuilder set = new StringBuilder("SET SESSION ");
+            assignments.forEach((name, value) -> set.append(name).append(" = ").append(value).append(", "));
+            set.setLength(set.length() - 2);
+            out.add(set.toString());
+        }
+
+        if (next != null) {
+            String nextTransaction = nextTransactionSettings(session, next);
+            if (nextTransaction != null) {
+                out.add(nextTransaction);
+            }
+            if (next.has(Trait.LAST_INSERT_ID) && session.lastInsertId() != current.lastInsertId()) {
+                // LAST_INSERT_ID(n) makes the connection report n; DO returns no result set.
+                out.add("DO LAST_INSERT_ID(" + session.lastInsertId() + ")");
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> charsetVariables(Map<String, String> variables) {
+        Map<String, String> out = new LinkedHashMap<>();
+        variables.forEach((name, value) -> {
+            if (SessionVariables.CHARSET_VARIABLES.contains(name)) {
+                out.put(name, value);
+            }
+        });
+        return out;
+    }
+
+    private static String isolationValue(IsolationLevel level) {
+        return level == null ? "DEFAULT" : SqlLiterals.quoteString(level.sql().replace(' ', '-'));
+    }
+
+    /** SET TRANSACTION for the next transaction, when {@code next} is that transaction. */
+    private static String nextTransactionSettings(SessionState session, Classification next) {
+        IsolationLevel isolation = session.nextTransactionIsolation();
+        Boolean readOnly = session.nextTransactionReadOnlySetting();
+        if ((isolation == null && readOnly == null) || !session.consumesNextTransactionSettings(next)) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        if (isolation != null) {
+            parts.add("ISOLATION LEVEL " + isolation.sql());
+        }
+        if (readOnly != null) {
+            parts.add(readOnly ? "READ ONLY" : "READ WRITE");
+        }
+        return "SET TRANSACTION " + String.join(", ", parts);
+    }
+}

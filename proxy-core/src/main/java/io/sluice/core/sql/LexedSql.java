@@ -1,0 +1,28 @@
+package io.sluice.core.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tokens of one COM_QUERY text.
+ *
+ * @param complete false when a string, quoted identifier or comment was not closed: the
+ *                 server will reject or read the text differently, so nothing about it is sure
+ */
+record LexedSql(String sql, List<Token> tokens, RouteHint hint, boolean complete) {
+
+    /** Token ranges between top-level semicolons, empty statements dropped. */
+    List<List<Token>> statements() {
+        List<List<Token>> statements = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i <= tokens.size(); i++) {
+            if (i == tokens.size() || tokens.get(i).isSymbol(";")) {
+                if (i > from) {
+                    statements.add(tokens.subList(from, i));
+                }
+                from = i + 1;
+            }
+        }
+        return statements;
+    }
+}
