@@ -1,0 +1,454 @@
+package io.sluice.bootstrap.sandbox;
+
+import io.sluice.bootstrap.BootstrapException;
+import io.sluice.bootstrap.files.FileTrees;
+import io.sluice.bootstrap.flavor.DatadirTemplate;
+import io.sluice.bootstrap.flavor.Flavor;
+import io.sluice.bootstrap.flavor.ServerBinaries;
+import io.sluice.bootstrap.registration.AdminSession;
+import io.sluice.bootstrap.registration.ApplicationAccount;
+import io.sluice.bootstrap.registration.ReplicaSetup;
+import io.sluice.bootstrap.registration.ReplicaStatus;
+import io.sluice.bootstrap.registration.ReplicationAccount;
+import io.sluice.bootstrap.registration.ReplicationWait;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * A local replication tree of real servers on 127.0.0.1: one master and N slaves, each its
+ * own mysqld/mariadbd process with its own directory under the sandbox directory. Used by the
+ * demo, every integration test and the benchmarks.
+ *
+ * <pre>{@code
+ * try (Sandbox sandbox = Sandbox.up(SandboxSpec.in(dir).withFlavor(Flavor.MYSQL_80).withReplicas(2))) {
+ *   String url = sandbox.master().jdbcUrl("app"); // user app / password app
+ * }
+ * }</pre>
+ *
+ * <p>{@link #up} is idempotent: on an existing directory it starts only the servers that are
+ * not running, never re-initialises or re-registers anything, and returns once every slave
+ * replicates and has caught up. The servers run in their own sessions and outlive the JVM
+ * unless {@link SandboxSpec#stopOnJvmExit()} is set; {@link #down(Path)} stops them.
+ *
+ * <p>What {@code up} sets up: root with an empty password for 127.0.0.1; {@code repl}/{@code repl}
+ * for replication on every server (created outside the binary log); database {@code app} and
+ * {@code app}/{@code app} with all privileges on it, created on the master and replicated.
+ */
+public final class Sandbox implements AutoCloseable {
+  static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
+  public static final String ROUTING_CONF = "routing.conf";
+
+  private final SandboxState state;
+  private final UpReport lastUp;
+  private final Thread shutdownHook;
+
+  private Sandbox(SandboxState state, UpReport lastUp, Thread shutdownHook) {
+    this.state = state;
+    this.lastUp = lastUp;
+    this.shutdownHook = shutdownHook;
+  }
+
+  /** Brings the sandbox described by {@code spec} up; see the class comment. */
+  public static Sandbox up(SandboxSpec spec) {
+    long start = System.nanoTime();
+    Path dir = spec.dir().toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new BootstrapException("cannot create the sandbox directory " + dir + ": " + e.getMessage(), e);
+    }
+    if (!Files.exists(SandboxState.file(dir))) {
+      SandboxPlan.requireEmpty(dir); // before the lock file, so a wrong --dir is left exactly as it was
+    }
+    try (DirLock lock = DirLock.acquire(dir)) {
+      Optional<SandboxState> existing = SandboxState.loadIfPresent(dir);
+      SandboxState state = existing.isPresent()
+          ? SandboxPlan.checkCompatible(existing.get(), spec)
+          : SandboxPlan.plan(dir, spec);
+      if (existing.isEmpty()) {
+        state.save();
+      }
+      Thread hook = spec.stopOnJvmExit() ? registerShutdownHook(state) : null;
+      try {
+        return bringUp(state, spec, hook, start);
+      } catch (RuntimeException e) {
+        removeShutdownHook(hook);
+        throw e;
+      }
+    }
+  }
+
+  private static Sandbox bringUp(SandboxState initial, SandboxSpec spec, Thread hook, long start) {
+    Consumer<String> progress = spec.progress();
+    Flavor flavor = initial.flavor();
+    List<InstanceServer> servers = initial.instances().stream().map(i -> new InstanceServer(i, flavor)).toList();
+    List<InstanceServer> stopped = servers.stream().filter(s -> !s.process().isRunning()).toList();
+    List<String> alreadyRunning = servers.stream().filter(s -> !stopped.contains(s)).map(s -> s.instance().name())
+        .toList();
+    List<String> created = new ArrayList<>();
+    Map<InstanceServer, Process> launched = new LinkedHashMap<>();
+    try {
+      for (InstanceServer s : stopped) {
+        s.checkPortFree(); // all of them before any work, so a busy port costs nothing
+      }
+      if (!stopped.isEmpty()) {
+        ServerBinaries binaries = ServerBinaries.locate(flavor, spec.cacheRoot());
+        List<InstanceServer> fresh = stopped.stream().filter(s -> !s.hasDatadir()).toList();
+        if (!fresh.isEmpty()) {
+          if (!DatadirTemplate.isReady(binaries, spec.cacheRoot())) {
+            progress.accept("initialising a " + flavor.id() + " template datadir in " + spec.cacheRoot()
+                + " (first use only) ...");
+          }
+          Path template = DatadirTemplate.ensure(binaries, spec.cacheRoot());
+          for (InstanceServer s : fresh) {
+            progress.accept("creating " + s.instance().name() + " in " + s.instance().layout().dir());
+            s.create(binaries, template);
+            created.add(s.instance().name());
+          }
+        }
+        stopped.forEach(InstanceServer::checkDatadirFlavor);
+        for (InstanceServer s : stopped) {
+          progress.accept("starting " + s.instance().name() + " on " + s.instance().address());
+          launched.put(s, s.launch(binaries));
+        }
+        for (Map.Entry<InstanceServer, Process> e : launched.entrySet()) {
+          e.getKey().awaitReady(e.getValue(), spec.timeout());
+        }
+      }
+      Registration result = register(initial, servers, spec);
+      Path routing = writeRoutingConf(result.state());
+      progress.accept("wrote " + routing);
+      UpReport report = new UpReport(List.copyOf(created),
+          launched.keySet().stream().map(s -> s.instance().name()).toList(), alreadyRunning,
+          List.copyOf(result.registeredNow()), Duration.ofNanos(System.nanoTime() - start));
+      return new Sandbox(result.state(), report, hook);
+    } catch (RuntimeException e) {
+      // Leave no server of this call behind; those that ran before keep running.
+      for (InstanceServer s : launched.keySet()) {
+        try {
+          s.process().stop(STOP_GRACE);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private record Registration(SandboxState state, List<String> registeredNow) {}
+
+  /**
+   * Registers whatever is not registered yet, restarts replication on registered slaves (they
+   * are configured not to start it themselves) and waits for every slave to catch up.
+   */
+  private static Registration register(SandboxState initial, List<InstanceServer> servers, SandboxSpec spec) {
+    Flavor flavor = initial.flavor();
+    Map<String, AdminSession> sessions = new LinkedHashMap<>();
+    try {
+      for (InstanceServer s : servers) {
+        AdminSession session = s.openRootOrThrow(ADMIN_TIMEOUT);
+        sessions.put(s.instance().name(), session);
+        checkIdentity(s.instance(), session, flavor);
+      }
+      SandboxState state = initial;
+      List<String> registeredNow = new ArrayList<>();
+      Instance master = state.master();
+      AdminSession masterSession = sessions.get(master.name());
+      if (!state.registered().contains(master.name())) {
+        spec.progress().accept("registering " + master.name());
+        ReplicationAccount.DEFAULT.ensureOn(masterSession, flavor);
+        ApplicationAccount.DEFAULT.createOnSource(masterSession);
+        state = state.withRegistered(master.name());
+        registeredNow.add(master.name());
+        state.save();
+      }
+      for (Instance slave : state.slaves()) {
+        AdminSession session = sessions.get(slave.name());
+        if (state.registered().contains(slave.name())) {
+          ReplicaSetup.start(session, flavor);
+        } else {
+          spec.progress().accept("registering " + slave.name() + " as a replica of " + master.name());
+          ReplicationAccount.DEFAULT.ensureOn(session, flavor);
+          ReplicaSetup.pointAt(session, flavor, master.host(), master.port(), ReplicationAccount.DEFAULT);
+          state = state.withRegistered(slave.name());
+          registeredNow.add(slave.name());
+          state.save();
+        }
+      }
+      if (!state.slaves().isEmpty()) {
+        spec.progress().accept("waiting for " + state.slaves().size() + " replicas to catch up");
+        String gtids = ReplicationWait.executedGtids(masterSession, flavor);
+        for (Instance slave : state.slaves()) {
+          ReplicationWait.untilCaughtUp(sessions.get(slave.name()), flavor, gtids, spec.timeout());
+        }
+      }
+      return new Registration(state, registeredNow);
+    } finally {
+      sessions.values().forEach(AdminSession::close);
+    }
+  }
+
+  /** A server whose identity differs from the record was replaced behind the sandbox's back. */
+  private static void checkIdentity(Instance i, AdminSession session, Flavor flavor) {
+    long serverId = Long.parseLong(session.value("SELECT @@GLOBAL.server_id"));
+    if (serverId != i.serverId()) {
+      throw new BootstrapException(i.name() + " runs with server_id " + serverId + " but " + SandboxState.FILE
+          + " records " + i.serverId() + "; its option file " + i.layout().cnf() + " was changed");
+    }
+    if (flavor.hasServerUuid()) {
+      String uuid = session.value("SELECT @@GLOBAL.server_uuid");
+      if (!uuid.equals(i.serverUuid().orElse(""))) {
+        throw new BootstrapException(i.name() + " runs with server_uuid " + uuid + " but " + SandboxState.FILE
+            + " records " + i.serverUuid().orElse("none") + "; its datadir " + i.layout().datadir()
+            + " was replaced or its auto.cnf removed");
+      }
+    }
+  }
+
+  private static Path writeRoutingConf(SandboxState state) {
+    Path file = state.dir().resolve(ROUTING_CONF);
+    try {
+      Files.writeString(file, RoutingConf.render(state.master(), state.slaves(), state.proxyPorts()),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new BootstrapException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+    return file;
+  }
+
+  /** What every server of the sandbox in {@code dir} is doing now; starts and stops nothing. */
+  public static SandboxStatus status(Path dir) {
+    SandboxState state = load(dir);
+    List<InstanceStatus> result = new ArrayList<>();
+    for (Instance i : state.instances()) {
+      InstanceServer server = new InstanceServer(i, state.flavor());
+      OptionalLong pid = server.process().runningPid();
+      Optional<ReplicaStatus> replication = Optional.empty();
+      Optional<String> problem = Optional.empty();
+      if (pid.isPresent()) {
+        try (AdminSession s = server.openRoot(Duration.ofSeconds(5))) {
+          replication = ReplicaStatus.read(s, state.flavor().dialect());
+        } catch (Exception e) {
+          problem = Optional.of("cannot query it: " + e.getMessage());
+        }
+      }
+      result.add(new InstanceStatus(i, pid, replication, problem));
+    }
+    return new SandboxStatus(state.dir(), state.flavor(), result);
+  }
+
+  /**
+   * Stops every server of the sandbox in {@code dir} (SIGTERM, SIGKILL after 30 s) and returns
+   * once none is left. Keeps the directory: a later {@link #up} starts the same servers again.
+   */
+  public static void down(Path dir) {
+    SandboxState state = load(dir);
+    try (DirLock lock = DirLock.acquire(state.dir())) {
+      stopAll(state, STOP_GRACE);
+    }
+    Path sockets = InstanceLayout.shortSocketDir(state.dir());
+    if (Files.isDirectory(sockets)) {
+      FileTrees.deleteRecursively(sockets);
+    }
+  }
+
+  /**
+   * Stops every server at once. A MySQL source takes ~10 s to stop while binlog dump threads
+   * serve replicas, and a replica whose dump thread is killed reconnects at once; so the
+   * replicas stop receiving first, then the dump threads are ended, then all are signalled.
+   */
+  private static void stopAll(SandboxState state, Duration grace) {
+    Flavor flavor = state.flavor();
+    for (Instance i : state.instances()) {
+      InstanceServer s = new InstanceServer(i, flavor);
+      if (i.role().replicates() && s.process().isRunning()) {
+        try (AdminSession session = s.openRoot(Duration.ofSeconds(2))) {
+          session.execute(flavor.dialect().stopIoThread());
+        } catch (Exception e) {
+          // Not answering: it will still get SIGTERM below.
+        }
+      }
+    }
+    state.instances().stream().filter(i -> !i.role().replicates())
+        .forEach(i -> new InstanceServer(i, flavor).endBinlogDumps());
+    stopInParallel(state, state.instances(), grace);
+  }
+
+  private static void stopInParallel(SandboxState state, List<Instance> instances, Duration grace) {
+    Map<InstanceServer, OptionalLong> signalled = new LinkedHashMap<>();
+    for (Instance i : instances) {
+      InstanceServer s = new InstanceServer(i, state.flavor());
+      signalled.put(s, s.process().signalStop());
+    }
+    BootstrapException failure = null;
+    for (Map.Entry<InstanceServer, OptionalLong> e : signalled.entrySet()) {
+      if (e.getValue().isPresent()) {
+        try {
+          e.getKey().process().awaitStopped(e.getValue().getAsLong(), grace);
+        } catch (BootstrapException ex) {
+          failure = ex;
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static SandboxState load(Path dir) {
+    Path normal = dir.toAbsolutePath().normalize();
+    return SandboxState.loadIfPresent(normal).orElseThrow(() -> new BootstrapException("no sandbox in " + normal
+        + " (no " + SandboxState.FILE + "); create one with: sluice sandbox up --dir " + normal));
+  }
+
+  private static Thread registerShutdownHook(SandboxState state) {
+    Thread hook = new Thread(() -> {
+      try {
+        stopAll(state, Duration.ofSeconds(10));
+      } catch (RuntimeException e) {
+        System.err.println("sluice sandbox: could not stop " + state.dir() + " at JVM exit: " + e.getMessage());
+      }
+    }, "sluice-sandbox-stop-" + state.dir().getFileName());
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
+  }
+
+  private static void removeShutdownHook(Thread hook) {
+    if (hook == null) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down and the hook is running or has run.
+    }
+  }
+
+  public Path dir() {
+    return state.dir();
+  }
+
+  public Flavor flavor() {
+    return state.flavor();
+  }
+
+  public Instance master() {
+    return state.master();
+  }
+
+  public List<Instance> slaves() {
+    return state.slaves();
+  }
+
+  /** The master first, then the slaves in order. */
+  public List<Instance> instances() {
+    return state.instances();
+  }
+
+  public Instance instance(String name) {
+    return state.instances().stream().filter(i -> i.name().equals(name)).findFirst()
+        .orElseThrow(() -> new BootstrapException("no instance '" + name + "' in " + state.dir() + "; it has "
+            + state.instances().stream().map(Instance::name).toList()));
+  }
+
+  public ProxyPorts proxyPorts() {
+    return state.proxyPorts();
+  }
+
+  /** {@code DIR/routing.conf}: a proxy configuration pointing at this sandbox. */
+  public Path routingConf() {
+    return state.dir().resolve(ROUTING_CONF);
+  }
+
+  /** What the {@link #up} that returned this sandbox did. */
+  public UpReport lastUp() {
+    return lastUp;
+  }
+
+  public SandboxStatus status() {
+    return status(state.dir());
+  }
+
+  /**
+   * Returns once every slave has applied everything the master has written so far; fails if a
+   * slave's replication is broken or it does not catch up within {@code timeout}. Call it after
+   * writing on the master and before asserting on what the slaves read.
+   */
+  public void awaitReplication(Duration timeout) {
+    Flavor flavor = state.flavor();
+    try (AdminSession master = new InstanceServer(state.master(), flavor).openRootOrThrow(ADMIN_TIMEOUT)) {
+      String gtids = ReplicationWait.executedGtids(master, flavor);
+      for (Instance slave : state.slaves()) {
+        try (AdminSession s = new InstanceServer(slave, flavor).openRootOrThrow(ADMIN_TIMEOUT)) {
+          ReplicationWait.untilCaughtUp(s, flavor, gtids, timeout);
+        }
+      }
+    }
+  }
+
+  /**
+   * Stops one server cleanly (SIGTERM); {@link #up} starts it again. For failover and lag tests.
+   *
+   * <p>Stopping the master first stops the receiving (IO) thread of every running slave, so none
+   * reconnects while the master shuts down, then starts those threads again: they keep trying
+   * to reach the master, as after any master outage. Without this a MySQL master takes ~10 s
+   * to stop while slaves are attached.
+   */
+  public void stop(Instance instance) {
+    InstanceServer server = new InstanceServer(instance, state.flavor());
+    if (instance.role().replicates()) {
+      server.process().stop(STOP_GRACE);
+      return;
+    }
+    List<AdminSession> attached = new ArrayList<>();
+    try {
+      for (Instance slave : state.slaves()) {
+        InstanceServer s = new InstanceServer(slave, state.flavor());
+        if (s.process().isRunning()) {
+          AdminSession session = s.openRootOrThrow(ADMIN_TIMEOUT);
+          attached.add(session);
+          session.execute(state.flavor().dialect().stopIoThread());
+        }
+      }
+      server.endBinlogDumps();
+      server.process().stop(STOP_GRACE);
+      for (AdminSession session : attached) {
+        session.execute(state.flavor().dialect().startIoThread());
+      }
+    } finally {
+      attached.forEach(AdminSession::close);
+    }
+  }
+
+  /** Kills one server with SIGKILL, as a crash would; {@link #up} starts it again. */
+  public void kill(Instance instance) {
+    new InstanceServer(instance, state.flavor()).process().kill();
+  }
+
+  public boolean isRunning(Instance instance) {
+    return new InstanceServer(instance, state.flavor()).process().isRunning();
+  }
+
+  /** Stops every server; see {@link #down(Path)}. */
+  public void down() {
+    down(state.dir());
+    removeShutdownHook(shutdownHook);
+  }
+
+  /** Same as {@link #down()}. */
+  @Override
+  public void close() {
+    down();
+  }
+}

@@ -1,0 +1,98 @@
+package io.sluice.bootstrap.sandbox;
+
+import io.sluice.bootstrap.BootstrapException;
+import io.sluice.bootstrap.flavor.Flavor;
+import io.sluice.bootstrap.identity.InstanceName;
+import io.sluice.bootstrap.identity.Role;
+import io.sluice.bootstrap.identity.ServerIdentity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Decides the shape of a new sandbox (names, ports, identities) and checks that a repeated
+ * {@code up} asks for the sandbox the directory already holds.
+ */
+final class SandboxPlan {
+  static final String HOST = "127.0.0.1";
+  static final String NAME_PREFIX = "mysql";
+  private static final int PROXY_OFFSET = 100;
+
+  private SandboxPlan() {}
+
+  static SandboxState plan(Path dir, SandboxSpec spec) {
+    requireEmpty(dir);
+    Flavor flavor = spec.flavor().orElse(SandboxSpec.DEFAULT_FLAVOR);
+    int replicas = spec.replicas().orElse(SandboxSpec.DEFAULT_REPLICAS);
+    List<Integer> serverPorts = new ArrayList<>();
+    ProxyPorts proxy;
+    if (spec.basePort().isPresent()) {
+      int base = spec.basePort().getAsInt();
+      for (int i = 0; i <= replicas; i++) {
+        serverPorts.add(base + i);
+      }
+      proxy = new ProxyPorts(base + PROXY_OFFSET, base + PROXY_OFFSET + 1, base + PROXY_OFFSET + 2);
+    } else {
+      List<Integer> free = Ports.pickFree(HOST, replicas + 4);
+      serverPorts.addAll(free.subList(0, replicas + 1));
+      proxy = new ProxyPorts(free.get(replicas + 1), free.get(replicas + 2), free.get(replicas + 3));
+    }
+    List<Instance> instances = new ArrayList<>();
+    instances.add(instance(dir, flavor, InstanceName.of(NAME_PREFIX, Role.MASTER, 0), serverPorts.get(0)));
+    for (int i = 0; i < replicas; i++) {
+      instances.add(instance(dir, flavor, InstanceName.of(NAME_PREFIX, Role.SLAVE, i), serverPorts.get(i + 1)));
+    }
+    // Checked before anything is written, so a busy port leaves the directory untouched.
+    for (Instance i : instances) {
+      if (!Ports.isFree(HOST, i.port())) {
+        throw Ports.inUse(HOST, i.port(), i.name());
+      }
+    }
+    return new SandboxState(dir, flavor, HOST, instances, proxy, new LinkedHashSet<>());
+  }
+
+  private static Instance instance(Path dir, Flavor flavor, InstanceName name, int port) {
+    ServerIdentity id = ServerIdentity.fresh(name, flavor.hasServerUuid());
+    return new Instance(name, HOST, port, id.serverId(), id.serverUuid(), InstanceLayout.of(dir, name.value()));
+  }
+
+  /** A repeated {@code up} may leave values unset, but what it sets must match the directory. */
+  static SandboxState checkCompatible(SandboxState state, SandboxSpec spec) {
+    Path file = SandboxState.file(state.dir());
+    if (spec.flavor().isPresent() && spec.flavor().get() != state.flavor()) {
+      throw new BootstrapException("the sandbox in " + state.dir() + " runs " + state.flavor().id()
+          + ", but " + spec.flavor().get().id() + " was asked for; use a new --dir for " + spec.flavor().get().id()
+          + ", or run 'sluice sandbox down --dir " + state.dir() + "' and delete it first");
+    }
+    int slaves = state.slaves().size();
+    if (spec.replicas().isPresent() && spec.replicas().getAsInt() != slaves) {
+      throw new BootstrapException("the sandbox in " + state.dir() + " has " + slaves + " replicas (" + file
+          + "), but " + spec.replicas().getAsInt() + " were asked for; omit --replicas or use a new --dir");
+    }
+    if (spec.basePort().isPresent() && spec.basePort().getAsInt() != state.master().port()) {
+      throw new BootstrapException("the sandbox in " + state.dir() + " has its master on port " + state.master().port()
+          + " (" + file + "), but --base-port " + spec.basePort().getAsInt()
+          + " was asked for; omit --base-port or use a new --dir");
+    }
+    return state;
+  }
+
+  static void requireEmpty(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      List<String> other = entries.map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals(DirLock.FILE))
+          .toList();
+      if (!other.isEmpty()) {
+        throw new BootstrapException(dir + " is not empty and holds no " + SandboxState.FILE + " (found "
+            + String.join(", ", other.subList(0, Math.min(5, other.size()))) + (other.size() > 5 ? ", ..." : "")
+            + "); give an empty or new directory for a new sandbox");
+      }
+    } catch (IOException e) {
+      throw new BootstrapException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
