@@ -25,6 +25,7 @@ import io.sluice.protocol.auth.CachingSha2Password;
 import io.sluice.protocol.packet.HandshakeV10;
 import io.sluice.server.backend.BackendConnector;
 import io.sluice.server.backend.BackendPools;
+import io.sluice.server.backend.BackendTls;
 import io.sluice.server.config.HostPort;
 import io.sluice.server.config.ProxyConfig;
 import io.sluice.server.frontend.FrontendInitializer;
@@ -64,7 +65,9 @@ public final class ProxyServer implements AutoCloseable {
     this.workers = epoll ? new EpollEventLoopGroup(workerThreads) : new NioEventLoopGroup(workerThreads);
 
     ProxyConfig.PoolConfig pc = config.pool();
-    this.pools = new BackendPools(new BackendConnector(clientClass, pc.connectTimeout()), pc.maxConnections(),
+    this.pools = new BackendPools(new BackendConnector(clientClass, pc.connectTimeout(),
+        BackendTls.of(BackendTls.Mode.valueOf(config.backendTls().mode().toUpperCase(java.util.Locale.ROOT)),
+            config.backendTls().ca().map(java.nio.file.Path::toFile))), pc.maxConnections(),
         pc.idleTimeout(), pc.connectTimeout());
     KeyPair rsa = rsaKeyPair();
     ClusterView view = ClusterViews.fromConfig(config);

@@ -128,12 +128,17 @@ final class KnownFunctions {
             "INT", "INTEGER", "TINYINT", "SMALLINT", "MEDIUMINT", "BIGINT", "JSON", "YEAR", "BIT", "TEXT",
             "BLOB", "ENUM", "GEOMETRY", "ARRAY");
 
-    /** System variables whose value describes one server, not the session. */
+    /**
+     * System variables whose value answers "is this the writable primary, and how far has it
+     * got": an app or driver that asks wants the master's answer (a slave's read_only=1 would
+     * make it believe it is connected to a replica). Identity variables such as server_id and
+     * hostname are not here: "which server answered this read" is exactly what users ask a
+     * read/write splitter, and they route like any read, as in MaxScale and ProxySQL.
+     */
     static final Set<String> SERVER_SPECIFIC_VARIABLES = Set.of(
-            "read_only", "super_read_only", "innodb_read_only", "server_id", "server_uuid", "hostname",
-            "port", "gtid_executed", "gtid_purged", "log_bin", "log_bin_basename", "datadir",
-            "report_host", "report_port", "rpl_semi_sync_master_enabled", "rpl_semi_sync_source_enabled",
-            "rpl_semi_sync_slave_enabled", "rpl_semi_sync_replica_enabled", "uptime");
+            "read_only", "super_read_only", "innodb_read_only", "gtid_executed", "gtid_purged", "log_bin",
+            "log_bin_basename", "rpl_semi_sync_master_enabled", "rpl_semi_sync_source_enabled",
+            "rpl_semi_sync_slave_enabled", "rpl_semi_sync_replica_enabled");
 
     /** System variables that describe the previous statement on the same connection. */
     static final Set<String> PREVIOUS_STATEMENT_VARIABLES = Set.of("warning_count", "error_count");

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.sluice.core.session.BackendSessionSnapshot;
 import io.sluice.protocol.Capabilities;
 import io.sluice.protocol.CommandType;
 import io.sluice.protocol.auth.AuthPlugin;
@@ -21,11 +22,14 @@ import io.sluice.protocol.packet.ComQuery;
 import io.sluice.protocol.packet.ErrPacket;
 import io.sluice.protocol.packet.HandshakeResponse41;
 import io.sluice.protocol.packet.HandshakeV10;
+import io.sluice.protocol.packet.SslRequest;
 import io.sluice.protocol.response.ResponseTracker;
 import io.sluice.protocol.wire.Packet;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection from Sluice to a backend MySQL server, and its state machine.
@@ -43,6 +47,7 @@ import java.util.Map;
  * a time and hands every response packet to the current {@link ResponseListener}.
  */
 public final class BackendConnection extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(BackendConnection.class);
 
   enum State { CONNECTING, AUTHENTICATING, INITIALIZING, IDLE, BUSY, CLOSED }
 
@@ -61,7 +66,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
   private final long wireCapabilities;
   private final int characterSet;
   private final Promise<BackendConnection> ready;
-  private final BackendSessionSnapshot snapshot = new BackendSessionSnapshot();
+  private final BackendTls tls;
+  private boolean encrypted;
+  private BackendSessionSnapshot snapshot;
 
   private Channel channel;
   private State state = State.CONNECTING;
@@ -78,7 +85,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
   BackendConnection(
       String backendName, BackendCredentials credentials, long wireCapabilities, int characterSet,
-      Promise<BackendConnection> ready) {
+      BackendTls tls, Promise<BackendConnection> ready) {
+    this.tls = tls;
     this.backendName = backendName;
     this.credentials = credentials;
     this.wireCapabilities = wireCapabilities;
@@ -113,6 +121,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
   /** The session state (schema, charset, variables) this connection currently has. */
   public BackendSessionSnapshot snapshot() {
     return snapshot;
+  }
+
+  public void snapshot(BackendSessionSnapshot snapshot) {
+    this.snapshot = snapshot;
   }
 
   public boolean isIdle() {
@@ -246,7 +258,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    closeWithFailure(ErrorCodes.backendLost(backendName, cause));
+    closeWithFailure(ErrorCodes.backendLost(backendName, cause), cause);
   }
 
   /** Called by the connector when the TCP connection could not be made. */
@@ -270,6 +282,22 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
       serverConnectionId = hs.connectionId();
       nonce = hs.authPluginData();
       negotiated = Capabilities.of((BASE_CAPABILITIES | wireCapabilities) & hs.capabilities().value());
+      int seq = packet.nextSequenceId();
+      if (tls.mode() != BackendTls.Mode.DISABLED) {
+        if (hs.capabilities().usesSsl()) {
+          // SSLRequest, then TLS, then the real HandshakeResponse41 inside it. SslHandler holds
+          // our writes until its handshake is done, so no waiting is needed here.
+          negotiated = negotiated.with(Capabilities.CLIENT_SSL);
+          SslRequest req = new SslRequest(negotiated, 0xFFFFFF, characterSet);
+          send(seq, req::encode);
+          channel.pipeline().addFirst("tls", tls.context().newHandler(channel.alloc(), tls.hostFor(channel), tls.portFor(channel)));
+          encrypted = true;
+          seq = (seq + 1) & 0xFF;
+        } else if (tls.mode() == BackendTls.Mode.REQUIRED) {
+          throw new BackendException(ErrorCodes.backendUnavailable(backendName,
+              "backend-tls is required but the server does not offer TLS"));
+        }
+      }
       authPlugin = AuthPlugins.byName(hs.authPluginName()).isPresent()
           ? hs.authPluginName()
           : MysqlNativePassword.NAME;
@@ -280,9 +308,13 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
           negotiated, 0xFFFFFF, characterSet, credentials.user(), scramble(authPlugin, nonce),
           null, authPlugin, attrs);
       state = State.AUTHENTICATING;
-      send(packet.nextSequenceId(), buf -> response.encode(buf));
+      send(seq, buf -> response.encode(buf));
+    } catch (BackendException e) {
+      state = State.CLOSED;
+      ready.tryFailure(e);
+      channel.close();
     } catch (RuntimeException e) {
-      closeWithFailure(ErrorCodes.backendLost(backendName, e));
+      closeWithFailure(ErrorCodes.backendLost(backendName, e), e);
     } finally {
       packet.release();
     }
@@ -302,7 +334,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         case AuthSwitchRequest.HEADER -> {
           AuthSwitchRequest sw = AuthSwitchRequest.decode(packet.payload());
           authPlugin = sw.pluginName();
-          nonce = sw.pluginData();
+          nonce = sw.nonce();
           byte[] answer = scramble(authPlugin, nonce);
           send(seq, buf -> buf.writeBytes(answer));
         }
@@ -311,7 +343,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             new IllegalStateException("unexpected packet 0x" + Integer.toHexString(packet.firstByte()) + " during authentication")));
       }
     } catch (RuntimeException e) {
-      closeWithFailure(ErrorCodes.backendLost(backendName, e));
+      closeWithFailure(ErrorCodes.backendLost(backendName, e), e);
     } finally {
       packet.release();
     }
@@ -332,6 +364,12 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     }
     if (data.length == 1 && data[0] == CachingSha2Password.FAST_AUTH_SUCCESS) {
       return; // the OK packet follows
+    }
+    if (data.length == 1 && data[0] == CachingSha2Password.PERFORM_FULL_AUTHENTICATION && encrypted) {
+      // Over TLS the password itself is sent, NUL-terminated.
+      byte[] pw = credentials.passwordBytes();
+      send(seq, buf -> buf.writeBytes(pw).writeByte(0));
+      return;
     }
     if (data.length == 1 && data[0] == CachingSha2Password.PERFORM_FULL_AUTHENTICATION) {
       awaitingPublicKey = true;
@@ -377,7 +415,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
   private void becomeReady() {
     state = State.IDLE;
-    snapshot.reset(characterSet);
+    snapshot = BackendSessionSnapshot.fresh(null, Collations.charsetSetting(characterSet));
     lastUsedNanos = System.nanoTime();
     ready.trySuccess(this);
   }
@@ -399,6 +437,13 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void closeWithFailure(SqlError error) {
+    closeWithFailure(error, null);
+  }
+
+  private void closeWithFailure(SqlError error, Throwable cause) {
+    if (cause != null) {
+      log.debug("backend {}: connection failed in state {}", backendName, state, cause);
+    }
     boolean wasConnecting = state == State.CONNECTING || state == State.AUTHENTICATING || state == State.INITIALIZING;
     ResponseListener l = listener;
     listener = null;

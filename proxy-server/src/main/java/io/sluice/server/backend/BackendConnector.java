@@ -22,17 +22,19 @@ public final class BackendConnector {
 
   private final Class<? extends Channel> channelClass;
   private final Duration connectTimeout;
+  private final BackendTls tls;
 
-  public BackendConnector(Class<? extends Channel> channelClass, Duration connectTimeout) {
+  public BackendConnector(Class<? extends Channel> channelClass, Duration connectTimeout, BackendTls tls) {
     this.channelClass = channelClass;
     this.connectTimeout = connectTimeout;
+    this.tls = tls;
   }
 
   public Future<BackendConnection> connect(
       EventLoop loop, String backendName, String host, int port, BackendCredentials credentials,
       long wireCapabilities, int characterSet) {
     Promise<BackendConnection> ready = loop.newPromise();
-    BackendConnection connection = new BackendConnection(backendName, credentials, wireCapabilities, characterSet, ready);
+    BackendConnection connection = new BackendConnection(backendName, credentials, wireCapabilities, characterSet, tls, ready);
     Bootstrap b = new Bootstrap()
         .group(loop)
         .channel(channelClass)

@@ -22,7 +22,6 @@ public final class BackendPool {
   private final String host;
   private final int port;
   private final BackendCredentials credentials;
-  private final int characterSet;
   private final BackendConnector connector;
   private final int max;
   private final Duration idleTimeout;
@@ -35,14 +34,13 @@ public final class BackendPool {
   private ScheduledFuture<?> reaper;
 
   public BackendPool(
-      EventLoop loop, PoolKey key, String host, int port, BackendCredentials credentials, int characterSet,
+      EventLoop loop, PoolKey key, String host, int port, BackendCredentials credentials,
       BackendConnector connector, int max, Duration idleTimeout, Duration waitTimeout) {
     this.loop = loop;
     this.key = key;
     this.host = host;
     this.port = port;
     this.credentials = credentials;
-    this.characterSet = characterSet;
     this.connector = connector;
     this.max = max;
     this.idleTimeout = idleTimeout;
@@ -72,7 +70,7 @@ public final class BackendPool {
     }
     if (open < max) {
       open++;
-      connector.connect(loop, key.backendName(), host, port, credentials, key.wireCapabilities(), characterSet)
+      connector.connect(loop, key.backendName(), host, port, credentials, key.wireCapabilities(), key.collationId())
           .addListener(f -> {
             if (f.isSuccess()) {
               promise.setSuccess((BackendConnection) f.getNow());
@@ -91,6 +89,15 @@ public final class BackendPool {
       }
     }, waitTimeout.toMillis(), TimeUnit.MILLISECONDS);
     return promise;
+  }
+
+  /**
+   * Takes back a connection this session released a moment ago, if nobody else took it since:
+   * a statement about the previous one (SHOW WARNINGS, ROW_COUNT()) must run where it ran.
+   */
+  public boolean reclaim(BackendConnection c) {
+    assert loop.inEventLoop();
+    return c.isIdle() && idle.removeLastOccurrence(c);
   }
 
   /** Gives a connection back. A connection that is not idle and healthy is closed instead. */

@@ -27,9 +27,9 @@ public final class BackendPools {
   }
 
   public BackendPool pool(
-      EventLoop loop, PoolKey key, String host, int port, BackendCredentials credentials, int characterSet) {
+      EventLoop loop, PoolKey key, String host, int port, BackendCredentials credentials) {
     return pools.computeIfAbsent(new Key(loop, key), k -> new BackendPool(
-        loop, key, host, port, credentials, characterSet, connector, maxPerPool, idleTimeout, waitTimeout));
+        loop, key, host, port, credentials, connector, maxPerPool, idleTimeout, waitTimeout));
   }
 
   /** Closes the pools of a backend that was removed or whose address changed. */

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import io.sluice.server.config.ProxyConfig.AdminConfig;
 import io.sluice.server.config.ProxyConfig.BackendConfig;
+import io.sluice.server.config.ProxyConfig.BackendTlsConfig;
 import io.sluice.server.config.ProxyConfig.BackendsConfig;
 import io.sluice.server.config.ProxyConfig.MonitorConfig;
 import io.sluice.server.config.ProxyConfig.PoolConfig;
@@ -62,7 +63,7 @@ public final class ConfigLoader {
       throw new ConfigException(file, ROOT, "missing; the file must have a top-level \"sluice { ... }\" block");
     }
     Config c = parsed.getConfig(ROOT);
-    allowOnly(c, ROOT, Set.of("listen", "admin", "metrics", "users", "backends", "monitor", "pool", "tls"));
+    allowOnly(c, ROOT, Set.of("listen", "admin", "metrics", "users", "backends", "monitor", "pool", "tls", "backend-tls"));
 
     HostPort listen = hostPort(c, ROOT, "listen");
     Optional<AdminConfig> admin = optionalSection(c, "admin").map(a -> {
@@ -75,7 +76,7 @@ public final class ConfigLoader {
       return hostPort(m, ROOT + ".metrics", "listen");
     });
     return check(ROOT, () -> new ProxyConfig(
-        file, listen, admin, metrics, users(c), backends(c), monitor(c), pool(c), tls(c)));
+        file, listen, admin, metrics, users(c), backends(c), monitor(c), pool(c), tls(c), backendTls(c)));
   }
 
   private List<UserConfig> users(Config c) {
@@ -157,6 +158,15 @@ public final class ConfigLoader {
     Optional<Path> cert = t.hasPath("cert") ? Optional.of(existingFile(t, at, "cert")) : Optional.empty();
     Optional<Path> key = t.hasPath("key") ? Optional.of(existingFile(t, at, "key")) : Optional.empty();
     return check(at, () -> new TlsConfig(enabled, cert, key));
+  }
+
+  private BackendTlsConfig backendTls(Config c) {
+    String at = ROOT + ".backend-tls";
+    Config t = c.hasPath("backend-tls") ? section(c, at, "backend-tls") : ConfigFactory.empty();
+    allowOnly(t, at, Set.of("mode", "ca"));
+    String mode = t.hasPath("mode") ? string(t, at, "mode") : "disabled";
+    Optional<Path> ca = t.hasPath("ca") ? Optional.of(existingFile(t, at, "ca")) : Optional.empty();
+    return check(at + ".mode", () -> new BackendTlsConfig(mode, ca));
   }
 
   // ---- typed getters that name the key on failure ----

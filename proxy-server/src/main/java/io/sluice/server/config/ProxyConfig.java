@@ -21,7 +21,8 @@ public record ProxyConfig(
     BackendsConfig backends,
     MonitorConfig monitor,
     PoolConfig pool,
-    TlsConfig tls) {
+    TlsConfig tls,
+    BackendTlsConfig backendTls) {
 
   public ProxyConfig {
     Objects.requireNonNull(listen, "listen");
@@ -98,6 +99,17 @@ public record ProxyConfig(
     public PoolConfig {
       if (maxConnections < 1) {
         throw new IllegalArgumentException("max-connections must be >= 1, got " + maxConnections);
+      }
+    }
+  }
+
+  /** TLS from Sluice to the backends: disabled, preferred or required; an optional CA to verify them. */
+  public record BackendTlsConfig(String mode, Optional<Path> ca) {
+    public static final Set<String> MODES = Set.of("disabled", "preferred", "required");
+
+    public BackendTlsConfig {
+      if (!MODES.contains(mode)) {
+        throw new IllegalArgumentException("mode must be one of disabled, preferred, required; got \"" + mode + "\"");
       }
     }
   }

@@ -7,7 +7,14 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.sluice.core.cluster.Backend;
+import io.sluice.core.session.ConsistencyLevel;
 import io.sluice.core.session.SessionState;
+import io.sluice.core.sql.Classification;
+import io.sluice.core.sql.SqlLiterals;
+import io.sluice.server.backend.BackendException;
+import io.sluice.server.backend.Collations;
+import java.util.ArrayList;
+import java.util.List;
 import io.sluice.protocol.Capabilities;
 import io.sluice.protocol.CommandType;
 import io.sluice.protocol.ServerStatus;
@@ -95,6 +102,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   /** The connection serving the current command, held or borrowed. */
   private BackendConnection active;
   private BackendPool activePool;
+  /** The connection that served the previous command, already back in its pool. */
+  private BackendConnection last;
+  private BackendPool lastPool;
 
   ClientSession(ProxyRuntime runtime, CommandHandlers handlers) {
     this.runtime = runtime;
@@ -226,7 +236,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   }
 
   private void onAuthenticated() {
-    session = new SessionState(login.characterSet(), null);
+    session = new SessionState(null, Collations.charsetSetting(login.characterSet()), ConsistencyLevel.EVENTUAL);
     if (login.database() != null && !login.database().isEmpty() && capabilities.connectsWithDb()) {
       // The schema must exist, as on a direct connection: check it on the master before OK.
       handlers.initialSchema(this, login.database());
@@ -270,29 +280,53 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   /**
    * Runs {@code command} on a backend connection and streams the response to the client. The
-   * connection is the held one if the session holds one, else one borrowed from
-   * {@code target}'s pool, brought to the session's state first.
+   * connection is the held one if the session holds one on {@code target}, else one borrowed
+   * from {@code target}'s pool; either way it is first given the session's state (schema,
+   * charset, variables) with only the statements that differ. {@code statement} is the
+   * classified COM_QUERY text, or null for other commands.
    */
-  void execute(Packet command, CommandType type, Backend target, ExecutionCallback callback) {
+  void execute(Packet command, CommandType type, Backend target, Classification statement,
+      boolean aboutPreviousStatement, ExecutionCallback callback) {
     state = State.EXECUTING;
     ctx.channel().config().setAutoRead(false);
-    Future<BackendConnection> conn = held != null && held.isUsable() ? succeeded(held) : borrow(target);
+    if (held != null && (!held.isUsable() || !held.backendName().equals(target.name()))) {
+      // e.g. an implicit commit on the master ends a READ ONLY transaction held on a slave
+      releaseHeld(true);
+    }
+    boolean reclaimed = false;
+    Future<BackendConnection> conn;
+    if (held != null) {
+      conn = succeeded(held, heldPool);
+    } else if (aboutPreviousStatement && last != null && last.backendName().equals(target.name()) && lastPool.reclaim(last)) {
+      conn = succeeded(last, lastPool);
+      reclaimed = true;
+    } else {
+      conn = borrow(target);
+    }
+    boolean clearDiagnostics = aboutPreviousStatement && !reclaimed && held == null;
     conn.addListener(f -> {
       if (!f.isSuccess()) {
         command.release();
-        SqlError err = f.cause() instanceof io.sluice.server.backend.BackendException be
+        SqlError err = f.cause() instanceof BackendException be
             ? be.error() : ErrorCodes.backendUnavailable(target.name(), String.valueOf(f.cause()));
         finishWithError(err, callback);
         return;
       }
       BackendConnection c = (BackendConnection) f.getNow();
       active = c;
-      new SessionSync(c, session).run().addListener(s -> {
+      List<String> sync = new ArrayList<>(session.statementsToSync(c.snapshot(), statement));
+      if (clearDiagnostics) {
+        // The connection that ran the previous statement was taken by another session: do not
+        // show this session that session's warnings or row counts.
+        sync.add("DO 0");
+      }
+      BackendSync.run(c, sync).addListener(s -> {
         if (!s.isSuccess()) {
           command.release();
-          finishWithError(SessionSync.errorOf(s.cause()), callback);
+          finishWithError(BackendSync.errorOf(s.cause()), callback);
           return;
         }
+        c.snapshot(session.snapshotAfterSync(c.snapshot(), statement));
         c.execute(command, type, new ResponseForwarder(this, c, callback));
       });
     });
@@ -300,14 +334,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   private Future<BackendConnection> borrow(Backend target) {
     BackendPool pool = runtime.pools().pool(ctx.channel().eventLoop(),
-        PoolKey.of(target.name(), user.name(), capabilities), target.host(), target.port(),
-        new BackendCredentials(user.name(), user.password()), session.handshakeCharacterSet());
+        PoolKey.of(target.name(), user.name(), capabilities, login.characterSet()), target.host(), target.port(),
+        new BackendCredentials(user.name(), user.password()));
     activePool = pool;
     return pool.acquire();
   }
 
-  private Future<BackendConnection> succeeded(BackendConnection c) {
-    activePool = heldPool;
+  private Future<BackendConnection> succeeded(BackendConnection c, BackendPool pool) {
+    activePool = pool;
     return ctx.channel().eventLoop().newSucceededFuture(c);
   }
 
@@ -317,6 +351,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     BackendPool pool = activePool;
     active = null;
     activePool = null;
+    last = c;
+    lastPool = pool;
     if (c != null) {
       if (connectionBroken) {
         pool.discard(c);
@@ -406,7 +442,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   /** Whether the connection that just served a command must stay with this session. */
   boolean mustHoldConnection() {
-    return session.holdsConnectionState() || !preparedStatements.isEmpty();
+    return session.holdsMasterConnection() || session.readOnlyTransactionBackend().isPresent()
+        || !preparedStatements.isEmpty();
+  }
+
+  /** After a statement: the connection that ran it now has the session's new state. */
+  void activeSnapshotAfter(io.sluice.core.session.StatementOutcome outcome) {
+    if (active != null) {
+      active.snapshot(session.snapshotAfterStatement(active.snapshot(), outcome));
+    }
+  }
+
+  io.sluice.core.session.CharsetSetting initialCharset() {
+    return Collations.charsetSetting(login.characterSet());
   }
 
   void preparedStatementOpened(long id) {
@@ -438,15 +486,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       BackendPool pool = activePool;
       activePool = null;
       if (!f.isSuccess()) {
-        loginFinished(f.cause() instanceof io.sluice.server.backend.BackendException be
+        loginFinished(f.cause() instanceof BackendException be
             ? be.error() : ErrorCodes.backendUnavailable(master.name(), String.valueOf(f.cause())));
         return;
       }
       BackendConnection c = (BackendConnection) f.getNow();
-      c.query("USE " + SessionSync.quoteIdentifier(schema)).addListener(q -> {
+      c.query("USE " + SqlLiterals.quoteIdentifier(schema)).addListener(q -> {
         if (!q.isSuccess()) {
           pool.discard(c);
-          loginFinished(SessionSync.errorOf(q.cause()));
+          loginFinished(BackendSync.errorOf(q.cause()));
           return;
         }
         io.sluice.protocol.response.ResponseTracker t = (io.sluice.protocol.response.ResponseTracker) q.getNow();
@@ -455,8 +503,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           loginFinished(t.error().toSqlError());
           return;
         }
-        session.schemaChanged(schema);
-        c.snapshot().schema(schema);
+        session.reset(schema, session.charset());
+        c.snapshot(session.snapshotAfterSync(c.snapshot(), null));
         pool.release(c);
         loginFinished(null);
       });
@@ -479,14 +527,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   }
 
   void sendOk(long affectedRows, long lastInsertId) {
-    int status = session == null ? ServerStatus.SERVER_STATUS_AUTOCOMMIT : session.serverStatus();
+    int status = session == null ? ServerStatus.SERVER_STATUS_AUTOCOMMIT : session.statusFlags();
     send(buf -> OkPacket.of(affectedRows, lastInsertId, status, 0).encode(buf, capabilities));
     ctx.flush();
   }
 
   /** The reply to COM_SET_OPTION: EOF, or an OK with the EOF header when the client deprecates EOF. */
   void sendEof() {
-    int status = session.serverStatus();
+    int status = session.statusFlags();
     if (capabilities.deprecatesEof()) {
       send(buf -> new OkPacket(0xFE, 0, 0, status, 0, "", java.util.List.of()).encode(buf, capabilities));
     } else {
@@ -536,7 +584,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       }
       active = null;
     }
-    releaseHeld(session != null && session.holdsConnectionState());
+    releaseHeld(session != null && mustHoldConnection());
     if (user != null && user.maxConnections() > 0 && was != State.GREETED) {
       runtime.connectionLimits().release(user.name());
     }

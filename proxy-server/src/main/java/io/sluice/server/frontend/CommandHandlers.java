@@ -3,7 +3,11 @@ package io.sluice.server.frontend;
 import io.sluice.core.cluster.Backend;
 import io.sluice.core.cluster.ClusterView;
 import io.sluice.core.routing.Route;
+import io.sluice.core.routing.RouteReason;
+import io.sluice.core.session.SessionState;
+import io.sluice.core.session.StatementOutcome;
 import io.sluice.core.sql.Classification;
+import io.sluice.core.sql.SqlLiterals;
 import io.sluice.protocol.CommandType;
 import io.sluice.protocol.error.ErrorCodes;
 import io.sluice.protocol.error.SqlError;
@@ -68,35 +72,46 @@ final class CommandHandlers {
 
   private static void query(ClientSession s, CommandType type, Packet packet) {
     String sql = ComQuery.decode(packet.payload().duplicate()).query();
-    Classification c = s.runtime().classifier().classify(sql);
+    Classification c = s.runtime().classifier().classify(sql, s.session().noBackslashEscapes());
     ClusterView view = s.runtime().view();
-    Route route = s.runtime().router().route(c, s.session(), view);
-    s.execute(packet, type, target(route, view), new ClientSession.ExecutionCallback() {
-      @Override
-      public boolean completed(ResponseTracker tracker) {
-        s.session().afterStatement(c, Outcomes.of(tracker));
-        return s.mustHoldConnection();
-      }
+    SessionState session = s.session();
+    Route route = s.runtime().router().route(c, session, view);
+    if (route instanceof Route.Local) {
+      // SET TRANSACTION for the next transaction: remembered and sent before that transaction.
+      packet.release();
+      session.absorb(c);
+      s.sendOk(0, 0);
+      return;
+    }
+    Backend target = route.backend(view);
+    session.beforeStatement(c, target);
+    s.execute(packet, type, target, c, route.reason() == RouteReason.PREVIOUS_STATEMENT,
+        new ClientSession.ExecutionCallback() {
+          @Override
+          public boolean completed(ResponseTracker tracker) {
+            StatementOutcome outcome = Outcomes.of(tracker);
+            session.afterStatement(c, outcome);
+            s.activeSnapshotAfter(outcome);
+            return s.mustHoldConnection();
+          }
 
-      @Override
-      public void failed(SqlError error) {
-        s.session().afterStatement(c, Outcomes.failed(error));
-      }
-    });
-  }
-
-  private static Backend target(Route route, ClusterView view) {
-    return route instanceof Route.Slave slave ? slave.backend() : view.master();
+          @Override
+          public void failed(SqlError error) {
+            session.afterStatement(c, StatementOutcome.error());
+          }
+        });
   }
 
   private static void initDb(ClientSession s, CommandType type, Packet packet) {
     String schema = ComInitDb.decode(packet.payload().duplicate()).schema();
-    s.execute(packet, type, s.runtime().view().master(), new ClientSession.ExecutionCallback() {
+    // COM_INIT_DB is USE by another name: the session tracks it the same way.
+    Classification use = s.runtime().classifier().classify("USE " + SqlLiterals.quoteIdentifier(schema));
+    s.execute(packet, type, s.runtime().view().master(), null, false, new ClientSession.ExecutionCallback() {
       @Override
       public boolean completed(ResponseTracker tracker) {
-        if (!tracker.isError()) {
-          s.session().schemaChanged(schema);
-        }
+        StatementOutcome outcome = Outcomes.of(tracker);
+        s.session().afterStatement(use, outcome);
+        s.activeSnapshotAfter(outcome);
         return s.mustHoldConnection();
       }
 
@@ -107,7 +122,7 @@ final class CommandHandlers {
 
   /** Commands with no routing choice: the held connection, else the master. */
   private static void onMaster(ClientSession s, CommandType type, Packet packet) {
-    s.execute(packet, type, s.runtime().view().master(), keepIfNeeded(s));
+    s.execute(packet, type, s.runtime().view().master(), null, false, keepIfNeeded(s));
   }
 
   static ClientSession.ExecutionCallback keepIfNeeded(ClientSession s) {
@@ -151,7 +166,7 @@ final class CommandHandlers {
   private static void resetConnection(ClientSession s, CommandType type, Packet packet) {
     packet.release();
     s.releaseHeld(true);
-    s.session().reset();
+    s.session().reset(null, s.initialCharset());
     s.preparedStatementsCleared();
     s.sendOk(0, 0);
   }
@@ -178,7 +193,7 @@ final class CommandHandlers {
    */
   private static final class PreparedStatements {
     void prepare(ClientSession s, CommandType type, Packet packet) {
-      s.execute(packet, type, s.runtime().view().master(), new ClientSession.ExecutionCallback() {
+      s.execute(packet, type, s.runtime().view().master(), null, false, new ClientSession.ExecutionCallback() {
         @Override
         public boolean completed(ResponseTracker tracker) {
           if (!tracker.isError() && tracker.prepareOk() != null) {
@@ -201,7 +216,7 @@ final class CommandHandlers {
         }
         return;
       }
-      s.execute(packet, type, s.runtime().view().master(), keepIfNeeded(s));
+      s.execute(packet, type, s.runtime().view().master(), null, false, keepIfNeeded(s));
     }
 
     void close(ClientSession s, CommandType type, Packet packet) {
@@ -211,7 +226,7 @@ final class CommandHandlers {
         return;
       }
       s.preparedStatementClosed(id);
-      s.execute(packet, type, s.runtime().view().master(), keepIfNeeded(s));
+      s.execute(packet, type, s.runtime().view().master(), null, false, keepIfNeeded(s));
     }
   }
 }

@@ -53,7 +53,7 @@ final class ResponseForwarder implements ResponseListener {
     // allows in place of the next row too) and, if the session had a transaction or pinned
     // state on that connection, the client connection is closed: that state is gone, and
     // carrying on would run the next statements outside the transaction the app believes in.
-    boolean hadState = session.session().holdsConnectionState();
+    boolean hadState = session.mustHoldConnection();
     callback.failed(error);
     session.sendError(error);
     session.executionFinished(false, true);

@@ -1,0 +1,24 @@
+package io.sluice.server.frontend;
+
+import io.sluice.core.session.StatementOutcome;
+import io.sluice.protocol.packet.OkPacket;
+import io.sluice.protocol.response.ResponseTracker;
+import java.util.Map;
+
+/** Reads what the server said at the end of a statement into the core's {@link StatementOutcome}. */
+final class Outcomes {
+  private Outcomes() {}
+
+  static StatementOutcome of(ResponseTracker t) {
+    if (t.isError()) {
+      return StatementOutcome.error();
+    }
+    OkPacket ok = t.lastOk();
+    if (ok == null) {
+      // A result set ended by an EOF packet (client without DEPRECATE_EOF): flags only.
+      return new StatementOutcome(true, t.lastStatusFlags(), 0, 0, null, Map.of(), null, null);
+    }
+    return new StatementOutcome(true, ok.statusFlags(), ok.affectedRows(), ok.lastInsertId(), ok.trackedGtids(),
+        ok.trackedSystemVariables(), ok.trackedSchema(), ok.trackedTransactionState());
+  }
+}

@@ -1,0 +1,144 @@
+package io.sluice.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private static final String VALID = """
+      sluice {
+        listen = "127.0.0.1:6033"
+        users = [ { name = "app", password = "secret" } ]
+        backends {
+          master = { name = "m", address = "127.0.0.1:3306" }
+          slaves = [
+            { name = "s0", address = "127.0.0.1:3307", weight = 1 }
+            { name = "s1", address = "127.0.0.1:3308", weight = 3 }
+          ]
+        }
+        pool { max-connections = 8, idle-timeout = 30s }
+      }
+      """;
+
+  private Path write(String text) throws IOException {
+    Path f = dir.resolve("routing.conf");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  private ConfigException rejected(String text) throws IOException {
+    Path f = write(text);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().startsWith(f.toString()), "message names the file: " + e.getMessage());
+    return e;
+  }
+
+  @Test
+  void loadsAValidFileWithDefaults() throws IOException {
+    ProxyConfig c = ConfigLoader.load(write(VALID));
+    assertEquals(new HostPort("127.0.0.1", 6033), c.listen());
+    assertEquals("secret", c.user("app").orElseThrow().password());
+    assertEquals("caching_sha2_password", c.user("app").orElseThrow().authPlugin());
+    assertEquals(2, c.backends().slaves().size());
+    assertEquals(3, c.backends().slaves().get(1).weight());
+    assertEquals(8, c.pool().maxConnections());
+    assertEquals(Duration.ofSeconds(30), c.pool().idleTimeout());
+    assertEquals(Duration.ofSeconds(2), c.pool().connectTimeout());
+    assertTrue(c.tls().enabled());
+    assertEquals("disabled", c.backendTls().mode());
+  }
+
+  @Test
+  void theShippedExampleConfigIsValid() {
+    Path shipped = Path.of("..", "conf", "routing.conf");
+    ProxyConfig c = ConfigLoader.load(shipped);
+    assertEquals("master", c.backends().master().name());
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Path f = dir.resolve("nope.conf");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().contains("nope.conf") && e.getMessage().contains("not found"), e.getMessage());
+  }
+
+  @Test
+  void unknownKeyIsRejectedWithTheAllowedOnes() throws IOException {
+    ConfigException e = rejected(VALID.replace("pool {", "pool { max-conections = 3,"));
+    assertEquals("sluice.pool.max-conections", e.key());
+    assertTrue(e.getMessage().contains("allowed here: connect-timeout, idle-timeout, max-connections"), e.getMessage());
+  }
+
+  @Test
+  void badAddressNamesTheKeyAndTheExpectedForm() throws IOException {
+    ConfigException e = rejected(VALID.replace("127.0.0.1:3308", "127.0.0.1"));
+    assertEquals("sluice.backends.slaves[1].address", e.key());
+    assertTrue(e.getMessage().contains("host:port"), e.getMessage());
+  }
+
+  @Test
+  void negativeWeightIsRejected() throws IOException {
+    ConfigException e = rejected(VALID.replace("weight = 3", "weight = -1"));
+    assertEquals("sluice.backends.slaves[1]", e.key());
+    assertTrue(e.getMessage().contains("weight must be >= 0"), e.getMessage());
+  }
+
+  @Test
+  void wrongTypeIsRejected() throws IOException {
+    ConfigException e = rejected(VALID.replace("weight = 3", "weight = heavy"));
+    assertEquals("sluice.backends.slaves[1].weight", e.key());
+  }
+
+  @Test
+  void missingMasterIsRejected() throws IOException {
+    ConfigException e = rejected(VALID.replace("master = { name = \"m\", address = \"127.0.0.1:3306\" }", ""));
+    assertEquals("sluice.backends.master", e.key());
+    assertTrue(e.getMessage().contains("missing"), e.getMessage());
+  }
+
+  @Test
+  void duplicateBackendNamesAreRejected() throws IOException {
+    ConfigException e = rejected(VALID.replace("name = \"s1\"", "name = \"s0\""));
+    assertTrue(e.getMessage().contains("\"s0\" is used twice"), e.getMessage());
+  }
+
+  @Test
+  void unknownAuthPluginIsRejected() throws IOException {
+    ConfigException e = rejected(VALID.replace("password = \"secret\"", "password = \"secret\", auth-plugin = sha256_password"));
+    assertTrue(e.getMessage().contains("auth-plugin must be one of"), e.getMessage());
+  }
+
+  @Test
+  void syntaxErrorIsReported() throws IOException {
+    ConfigException e = rejected("sluice { listen = ");
+    assertTrue(e.getMessage().contains("cannot parse"), e.getMessage());
+  }
+
+  @Test
+  void passwordCanComeFromTheEnvironment() throws IOException {
+    // PATH exists in every environment; a real deployment would use its own variable.
+    ProxyConfig c = ConfigLoader.load(write(VALID.replace("password = \"secret\"", "password = ${PATH}")));
+    assertEquals(System.getenv("PATH"), c.user("app").orElseThrow().password());
+  }
+
+  @Test
+  void unsetEnvironmentVariableIsAnError() throws IOException {
+    ConfigException e = rejected(VALID.replace("password = \"secret\"", "password = ${SLUICE_SURELY_UNSET_VARIABLE}"));
+    assertTrue(e.getMessage().contains("SLUICE_SURELY_UNSET_VARIABLE"), e.getMessage());
+  }
+
+  @Test
+  void zeroDurationIsRejected() throws IOException {
+    ConfigException e = rejected(VALID.replace("idle-timeout = 30s", "idle-timeout = 0s"));
+    assertEquals("sluice.pool.idle-timeout", e.key());
+  }
+}

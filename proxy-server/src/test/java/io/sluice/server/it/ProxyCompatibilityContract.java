@@ -1,0 +1,398 @@
+package io.sluice.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.bootstrap.sandbox.Instance;
+import io.sluice.bootstrap.testing.SandboxExtension;
+import io.sluice.bootstrap.testing.TestSql;
+import io.sluice.server.config.ProxyConfig;
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What an application sees through Sluice, checked against real servers with real drivers.
+ * Routing is verified on the backends themselves (their server_id and statement counters),
+ * never on the proxy's word. Runs once per backend flavor (see the subclasses).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ProxyCompatibilityContract {
+  ProxyFixture proxy;
+
+  abstract SandboxExtension cluster();
+
+  @BeforeAll
+  void startProxy() throws SQLException {
+    proxy = ProxyFixture.start(cluster().sandbox());
+    try (Connection root = TestSql.root(cluster().master())) {
+      TestSql.execute(root,
+          "CREATE TABLE IF NOT EXISTS app.items (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(100), b LONGBLOB)",
+          "SET GLOBAL max_allowed_packet = 134217728");
+    }
+    for (Instance s : cluster().slaves()) {
+      try (Connection root = TestSql.root(s)) {
+        TestSql.execute(root, "SET GLOBAL max_allowed_packet = 134217728");
+      }
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  void stopProxy() {
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  Set<Long> slaveIds() {
+    return cluster().slaves().stream().map(Instance::serverId).collect(Collectors.toSet());
+  }
+
+  long masterId() {
+    return cluster().master().serverId();
+  }
+
+  static long status(Instance i, String variable) throws SQLException {
+    try (Connection c = TestSql.root(i)) {
+      List<List<String>> rows = TestSql.queryRows(c, "SHOW GLOBAL STATUS LIKE '" + variable + "'");
+      return Long.parseLong(rows.get(0).get(1));
+    }
+  }
+
+  // ---- routing ----
+
+  @Test
+  void plainReadsReachTheSlavesAndWritesTheMaster() throws Exception {
+    Map<String, Long> selectsBefore = new HashMap<>();
+    Map<String, Long> insertsBefore = new HashMap<>();
+    for (Instance i : cluster().sandbox().instances()) {
+      selectsBefore.put(i.name(), status(i, "Com_select"));
+      insertsBefore.put(i.name(), status(i, "Com_insert"));
+    }
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      for (int i = 0; i < 10; i++) {
+        TestSql.execute(c, "INSERT INTO items (v) VALUES ('routing-" + i + "')");
+      }
+      for (int i = 0; i < 40; i++) {
+        assertTrue(slaveIds().contains(TestSql.serverId(c)), "a plain SELECT ran on a slave");
+      }
+      assertEquals(masterId(), Long.parseLong(TestSql.queryString(c, "/*master*/ SELECT @@server_id")));
+    }
+    assertEquals(insertsBefore.get(cluster().master().name()) + 10, status(cluster().master(), "Com_insert"),
+        "the master ran every INSERT");
+    long slaveSelects = 0;
+    for (Instance s : cluster().slaves()) {
+      assertEquals(insertsBefore.get(s.name()), status(s, "Com_insert"), "no INSERT ran on slave " + s.name());
+      long delta = status(s, "Com_select") - selectsBefore.get(s.name());
+      assertTrue(delta >= 10, "slave " + s.name() + " served reads: " + delta);
+      slaveSelects += delta;
+    }
+    assertTrue(slaveSelects >= 40, "the slaves ran the 40 reads: " + slaveSelects);
+    long masterSelects = status(cluster().master(), "Com_select") - selectsBefore.get(cluster().master().name());
+    assertEquals(1, masterSelects, "only the /*master*/ read ran on the master");
+  }
+
+  @Test
+  void weightsOneToThreeSplitReadsOneToThree() throws Exception {
+    try (ProxyFixture weighted = ProxyFixture.start(cluster().sandbox(), ProxyFixture.weights(1, 3));
+         Connection c = weighted.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      Instance s0 = cluster().slaves().get(0);
+      Instance s1 = cluster().slaves().get(1);
+      long before0 = status(s0, "Com_select");
+      long before1 = status(s1, "Com_select");
+      Map<Long, Integer> byServer = new HashMap<>();
+      for (int i = 0; i < 400; i++) {
+        byServer.merge(TestSql.serverId(c), 1, Integer::sum);
+      }
+      int n0 = byServer.getOrDefault(s0.serverId(), 0);
+      int n1 = byServer.getOrDefault(s1.serverId(), 0);
+      assertEquals(400, n0 + n1, "every read on a slave: " + byServer);
+      assertTrue(Math.abs(n0 - 100) <= 10 && Math.abs(n1 - 300) <= 10, "close to 1:3: " + byServer);
+      long d0 = status(s0, "Com_select") - before0;
+      long d1 = status(s1, "Com_select") - before1;
+      assertTrue(Math.abs(d1 - 3 * d0) <= 30, "the servers' own counters agree: " + d0 + " vs " + d1);
+    }
+  }
+
+  @Test
+  void transactionReadsStayOnTheMaster() throws Exception {
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      c.setAutoCommit(false);
+      TestSql.execute(c, "INSERT INTO items (v) VALUES ('in-txn')");
+      assertEquals(masterId(), TestSql.serverId(c));
+      assertEquals("1", TestSql.queryString(c, "SELECT COUNT(*) FROM items WHERE v = 'in-txn'"),
+          "the transaction sees its own uncommitted row");
+      c.rollback();
+      c.setAutoCommit(true);
+      assertTrue(slaveIds().contains(TestSql.serverId(c)));
+    }
+  }
+
+  // ---- clients and authentication ----
+
+  @Test
+  void connectorJWithDefaultSettingsWritesAndReads() throws Exception {
+    try (Connection c = proxy.connect("")) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (v) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, "default-settings 😀");
+        ps.executeUpdate();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          assertTrue(keys.next() && keys.getLong(1) > 0, "generated key reported");
+        }
+      }
+      assertEquals("default-settings 😀",
+          TestSql.queryString(c, "/*master*/ SELECT v FROM items WHERE v LIKE 'default-settings%'"));
+    }
+  }
+
+  @Test
+  void serverSidePreparedStatementsWork() throws Exception {
+    try (Connection c = proxy.connect("useServerPrepStmts=true&sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (v) VALUES (?)")) {
+        for (int i = 0; i < 5; i++) {
+          ps.setString(1, "ps-" + i);
+          assertEquals(1, ps.executeUpdate());
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM items WHERE v LIKE ?")) {
+        ps.setString(1, "ps-%");
+        try (ResultSet rs = ps.executeQuery()) {
+          assertTrue(rs.next());
+          assertEquals(5, rs.getInt(1));
+        }
+      }
+    }
+  }
+
+  @Test
+  void tlsRequiredConnects() throws Exception {
+    try (Connection c = proxy.connect("sslMode=REQUIRED")) {
+      assertTrue(slaveIds().contains(TestSql.serverId(c)));
+    }
+  }
+
+  @Test
+  void tlsRequiredIsRefusedWhenTheProxyOffersNoTls() {
+    try (ProxyFixture noTls = ProxyFixture.start(cluster().sandbox(), c -> new ProxyConfig(c.source(), c.listen(),
+        c.admin(), c.metricsListen(), c.users(), c.backends(), c.monitor(), c.pool(),
+        new ProxyConfig.TlsConfig(false, java.util.Optional.empty(), java.util.Optional.empty()), c.backendTls()))) {
+      assertThrows(SQLException.class, () -> noTls.connect("sslMode=REQUIRED").close());
+    }
+  }
+
+  @Test
+  void fullAuthenticationWithoutTlsUsesTheRsaPublicKey() throws Exception {
+    proxy.server.runtime().authCache().clear();
+    SQLException refused = assertThrows(SQLException.class,
+        () -> proxy.connect("sslMode=DISABLED").close(), "full auth without TLS needs the public key");
+    assertTrue(refused.getMessage().contains("Public Key Retrieval"), refused.getMessage());
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      assertTrue(slaveIds().contains(TestSql.serverId(c)));
+    }
+    // Now cached: the fast path needs no key and no TLS, as with MySQL.
+    try (Connection c = proxy.connect("sslMode=DISABLED")) {
+      assertTrue(slaveIds().contains(TestSql.serverId(c)));
+    }
+  }
+
+  @Test
+  void wrongPasswordGetsAccessDenied() {
+    SQLException e = assertThrows(SQLException.class,
+        () -> proxy.connect("app", "wrong", "sslMode=DISABLED&allowPublicKeyRetrieval=true").close());
+    assertEquals(1045, e.getErrorCode());
+    assertEquals("28000", e.getSQLState());
+  }
+
+  @Test
+  void unknownUserGetsAccessDenied() {
+    SQLException e = assertThrows(SQLException.class,
+        () -> proxy.connect("nobody", "x", "sslMode=DISABLED&allowPublicKeyRetrieval=true").close());
+    assertEquals(1045, e.getErrorCode());
+  }
+
+  @Test
+  void unknownDatabaseGetsTheServersError() {
+    Properties p = new Properties();
+    p.setProperty("user", "app");
+    p.setProperty("password", "app");
+    p.setProperty("sslMode", "DISABLED");
+    p.setProperty("allowPublicKeyRetrieval", "true");
+    SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(
+        "jdbc:mysql://127.0.0.1:" + proxy.port() + "/no_such_db", p).close());
+    assertEquals(1049, e.getErrorCode(), e.getMessage());
+  }
+
+  @Test
+  void authSwitchToMysqlNativePassword() throws Exception {
+    try (Connection root = TestSql.root(cluster().master())) {
+      TestSql.execute(root, createNativeUserSql(), "GRANT ALL ON app.* TO 'native'@'%'");
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), ProxyFixture.withUser(
+        new ProxyConfig.UserConfig("native", "native-pw", "mysql_native_password", 0)));
+         Connection c = p.connect("native", "native-pw", "sslMode=DISABLED")) {
+      assertTrue(TestSql.queryString(c, "/*master*/ SELECT CURRENT_USER()").startsWith("native@"));
+      assertTrue(slaveIds().contains(TestSql.serverId(c)));
+    }
+  }
+
+  String createNativeUserSql() {
+    return "CREATE USER IF NOT EXISTS 'native'@'%' IDENTIFIED WITH mysql_native_password BY 'native-pw'";
+  }
+
+  @Test
+  void changeUserSwitchesTheAccount() throws Exception {
+    authSwitchToMysqlNativePassword();
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), ProxyFixture.withUser(
+        new ProxyConfig.UserConfig("native", "native-pw", "mysql_native_password", 0)));
+         Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      assertTrue(TestSql.queryString(c, "/*master*/ SELECT CURRENT_USER()").startsWith("app@"));
+      c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).changeUser("native", "native-pw");
+      assertTrue(TestSql.queryString(c, "/*master*/ SELECT CURRENT_USER()").startsWith("native@"));
+    }
+  }
+
+  @Test
+  void mariadbConnectorJWritesAndReads() throws Exception {
+    String url = "jdbc:mariadb://127.0.0.1:" + proxy.port() + "/app?user=app&password=app";
+    try (Connection c = DriverManager.getConnection(url + "&sslMode=disable&allowPublicKeyRetrieval=true")) {
+      TestSql.execute(c, "INSERT INTO items (v) VALUES ('mariadb-connector')");
+      assertTrue(slaveIds().contains(TestSql.serverId(c)));
+      assertEquals("1", TestSql.queryString(c, "/*master*/ SELECT COUNT(*) FROM items WHERE v = 'mariadb-connector'"));
+    }
+    try (Connection c = DriverManager.getConnection(url + "&sslMode=trust")) {
+      assertTrue(slaveIds().contains(TestSql.serverId(c)), "over TLS too");
+    }
+  }
+
+  @Test
+  void mariadbCommandLineClientWritesAndReads() throws Exception {
+    String out = mariadbCli("INSERT INTO items (v) VALUES ('cli'); SELECT @@server_id; /*master*/ SELECT COUNT(*) FROM items WHERE v = 'cli'");
+    String[] lines = out.trim().split("\n");
+    assertEquals(2, lines.length, out);
+    assertTrue(slaveIds().contains(Long.parseLong(lines[0].trim())), out);
+    assertEquals("1", lines[1].trim(), out);
+  }
+
+  String mariadbCli(String sql) throws Exception {
+    Process p = new ProcessBuilder("mariadb", "-h127.0.0.1", "-P" + proxy.port(), "-uapp", "-papp", "--batch",
+        "--skip-column-names", "app", "-e", sql).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "mariadb client finished");
+    assertEquals(0, p.exitValue(), "mariadb client failed: " + out);
+    return out;
+  }
+
+  // ---- protocol edges ----
+
+  @Test
+  void packetsOver16MiBRoundTrip() throws Exception {
+    byte[] blob = new byte[17 * 1024 * 1024 + 123];
+    new Random(42).nextBytes(blob);
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true&useServerPrepStmts=false")) {
+      long id;
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (v, b) VALUES ('big', ?)",
+          Statement.RETURN_GENERATED_KEYS)) {
+        ps.setBytes(1, blob);
+        ps.executeUpdate();
+        try (ResultSet k = ps.getGeneratedKeys()) {
+          k.next();
+          id = k.getLong(1);
+        }
+      }
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("/*master*/ SELECT b FROM items WHERE id = " + id)) {
+        assertTrue(rs.next());
+        byte[] back = rs.getBytes(1);
+        assertEquals(blob.length, back.length);
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(blob),
+            MessageDigest.getInstance("SHA-256").digest(back));
+      }
+    }
+  }
+
+  @Test
+  void largeResultSetStreamsThrough() throws Exception {
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         Statement s = c.createStatement(java.sql.ResultSet.TYPE_FORWARD_ONLY, java.sql.ResultSet.CONCUR_READ_ONLY)) {
+      s.setFetchSize(Integer.MIN_VALUE);
+      long rows = 0;
+      long bytes = 0;
+      try (ResultSet rs = s.executeQuery(
+          "SELECT a.seq, REPEAT('x', 200) FROM " + numbers(1000) + " a CROSS JOIN " + numbers(300) + " b")) {
+        while (rs.next()) {
+          rows++;
+          bytes += rs.getString(2).length();
+        }
+      }
+      assertEquals(300_000, rows);
+      assertEquals(300_000L * 200, bytes);
+    }
+  }
+
+  /** A derived table of 1..n without recursion limits: works on MySQL 5.7, 8.0 and MariaDB. */
+  static String numbers(int n) {
+    StringBuilder sb = new StringBuilder("(SELECT (t.d + 10 * u.d + 100 * h.d) + 1 AS seq FROM ");
+    String digits = "(SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4"
+        + " UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)";
+    sb.append(digits).append(" t, ").append(digits).append(" u, ").append(digits).append(" h");
+    sb.append(" WHERE (t.d + 10 * u.d + 100 * h.d) < ").append(n).append(")");
+    return sb.toString();
+  }
+
+  @Test
+  void malformedHandshakeGetsAnErrorAndTheConnectionIsClosed() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+      s.setSoTimeout(5000);
+      InputStream in = new DataInputStream(s.getInputStream());
+      readPacket(in); // greeting
+      OutputStream out = s.getOutputStream();
+      // A 3-byte HandshakeResponse41: far too short to hold capability flags and a user name.
+      out.write(new byte[] {3, 0, 0, 1, 1, 2, 3});
+      out.flush();
+      byte[] err = readPacket(in);
+      assertEquals(0xFF, err[0] & 0xFF, "an ERR packet");
+      int code = (err[1] & 0xFF) | (err[2] & 0xFF) << 8;
+      assertTrue(code == 1043 || code == 1835, "bad handshake or malformed packet: " + code);
+      assertEquals(-1, in.read(), "then the connection is closed");
+    }
+  }
+
+  @Test
+  void unknownCommandGetsAnErrorAndTheSessionGoesOn() throws Exception {
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      assertTrue(c.isValid(2), "COM_PING answered");
+      assertTrue(slaveIds().contains(TestSql.serverId(c)));
+    }
+  }
+
+  static byte[] readPacket(InputStream in) throws java.io.IOException {
+    byte[] h = in.readNBytes(4);
+    int len = (h[0] & 0xFF) | (h[1] & 0xFF) << 8 | (h[2] & 0xFF) << 16;
+    return in.readNBytes(len);
+  }
+}

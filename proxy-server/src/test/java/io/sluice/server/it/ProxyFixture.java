@@ -1,0 +1,90 @@
+package io.sluice.server.it;
+
+import io.sluice.bootstrap.sandbox.Sandbox;
+import io.sluice.server.ProxyServer;
+import io.sluice.server.config.ConfigLoader;
+import io.sluice.server.config.HostPort;
+import io.sluice.server.config.ProxyConfig;
+import io.sluice.server.config.ProxyConfig.BackendConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+
+/** A Sluice proxy in front of a sandbox cluster, configured from the sandbox's own routing.conf. */
+final class ProxyFixture implements AutoCloseable {
+  final ProxyServer server;
+  final ProxyConfig config;
+
+  private ProxyFixture(ProxyConfig config) {
+    this.config = config;
+    this.server = ProxyServer.start(config);
+  }
+
+  static ProxyFixture start(Sandbox sandbox) {
+    return start(sandbox, c -> c);
+  }
+
+  /** Starts a proxy on a free port with the sandbox's config, changed by {@code edit}. */
+  static ProxyFixture start(Sandbox sandbox, UnaryOperator<ProxyConfig> edit) {
+    ProxyConfig c = ConfigLoader.load(sandbox.routingConf());
+    c = new ProxyConfig(c.source(), new HostPort("127.0.0.1", 0), c.admin(), c.metricsListen(), c.users(),
+        c.backends(), c.monitor(), c.pool(), c.tls(), c.backendTls());
+    return new ProxyFixture(edit.apply(c));
+  }
+
+  /** The same config with the slaves' weights replaced, in order. */
+  static UnaryOperator<ProxyConfig> weights(int... weights) {
+    return c -> {
+      List<BackendConfig> slaves = new ArrayList<>();
+      for (int i = 0; i < c.backends().slaves().size(); i++) {
+        BackendConfig s = c.backends().slaves().get(i);
+        slaves.add(new BackendConfig(s.name(), s.address(), weights[i]));
+      }
+      return new ProxyConfig(c.source(), c.listen(), c.admin(), c.metricsListen(), c.users(),
+          new ProxyConfig.BackendsConfig(c.backends().master(), c.backends().relays(),
+              c.backends().relaysServeReads(), slaves),
+          c.monitor(), c.pool(), c.tls(), c.backendTls());
+    };
+  }
+
+  /** The same config plus one more user. */
+  static UnaryOperator<ProxyConfig> withUser(ProxyConfig.UserConfig user) {
+    return c -> {
+      List<ProxyConfig.UserConfig> users = new ArrayList<>(c.users());
+      users.add(user);
+      return new ProxyConfig(c.source(), c.listen(), c.admin(), c.metricsListen(), users, c.backends(),
+          c.monitor(), c.pool(), c.tls(), c.backendTls());
+    };
+  }
+
+  int port() {
+    return server.localAddress().getPort();
+  }
+
+  String url(String database, String params) {
+    return "jdbc:mysql://127.0.0.1:" + port() + "/" + database + (params.isEmpty() ? "" : "?" + params);
+  }
+
+  /** Connector/J through the proxy with the given URL parameters. */
+  Connection connect(String params) throws SQLException {
+    return connect("app", "app", params);
+  }
+
+  Connection connect(String user, String password, String params) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", user);
+    p.setProperty("password", password);
+    p.setProperty("connectTimeout", "5000");
+    return DriverManager.getConnection(url("app", params), p);
+  }
+
+  @Override
+  public void close() {
+    server.shutdown(Duration.ofSeconds(2));
+  }
+}
