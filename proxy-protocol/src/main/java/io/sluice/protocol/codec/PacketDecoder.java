@@ -1,0 +1,110 @@
+package io.sluice.protocol.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.sluice.protocol.error.ErrorCodes;
+import io.sluice.protocol.error.ProtocolException;
+import io.sluice.protocol.wire.Packet;
+import java.util.List;
+
+/**
+ * Splits the byte stream into {@link Packet}s. Each frame is a 3-byte little-endian payload
+ * length, a 1-byte sequence id and the payload. A frame of exactly 0xFFFFFF bytes means the
+ * logical packet continues in the next frame (whose sequence id must be one higher); the last
+ * frame is shorter, possibly empty. Continuations are joined into one payload without copying
+ * (a {@link CompositeByteBuf} of retained slices of the cumulation).
+ *
+ * <p>The size limit applies to the whole logical payload and is checked as soon as a frame
+ * header arrives, so an oversized packet is refused before it is buffered. Any failure
+ * (too large, out-of-order continuation) is a {@link ProtocolException} and leaves the decoder
+ * discarding input: the stream cannot be re-synchronised and the connection must be closed,
+ * as mysqld does.
+ *
+ * <p>Sequence ids of separate logical packets are not checked here: they restart at 0 with
+ * each command, which only the session knows.
+ */
+public final class PacketDecoder extends ByteToMessageDecoder {
+  private static final int HEADER = 4;
+
+  private final int maxPayloadBytes;
+  private CompositeByteBuf pending;
+  private int pendingFirstSequenceId;
+  private int lastSequenceId;
+  private boolean failed;
+
+  /** @param maxPayloadBytes the largest logical payload accepted (like max_allowed_packet) */
+  public PacketDecoder(int maxPayloadBytes) {
+    if (maxPayloadBytes < 0) {
+      throw new IllegalArgumentException("maxPayloadBytes must be >= 0: " + maxPayloadBytes);
+    }
+    this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    while (in.readableBytes() >= HEADER) {
+      int start = in.readerIndex();
+      int length = in.getUnsignedMediumLE(start);
+      int sequenceId = in.getUnsignedByte(start + 3);
+      long total = (pending == null ? 0L : pending.readableBytes()) + length;
+      if (total > maxPayloadBytes) {
+        fail(in);
+        throw new ProtocolException(ErrorCodes.packetTooLarge(), "payload of at least " + total
+            + " bytes exceeds the limit of " + maxPayloadBytes);
+      }
+      if (pending != null && sequenceId != ((lastSequenceId + 1) & 0xFF)) {
+        int expected = (lastSequenceId + 1) & 0xFF;
+        fail(in);
+        throw new ProtocolException(ErrorCodes.packetsOutOfOrder(),
+            "continuation frame has sequence id " + sequenceId + ", expected " + expected);
+      }
+      if (in.readableBytes() < HEADER + length) {
+        return;
+      }
+      in.skipBytes(HEADER);
+      lastSequenceId = sequenceId;
+      boolean continues = length == Packet.MAX_FRAME_PAYLOAD;
+      if (pending == null && !continues) {
+        out.add(new Packet(sequenceId, in.readRetainedSlice(length)));
+        continue;
+      }
+      if (pending == null) {
+        // Enough components for max_allowed_packet = 1 GiB (64 frames) without consolidation.
+        pending = ctx.alloc().compositeBuffer(Math.max(16, maxPayloadBytes / Packet.MAX_FRAME_PAYLOAD + 2));
+        pendingFirstSequenceId = sequenceId;
+      }
+      if (length > 0) {
+        pending.addComponent(true, in.readRetainedSlice(length));
+      }
+      if (!continues) {
+        Packet packet = new Packet(pendingFirstSequenceId, pending);
+        pending = null;
+        out.add(packet);
+      }
+    }
+  }
+
+  private void fail(ByteBuf in) {
+    failed = true;
+    in.skipBytes(in.readableBytes());
+    releasePending();
+  }
+
+  private void releasePending() {
+    if (pending != null) {
+      pending.release();
+      pending = null;
+    }
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    releasePending();
+  }
+}

@@ -1,0 +1,60 @@
+package io.sluice.protocol.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageEncoder;
+import io.sluice.protocol.wire.Packet;
+import java.util.List;
+
+/**
+ * Frames {@link Packet}s: a 4-byte header (3-byte length, sequence id) before each frame of at
+ * most 0xFFFFFF bytes. Payloads of 0xFFFFFF bytes or more are split, the sequence id
+ * incrementing from {@link Packet#sequenceId()} for each frame; a payload that is an exact
+ * multiple of 0xFFFFFF ends with an empty frame so the reader knows it is complete.
+ *
+ * <p>Small payloads are copied behind their header into one buffer (one write, better for the
+ * socket); large ones are sent as header buffer + retained slice of the payload, never copied.
+ * Stateless, hence sharable.
+ */
+@Sharable
+public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
+  /** Below this size, copying is cheaper than a second buffer in the outbound list. */
+  private static final int COPY_THRESHOLD = 8 * 1024;
+
+  public PacketEncoder() {
+    super(Packet.class);
+  }
+
+  @Override
+  protected void encode(ChannelHandlerContext ctx, Packet packet, List<Object> out) {
+    ByteBuf payload = packet.payload();
+    int remaining = payload.readableBytes();
+    int sequenceId = packet.sequenceId();
+    if (remaining < COPY_THRESHOLD) {
+      ByteBuf frame = ctx.alloc().buffer(4 + remaining);
+      frame.writeMediumLE(remaining);
+      frame.writeByte(sequenceId);
+      frame.writeBytes(payload, payload.readerIndex(), remaining);
+      out.add(frame);
+      return;
+    }
+    int offset = payload.readerIndex();
+    while (true) {
+      int chunk = Math.min(remaining, Packet.MAX_FRAME_PAYLOAD);
+      ByteBuf header = ctx.alloc().buffer(4);
+      header.writeMediumLE(chunk);
+      header.writeByte(sequenceId);
+      out.add(header);
+      if (chunk > 0) {
+        out.add(payload.retainedSlice(offset, chunk));
+      }
+      offset += chunk;
+      remaining -= chunk;
+      sequenceId = (sequenceId + 1) & 0xFF;
+      if (chunk < Packet.MAX_FRAME_PAYLOAD) {
+        return;
+      }
+    }
+  }
+}
