@@ -112,5 +112,5 @@ public final class ProxyRuntime {
    * How Sluice presents itself in the greeting: the master's own version string and default
    * collation, so drivers enable the same features they would on a direct connection.
    */
-  public record ServerIdentity(String serverVersion, int characterSet) {}
+  public record ServerIdentity(String serverVersion, int characterSet, String defaultAuthPlugin) {}
 }

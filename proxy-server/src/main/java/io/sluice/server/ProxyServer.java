@@ -171,11 +171,13 @@ public final class ProxyServer implements AutoCloseable {
       ByteBuf buf = Unpooled.wrappedBuffer(payload);
       if (payload.length > 0 && (payload[0] & 0xFF) == 10) {
         HandshakeV10 hs = HandshakeV10.decode(buf);
-        return new ProxyRuntime.ServerIdentity(hs.serverVersion(), hs.characterSet());
+        String plugin = "caching_sha2_password".equals(hs.authPluginName())
+            ? "caching_sha2_password" : "mysql_native_password";
+        return new ProxyRuntime.ServerIdentity(hs.serverVersion(), hs.characterSet(), plugin);
       }
     } catch (IOException | RuntimeException e) {
       log.warn("cannot read the master's greeting at {} ({}); presenting as MySQL 8.0", master, e.toString());
     }
-    return new ProxyRuntime.ServerIdentity("8.0.31", 255);
+    return new ProxyRuntime.ServerIdentity("8.0.31", 255, "caching_sha2_password");
   }
 }

@@ -428,6 +428,15 @@ public final class SessionState {
         }
     }
 
+    /**
+     * The session-state trackers belong to the proxy: it needs them on every backend
+     * connection to follow the session, restores them after a client's SET changes them, and
+     * never replays a client's value elsewhere (that would switch tracking off for others).
+     */
+    public static boolean isProxyOwned(String variable) {
+        return variable.startsWith("session_track_");
+    }
+
     private void applyAssignment(VariableAssignment assignment, Map<String, String> changed) {
         if (assignment.scope() == VariableScope.USER) {
             pins.add(PinReason.USER_VARIABLES);
@@ -436,7 +445,7 @@ public final class SessionState {
         String name = assignment.name();
         boolean handledElsewhere = name.equals("autocommit") || name.equals("transaction_isolation")
                 || name.equals("tx_isolation") || name.equals("transaction_read_only") || name.equals("tx_read_only");
-        if (assignment.scope() == VariableScope.GLOBAL || handledElsewhere) {
+        if (assignment.scope() == VariableScope.GLOBAL || handledElsewhere || isProxyOwned(name)) {
             return;
         }
         String tracked = changed.get(name);

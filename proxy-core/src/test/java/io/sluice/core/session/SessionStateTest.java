@@ -50,6 +50,19 @@ class SessionStateTest {
         return new StatementOutcome(true, flags, 0, 0, null, changed, null, null);
     }
 
+    // ---- proxy-owned variables ----------------------------------------------------------
+
+    @Test
+    void clientChangeOfTheSessionTrackersIsNeitherReplayedNorPinned() {
+        SessionState s = newSession();
+        // MariaDB Connector/J sends this at connect time.
+        run(s, "set autocommit=1, session_track_schema=1, session_track_system_variables="
+                + "CONCAT(@@global.session_track_system_variables, ',auto_increment_increment')",
+                ok(ServerStatusFlags.AUTOCOMMIT));
+        assertFalse(s.isPinnedToMaster(), "pins: " + s.pins());
+        assertTrue(s.variables().keySet().stream().noneMatch(SessionState::isProxyOwned), s.variables().toString());
+    }
+
     // ---- transactions -------------------------------------------------------------------
 
     @Test

@@ -209,6 +209,70 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     return done;
   }
 
+  /**
+   * Runs a SELECT of Sluice's own and returns its rows as text (null for SQL NULL). Used to
+   * read back session variables a client set with an expression.
+   */
+  public Future<java.util.List<java.util.List<String>>> queryRows(String sql) {
+    Promise<java.util.List<java.util.List<String>>> done = channel.eventLoop().newPromise();
+    java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
+    ByteBuf buf = channel.alloc().buffer();
+    new ComQuery(sql).encode(buf);
+    execute(new Packet(0, buf), CommandType.COM_QUERY, new ResponseListener() {
+      private long columns = -1;
+      private long definitionsLeft;
+      private boolean eofAfterDefinitions = !negotiated.deprecatesEof();
+
+      @Override
+      public void onPacket(Packet packet, ResponseTracker.Outcome outcome) {
+        try {
+          if (outcome == ResponseTracker.Outcome.COMPLETE || packet.firstByte() == ErrPacket.HEADER) {
+            return;
+          }
+          if (columns < 0) {
+            columns = io.sluice.protocol.wire.Wire.readIntLenenc(packet.payload().duplicate());
+            definitionsLeft = columns;
+          } else if (definitionsLeft > 0) {
+            definitionsLeft--;
+          } else if (eofAfterDefinitions) {
+            eofAfterDefinitions = false;
+          } else {
+            java.util.List<String> row = new java.util.ArrayList<>();
+            for (byte[] v : io.sluice.protocol.packet.TextResultRow.decode(packet.payload().duplicate(), (int) columns).values()) {
+              row.add(v == null ? null : new String(v, StandardCharsets.UTF_8));
+            }
+            rows.add(row);
+          }
+        } finally {
+          packet.release();
+        }
+      }
+
+      @Override
+      public void onComplete(ResponseTracker tracker) {
+        if (tracker.isError()) {
+          done.setFailure(new BackendException(tracker.error().toSqlError()));
+        } else {
+          done.setSuccess(rows);
+        }
+      }
+
+      @Override
+      public void onFailure(SqlError error, boolean sent) {
+        done.setFailure(new BackendException(error));
+      }
+    });
+    return done;
+  }
+
+  /**
+   * Turns the session-state trackers back on after a client's SET changed them (MariaDB
+   * Connector/J sets its own list at connect time): Sluice needs them on every connection.
+   */
+  public Future<ResponseTracker> restoreSessionTracking() {
+    return query(trackingStatement());
+  }
+
   /** Lets the frontend pause this backend while the client cannot take more bytes. */
   public void setAutoRead(boolean autoRead) {
     if (channel != null) {
@@ -390,16 +454,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
       becomeReady();
       return;
     }
-    String sql = isMariaDb()
-        ? "SET SESSION session_track_schema=1, session_track_state_change=1,"
-            + " session_track_system_variables='*', session_track_transaction_info='CHARACTERISTICS'"
-        : serverVersion.startsWith("5.")
-            ? "SET SESSION session_track_schema=1, session_track_state_change=1, session_track_gtids='OWN_GTID',"
-                + " session_track_transaction_info='CHARACTERISTICS'"
-            : "SET SESSION session_track_schema=1, session_track_state_change=1, session_track_gtids='OWN_GTID',"
-                + " session_track_system_variables='*', session_track_transaction_info='CHARACTERISTICS'";
     state = State.IDLE;
-    query(sql).addListener(f -> {
+    query(trackingStatement()).addListener(f -> {
       if (f.isSuccess() && !((ResponseTracker) f.getNow()).isError()) {
         becomeReady();
       } else if (f.isSuccess()) {
@@ -411,6 +467,17 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         ready.tryFailure(f.cause());
       }
     });
+  }
+
+  private String trackingStatement() {
+    return isMariaDb()
+        ? "SET SESSION session_track_schema=1, session_track_state_change=1,"
+            + " session_track_system_variables='*', session_track_transaction_info='CHARACTERISTICS'"
+        : serverVersion.startsWith("5.")
+            ? "SET SESSION session_track_schema=1, session_track_state_change=1, session_track_gtids='OWN_GTID',"
+                + " session_track_transaction_info='CHARACTERISTICS'"
+            : "SET SESSION session_track_schema=1, session_track_state_change=1, session_track_gtids='OWN_GTID',"
+                + " session_track_system_variables='*', session_track_transaction_info='CHARACTERISTICS'";
   }
 
   private void becomeReady() {

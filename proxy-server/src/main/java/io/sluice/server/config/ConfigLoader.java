@@ -91,7 +91,7 @@ public final class ConfigLoader {
       allowOnly(u, at, Set.of("name", "password", "auth-plugin", "max-connections"));
       String name = string(u, at, "name");
       String password = u.hasPath("password") ? string(u, at, "password") : "";
-      String plugin = u.hasPath("auth-plugin") ? string(u, at, "auth-plugin") : "caching_sha2_password";
+      String plugin = u.hasPath("auth-plugin") ? string(u, at, "auth-plugin") : null;
       int max = u.hasPath("max-connections") ? integer(u, at, "max-connections") : 0;
       users.add(check(at, () -> new UserConfig(name, password, plugin, max)));
     }

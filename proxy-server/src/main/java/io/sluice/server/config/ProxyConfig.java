@@ -39,7 +39,11 @@ public record ProxyConfig(
     return users.stream().filter(u -> u.name().equals(name)).findFirst();
   }
 
-  /** An application account: Sluice verifies it and logs in to the backends with it. */
+  /**
+   * An application account: Sluice verifies it and logs in to the backends with it.
+   * {@code authPlugin} null means the master's default (caching_sha2_password on MySQL 8,
+   * mysql_native_password on MariaDB and 5.7), as a direct connection would use.
+   */
   public record UserConfig(String name, String password, String authPlugin, int maxConnections) {
     public static final Set<String> AUTH_PLUGINS = Set.of("caching_sha2_password", "mysql_native_password");
 
@@ -48,7 +52,7 @@ public record ProxyConfig(
         throw new IllegalArgumentException("name is empty");
       }
       Objects.requireNonNull(password, "password");
-      if (!AUTH_PLUGINS.contains(authPlugin)) {
+      if (authPlugin != null && !AUTH_PLUGINS.contains(authPlugin)) {
         throw new IllegalArgumentException("auth-plugin must be one of " + AUTH_PLUGINS + ", got \"" + authPlugin + "\"");
       }
       if (maxConnections < 0) {

@@ -26,6 +26,7 @@ import io.sluice.protocol.packet.ErrPacket;
 import io.sluice.protocol.packet.HandshakeResponse41;
 import io.sluice.protocol.packet.HandshakeV10;
 import io.sluice.protocol.packet.OkPacket;
+import io.sluice.protocol.response.ResponseTracker;
 import io.sluice.protocol.wire.Packet;
 import io.sluice.server.ProxyRuntime;
 import io.sluice.server.backend.BackendConnection;
@@ -124,7 +125,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     long caps = SERVER_CAPABILITIES | (runtime.tls().isPresent() ? Capabilities.CLIENT_SSL : 0);
     ProxyRuntime.ServerIdentity id = runtime.identity();
     HandshakeV10 greeting = new HandshakeV10(id.serverVersion(), connectionId, nonce, Capabilities.of(caps),
-        id.characterSet(), ServerStatus.SERVER_STATUS_AUTOCOMMIT, "caching_sha2_password");
+        id.characterSet(), ServerStatus.SERVER_STATUS_AUTOCOMMIT, id.defaultAuthPlugin());
     nextSequenceId = 0;
     send(greeting::encode);
     ctx.flush();
@@ -205,7 +206,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   private void beginAuthentication(UserConfig u, String clientPlugin, byte[] answer) {
     state = State.AUTHENTICATING;
-    authenticator = new FrontendAuthenticator(u, clientHost(), nonce, ctx.pipeline().get(SslHandler.class) != null,
+    String plugin = u.authPlugin() != null ? u.authPlugin() : runtime.identity().defaultAuthPlugin();
+    authenticator = new FrontendAuthenticator(u, plugin, clientHost(), nonce, ctx.pipeline().get(SslHandler.class) != null,
         runtime.authCache(), runtime.rsaKeys().getPrivate(), runtime.rsaPublicKeyPem(),
         new FrontendAuthenticator.Outcome() {
           @Override
@@ -646,9 +648,26 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   /** What the handlers learn when a forwarded command completes. */
   interface ExecutionCallback {
-    /** Returns whether the session must keep this backend connection for what follows. */
-    boolean completed(io.sluice.protocol.response.ResponseTracker tracker);
+    /**
+     * The response is complete and forwarded. Call {@code finish} exactly once, with whether
+     * the session must keep {@code connection}; it may be called later, after follow-up work on
+     * that connection (the client's next command waits until then).
+     */
+    void completed(ResponseTracker tracker, BackendConnection connection, Consumer<Boolean> finish);
 
     void failed(SqlError error);
+
+    /** A callback whose completion needs no follow-up work. */
+    static ExecutionCallback of(java.util.function.Function<ResponseTracker, Boolean> onComplete) {
+      return new ExecutionCallback() {
+        @Override
+        public void completed(ResponseTracker tracker, BackendConnection connection, Consumer<Boolean> finish) {
+          finish.accept(onComplete.apply(tracker));
+        }
+
+        @Override
+        public void failed(SqlError error) {}
+      };
+    }
   }
 }

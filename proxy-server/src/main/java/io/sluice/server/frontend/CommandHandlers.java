@@ -19,7 +19,9 @@ import io.sluice.protocol.packet.ComStmtClose;
 import io.sluice.protocol.response.ResponseTracker;
 import io.sluice.protocol.wire.Packet;
 import io.sluice.server.config.ProxyConfig.UserConfig;
+import io.sluice.server.backend.BackendConnection;
 import java.util.EnumMap;
+import java.util.function.Consumer;
 import java.util.Map;
 
 /**
@@ -27,6 +29,7 @@ import java.util.Map;
  * get ER_UNKNOWN_COM_ERROR, as from a server that does not know them.
  */
 final class CommandHandlers {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CommandHandlers.class);
   private final Map<CommandType, CommandHandler> handlers = new EnumMap<>(CommandType.class);
 
   CommandHandlers() {
@@ -84,15 +87,21 @@ final class CommandHandlers {
       return;
     }
     Backend target = route.backend(view);
+    if (log.isDebugEnabled()) {
+      log.debug("session {}: {} {} -> {} ({}) pins={}", s.connectionId(), c.kind(), c.traits(), target.name(),
+          route.reason(), session.pins());
+    }
     session.beforeStatement(c, target);
     s.execute(packet, type, target, c, route.reason() == RouteReason.PREVIOUS_STATEMENT,
         new ClientSession.ExecutionCallback() {
           @Override
-          public boolean completed(ResponseTracker tracker) {
-            StatementOutcome outcome = Outcomes.of(tracker);
-            session.afterStatement(c, outcome);
-            s.activeSnapshotAfter(outcome);
-            return s.mustHoldConnection();
+          public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
+            SetFollowUp.outcome(c, tracker, conn).addListener(f -> {
+              StatementOutcome outcome = f.isSuccess() ? (StatementOutcome) f.getNow() : Outcomes.of(tracker);
+              session.afterStatement(c, outcome);
+              s.activeSnapshotAfter(outcome);
+              finish.accept(s.mustHoldConnection());
+            });
           }
 
           @Override
@@ -106,18 +115,12 @@ final class CommandHandlers {
     String schema = ComInitDb.decode(packet.payload().duplicate()).schema();
     // COM_INIT_DB is USE by another name: the session tracks it the same way.
     Classification use = s.runtime().classifier().classify("USE " + SqlLiterals.quoteIdentifier(schema));
-    s.execute(packet, type, s.runtime().view().master(), null, false, new ClientSession.ExecutionCallback() {
-      @Override
-      public boolean completed(ResponseTracker tracker) {
-        StatementOutcome outcome = Outcomes.of(tracker);
-        s.session().afterStatement(use, outcome);
-        s.activeSnapshotAfter(outcome);
-        return s.mustHoldConnection();
-      }
-
-      @Override
-      public void failed(SqlError error) {}
-    });
+    s.execute(packet, type, s.runtime().view().master(), null, false, ClientSession.ExecutionCallback.of(tracker -> {
+      StatementOutcome outcome = Outcomes.of(tracker);
+      s.session().afterStatement(use, outcome);
+      s.activeSnapshotAfter(outcome);
+      return s.mustHoldConnection();
+    }));
   }
 
   /** Commands with no routing choice: the held connection, else the master. */
@@ -126,15 +129,7 @@ final class CommandHandlers {
   }
 
   static ClientSession.ExecutionCallback keepIfNeeded(ClientSession s) {
-    return new ClientSession.ExecutionCallback() {
-      @Override
-      public boolean completed(ResponseTracker tracker) {
-        return s.mustHoldConnection();
-      }
-
-      @Override
-      public void failed(SqlError error) {}
-    };
+    return ClientSession.ExecutionCallback.of(tracker -> s.mustHoldConnection());
   }
 
   /**
@@ -193,18 +188,12 @@ final class CommandHandlers {
    */
   private static final class PreparedStatements {
     void prepare(ClientSession s, CommandType type, Packet packet) {
-      s.execute(packet, type, s.runtime().view().master(), null, false, new ClientSession.ExecutionCallback() {
-        @Override
-        public boolean completed(ResponseTracker tracker) {
-          if (!tracker.isError() && tracker.prepareOk() != null) {
-            s.preparedStatementOpened(tracker.prepareOk().statementId());
-          }
-          return s.mustHoldConnection();
+      s.execute(packet, type, s.runtime().view().master(), null, false, ClientSession.ExecutionCallback.of(tracker -> {
+        if (!tracker.isError() && tracker.prepareOk() != null) {
+          s.preparedStatementOpened(tracker.prepareOk().statementId());
         }
-
-        @Override
-        public void failed(SqlError error) {}
-      });
+        return s.mustHoldConnection();
+      }));
     }
 
     void onStatement(ClientSession s, CommandType type, Packet packet) {

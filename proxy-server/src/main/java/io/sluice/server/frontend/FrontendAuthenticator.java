@@ -56,7 +56,7 @@ final class FrontendAuthenticator {
   private Step step = Step.VERIFY;
 
   FrontendAuthenticator(
-      UserConfig user, String clientHost, byte[] nonce, boolean tls, AuthCache cache,
+      UserConfig user, String plugin, String clientHost, byte[] nonce, boolean tls, AuthCache cache,
       PrivateKey rsaPrivateKey, String rsaPublicKeyPem, Outcome outcome) {
     this.user = user;
     this.clientHost = clientHost;
@@ -66,7 +66,7 @@ final class FrontendAuthenticator {
     this.rsaPrivateKey = rsaPrivateKey;
     this.rsaPublicKeyPem = rsaPublicKeyPem;
     this.outcome = outcome;
-    this.plugin = user.authPlugin();
+    this.plugin = plugin;
   }
 
   /** The client's first answer, computed with {@code clientPlugin}. */

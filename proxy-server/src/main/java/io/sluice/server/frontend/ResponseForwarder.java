@@ -43,8 +43,7 @@ final class ResponseForwarder implements ResponseListener {
 
   @Override
   public void onComplete(ResponseTracker tracker) {
-    boolean keep = callback.completed(tracker);
-    session.executionFinished(keep, false);
+    callback.completed(tracker, backend, keep -> session.executionFinished(keep, false));
   }
 
   @Override

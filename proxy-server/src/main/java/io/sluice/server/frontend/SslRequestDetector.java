@@ -26,13 +26,21 @@ final class SslRequestDetector extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (in.readableBytes() < HEADER + 4) {
+    if (in.readableBytes() < HEADER) {
       return;
     }
     int start = in.readerIndex();
     int length = in.getUnsignedMediumLE(start);
+    if (length != SSL_REQUEST_PAYLOAD) {
+      // Not an SSLRequest (which is exactly 32 bytes); whatever it is, the decoder judges it.
+      ctx.pipeline().remove(this);
+      return;
+    }
+    if (in.readableBytes() < HEADER + 4) {
+      return;
+    }
     long flags = in.getUnsignedIntLE(start + HEADER);
-    boolean sslRequest = length == SSL_REQUEST_PAYLOAD && (flags & Capabilities.CLIENT_SSL) != 0;
+    boolean sslRequest = (flags & Capabilities.CLIENT_SSL) != 0;
     if (!sslRequest) {
       ctx.pipeline().remove(this);
       return;

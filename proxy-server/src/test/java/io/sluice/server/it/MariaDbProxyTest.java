@@ -14,6 +14,22 @@ class MariaDbProxyTest extends ProxyCompatibilityContract {
     return CLUSTER;
   }
 
+  /**
+   * MariaDB accounts use mysql_native_password, which has no full-authentication round: the
+   * proxy greets as the master does, and a client needs neither TLS nor a public key.
+   */
+  @Override
+  @org.junit.jupiter.api.Test
+  void fullAuthenticationWithoutTlsUsesTheRsaPublicKey() throws Exception {
+    proxy.server.runtime().authCache().clear();
+    try (java.sql.Connection c = proxy.connect("sslMode=DISABLED")) {
+      org.junit.jupiter.api.Assertions.assertTrue(slaveIds().contains(io.sluice.bootstrap.testing.TestSql.serverId(c)));
+    }
+    java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+        () -> proxy.connect("app", "wrong", "sslMode=DISABLED").close());
+    org.junit.jupiter.api.Assertions.assertEquals(1045, e.getErrorCode());
+  }
+
   @Override
   String createNativeUserSql() {
     return "CREATE USER IF NOT EXISTS 'native'@'%' IDENTIFIED BY 'native-pw'";
