@@ -56,6 +56,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Channel serverChannel;
   private final BackendPools pools;
+  private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyServer(ProxyConfig config, int workerThreads) throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
@@ -119,8 +120,11 @@ public final class ProxyServer implements AutoCloseable {
     return sessions.size();
   }
 
-  /** Stops accepting, gives running sessions {@code drain} to finish, then closes all. */
+  /** Stops accepting, gives running sessions {@code drain} to finish, then closes all. Idempotent. */
   public void shutdown(Duration drain) {
+    if (!shutDown.compareAndSet(false, true)) {
+      return;
+    }
     serverChannel.close().syncUninterruptibly();
     long deadline = System.nanoTime() + drain.toNanos();
     while (!sessions.isEmpty() && System.nanoTime() < deadline) {

@@ -9,12 +9,15 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code sluice proxy --config FILE}: runs the proxy in the foreground until SIGINT/SIGTERM. */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
     description = "Run the proxy with a routing.conf (HOCON) configuration.")
 public final class ProxyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
 
   @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
       description = "Configuration file, e.g. conf/routing.conf")
@@ -30,19 +33,20 @@ public final class ProxyCommand implements Callable<Integer> {
     try {
       cfg = ConfigLoader.load(config);
     } catch (ConfigException e) {
-      System.err.println("sluice: invalid configuration: " + e.getMessage());
+      spec.commandLine().getErr().println("sluice: invalid configuration: " + e.getMessage());
       return 2;
     }
     ProxyServer server;
     try {
       server = ProxyServer.start(cfg);
     } catch (IllegalStateException e) {
-      System.err.println("sluice: " + e.getMessage());
+      spec.commandLine().getErr().println("sluice: " + e.getMessage());
       return 1;
     }
-    System.out.println("sluice: listening on " + server.localAddress().getHostString() + ":"
+    spec.commandLine().getOut().println("sluice: listening on " + server.localAddress().getHostString() + ":"
         + server.localAddress().getPort() + " (master " + cfg.backends().master().address() + ", "
         + cfg.backends().slaves().size() + " slaves)");
+    spec.commandLine().getOut().flush();
     awaitShutdown(server, Duration.ofSeconds(drainSeconds));
     return 0;
   }

@@ -410,6 +410,127 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  // ---- lifecycle ----
+
+  @Test
+  void shutdownLetsARunningStatementFinishThenRefusesConnections() throws Exception {
+    ProxyFixture p = ProxyFixture.start(cluster().sandbox());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      java.util.concurrent.Future<String> slow = pool.submit(
+          () -> TestSql.queryRows(c, "SELECT SLEEP(1.5), 'finished'").get(0).get(1));
+      Thread.sleep(400); // the statement is running on the master now
+      long start = System.nanoTime();
+      p.server.shutdown(Duration.ofSeconds(10));
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertEquals("finished", slow.get(5, TimeUnit.SECONDS), "the running statement completed");
+      assertTrue(tookMs >= 800 && tookMs < 10_000, "shutdown waited for it, and no longer: " + tookMs + " ms");
+      assertThrows(SQLException.class, () -> p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true").close());
+    } finally {
+      pool.shutdownNow();
+      p.close();
+    }
+  }
+
+  // ---- commands without a JDBC API: the same bytes direct and through Sluice ----
+
+  RawClient direct() throws java.io.IOException {
+    return new RawClient(cluster().master().port(), "app", "app", "app");
+  }
+
+  RawClient proxied() throws java.io.IOException {
+    return new RawClient(proxy.port(), "app", "app", "app");
+  }
+
+  @Test
+  void fieldListAnswersExactlyAsTheMaster() throws Exception {
+    try (RawClient d = direct(); RawClient p = proxied()) {
+      var cmd = (java.util.function.Consumer<io.netty.buffer.ByteBuf>)
+          buf -> new io.sluice.protocol.packet.ComFieldList("items", "").encode(buf);
+      List<byte[]> expected = d.command(io.sluice.protocol.CommandType.COM_FIELD_LIST, cmd);
+      List<byte[]> actual = p.command(io.sluice.protocol.CommandType.COM_FIELD_LIST, cmd);
+      assertEquals(expected.size(), actual.size());
+      assertTrue(expected.size() >= 4, "three column definitions and a terminator");
+      for (int i = 0; i < expected.size(); i++) {
+        assertArrayEquals(expected.get(i), actual.get(i), "packet " + i);
+      }
+    }
+  }
+
+  @Test
+  void statisticsAreTheMastersStatusLine() throws Exception {
+    try (RawClient p = proxied()) {
+      List<byte[]> r = p.command(io.sluice.protocol.CommandType.COM_STATISTICS,
+          buf -> new io.sluice.protocol.packet.ComStatistics().encode(buf));
+      assertEquals(1, r.size());
+      assertTrue(new String(r.get(0), StandardCharsets.US_ASCII).startsWith("Uptime: "));
+    }
+  }
+
+  @Test
+  void setOptionTogglesMultiStatementsAsOnTheMaster() throws Exception {
+    try (RawClient d = direct(); RawClient p = proxied()) {
+      for (RawClient c : List.of(d, p)) {
+        // Without the option, two statements in one COM_QUERY are a syntax error (1064).
+        byte[] err = c.command(io.sluice.protocol.CommandType.COM_QUERY,
+            buf -> new io.sluice.protocol.packet.ComQuery("SELECT 1; SELECT 2").encode(buf)).get(0);
+        assertEquals(0xFF, err[0] & 0xFF);
+        assertEquals(1064, (err[1] & 0xFF) | (err[2] & 0xFF) << 8);
+      }
+      var on = (java.util.function.Consumer<io.netty.buffer.ByteBuf>)
+          buf -> new io.sluice.protocol.packet.ComSetOption(0).encode(buf);
+      List<byte[]> expected = d.command(io.sluice.protocol.CommandType.COM_SET_OPTION, on);
+      List<byte[]> actual = p.command(io.sluice.protocol.CommandType.COM_SET_OPTION, on);
+      assertEquals(expected.get(0)[0], actual.get(0)[0], "same kind of reply (EOF or OK)");
+      for (RawClient c : List.of(d, p)) {
+        List<byte[]> two = c.command(io.sluice.protocol.CommandType.COM_QUERY,
+            buf -> new io.sluice.protocol.packet.ComQuery("SELECT 1; SELECT 2").encode(buf));
+        assertTrue(two.stream().noneMatch(b -> (b[0] & 0xFF) == 0xFF), "both statements ran");
+      }
+    }
+  }
+
+  @Test
+  void resetConnectionForgetsSessionState() throws Exception {
+    try (RawClient p = proxied()) {
+      p.command(io.sluice.protocol.CommandType.COM_QUERY,
+          buf -> new io.sluice.protocol.packet.ComQuery("SET @kept = 42").encode(buf));
+      byte[] ok = p.command(io.sluice.protocol.CommandType.COM_RESET_CONNECTION,
+          buf -> new io.sluice.protocol.packet.ComResetConnection().encode(buf)).get(0);
+      assertEquals(0x00, ok[0], "OK");
+      List<byte[]> rows = p.command(io.sluice.protocol.CommandType.COM_QUERY,
+          buf -> new io.sluice.protocol.packet.ComQuery("SELECT @kept IS NULL, @@server_id").encode(buf));
+      // column count, 2 definitions, one row, terminator (DEPRECATE_EOF)
+      byte[] row = rows.get(3);
+      assertEquals('1', row[1], "the user variable is gone");
+    }
+  }
+
+  @Test
+  void initDbOfAForbiddenSchemaGetsTheMastersError() throws Exception {
+    try (RawClient d = direct(); RawClient p = proxied()) {
+      var cmd = (java.util.function.Consumer<io.netty.buffer.ByteBuf>)
+          buf -> new io.sluice.protocol.packet.ComInitDb("no_such_schema").encode(buf);
+      byte[] expected = d.command(io.sluice.protocol.CommandType.COM_INIT_DB, cmd).get(0);
+      byte[] actual = p.command(io.sluice.protocol.CommandType.COM_INIT_DB, cmd).get(0);
+      assertArrayEquals(expected, actual);
+      // and the session still works afterwards
+      assertEquals(0x00, p.command(io.sluice.protocol.CommandType.COM_INIT_DB,
+          buf -> new io.sluice.protocol.packet.ComInitDb("app").encode(buf)).get(0)[0]);
+    }
+  }
+
+  @Test
+  void unknownCommandGetsUnknownCommandAsFromTheServer() throws Exception {
+    try (RawClient d = direct(); RawClient p = proxied()) {
+      byte[] expected = d.rawCommand((byte) 0x1d); // COM_DAEMON: never valid from a client
+      byte[] actual = p.rawCommand((byte) 0x1d);
+      assertEquals(0xFF, actual[0] & 0xFF);
+      assertEquals((expected[1] & 0xFF) | (expected[2] & 0xFF) << 8, (actual[1] & 0xFF) | (actual[2] & 0xFF) << 8);
+      assertEquals(0x00, p.rawCommand((byte) 0x0e)[0], "COM_PING still answered: the session goes on");
+    }
+  }
+
   static byte[] readPacket(InputStream in) throws java.io.IOException {
     byte[] h = in.readNBytes(4);
     int len = (h[0] & 0xFF) | (h[1] & 0xFF) << 8 | (h[2] & 0xFF) << 16;

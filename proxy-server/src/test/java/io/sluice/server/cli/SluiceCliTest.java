@@ -1,0 +1,65 @@
+package io.sluice.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SluiceCliTest {
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = SluiceCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void helpListsTheSubcommands() {
+    assertEquals(0, run("--help"));
+    for (String sub : new String[] {"demo", "proxy", "sandbox"}) {
+      assertTrue(out.toString().contains(sub), out.toString());
+    }
+  }
+
+  @Test
+  void proxyRefusesABadConfigNamingFileAndKey() throws Exception {
+    Path conf = dir.resolve("routing.conf");
+    Files.writeString(conf, """
+        sluice {
+          listen = "127.0.0.1:0"
+          users = [ { name = app, password = app } ]
+          backends { master = { address = "127.0.0.1" } }
+        }
+        """);
+    assertEquals(2, run("proxy", "--config", conf.toString()));
+    String message = err.toString();
+    assertTrue(message.contains(conf.toString()) && message.contains("sluice.backends.master.address")
+        && message.contains("host:port"), message);
+  }
+
+  @Test
+  void proxyWithoutConfigOptionIsAUsageError() {
+    assertEquals(2, run("proxy"));
+    assertTrue(err.toString().contains("--config"), err.toString());
+  }
+
+  @Test
+  void demoCheckRunsASandboxAndTheProxyAndRoutesAWriteAndReads() {
+    int rc = run("demo", "--dir", dir.resolve("demo").toString(), "--check");
+    assertEquals(0, rc, out + "\n" + err);
+    String printed = out.toString();
+    assertTrue(printed.contains("jdbc:mysql://127.0.0.1:"), printed);
+    assertTrue(printed.contains("check: OK"), printed);
+  }
+}
