@@ -120,6 +120,16 @@ public final class ProxyServer implements AutoCloseable {
     return sessions.size();
   }
 
+  /** Bytes written to clients that they have not yet taken off the proxy's hands. */
+  public long bufferedClientBytes() {
+    long total = 0;
+    for (Channel ch : sessions) {
+      var out = ch.unsafe().outboundBuffer();
+      total += out == null ? 0 : out.totalPendingWriteBytes();
+    }
+    return total;
+  }
+
   /** Stops accepting, gives running sessions {@code drain} to finish, then closes all. Idempotent. */
   public void shutdown(Duration drain) {
     if (!shutDown.compareAndSet(false, true)) {

@@ -31,6 +31,11 @@ class MariaDbProxyTest extends ProxyCompatibilityContract {
   }
 
   @Override
+  boolean backendsOfferTls() {
+    return false;
+  }
+
+  @Override
   String createNativeUserSql() {
     return "CREATE USER IF NOT EXISTS 'native'@'%' IDENTIFIED BY 'native-pw'";
   }

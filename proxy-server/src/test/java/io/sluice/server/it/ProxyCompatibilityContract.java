@@ -30,6 +30,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import io.sluice.protocol.response.ResponseTracker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -385,6 +386,26 @@ abstract class ProxyCompatibilityContract {
   }
 
   @Test
+  void aClientThatStopsReadingDoesNotMakeTheProxyBufferTheResult() throws Exception {
+    // 100 rows of 2 MB: the server produces 200 MB as fast as it can be taken.
+    try (RawClient p = proxied()) {
+      p.send(buf -> new io.sluice.protocol.packet.ComQuery(
+          "SELECT seq, REPEAT('x', 2000000) FROM " + numbers(100) + " n").encode(buf));
+      long peak = 0;
+      for (int i = 0; i < 30; i++) { // the client reads nothing for 3 s
+        Thread.sleep(100);
+        peak = Math.max(peak, proxy.server.bufferedClientBytes());
+      }
+      ResponseTracker done = p.readUntilComplete(io.sluice.protocol.CommandType.COM_QUERY);
+      assertEquals(100, done.rowCount(), "every row arrived once the client read again");
+      // What may wait in the proxy: one backend read past the client's 64 KiB high-water mark,
+      // and a 2 MB row is forwarded as one packet. Without backpressure it is most of 200 MB.
+      assertTrue(peak < 8L * 1024 * 1024,
+          "the proxy held " + peak / 1024 + " KiB of a 200 MB result for a stalled client");
+    }
+  }
+
+  @Test
   void malformedHandshakeGetsAnErrorAndTheConnectionIsClosed() throws Exception {
     try (Socket s = new Socket("127.0.0.1", proxy.port())) {
       s.setSoTimeout(5000);
@@ -407,6 +428,44 @@ abstract class ProxyCompatibilityContract {
     try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
       assertTrue(c.isValid(2), "COM_PING answered");
       assertTrue(slaveIds().contains(TestSql.serverId(c)));
+    }
+  }
+
+  // ---- Sluice to the backends ----
+
+  /** Whether the flavor's sandbox servers offer TLS (MySQL 8.0 generates certificates; MariaDB has none). */
+  boolean backendsOfferTls() {
+    return true;
+  }
+
+  static java.util.function.UnaryOperator<ProxyConfig> backendTls(String mode) {
+    return c -> new ProxyConfig(c.source(), c.listen(), c.admin(), c.metricsListen(), c.users(), c.backends(),
+        c.monitor(), c.pool(), c.tls(), new ProxyConfig.BackendTlsConfig(mode, java.util.Optional.empty()));
+  }
+
+  @Test
+  void backendTlsRequiredEncryptsBackendConnectionsOrRefusesClearly() throws Exception {
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), backendTls("required"))) {
+      if (backendsOfferTls()) {
+        try (Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+          // Asked on the backend connection itself: its TLS version.
+          String version = TestSql.queryRows(c, "SHOW SESSION STATUS LIKE 'Ssl_version'").get(0).get(1);
+          assertTrue(version.startsWith("TLS"), "backend connection encrypted: " + version);
+          TestSql.execute(c, "INSERT INTO items (v) VALUES ('over-tls')");
+          assertTrue(slaveIds().contains(TestSql.serverId(c)));
+        }
+      } else {
+        SQLException e = assertThrows(SQLException.class,
+            () -> p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true").close());
+        assertTrue(e.getMessage().contains("does not offer TLS"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void backendTlsDisabledLeavesBackendConnectionsPlain() throws Exception {
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      assertEquals("", TestSql.queryRows(c, "SHOW SESSION STATUS LIKE 'Ssl_version'").get(0).get(1));
     }
   }
 

@@ -109,6 +109,25 @@ final class RawClient implements AutoCloseable {
     return response;
   }
 
+  /** Sends a command without reading its answer (the caller reads it with {@link #readUntilComplete}). */
+  void send(Consumer<ByteBuf> body) throws IOException {
+    write(0, body);
+  }
+
+  /** Reads a response to the end, keeping only the tracker's counts; returns the tracker. */
+  ResponseTracker readUntilComplete(CommandType type) throws IOException {
+    ResponseTracker tracker = ResponseTracker.forCommand(type, negotiated);
+    while (!tracker.isComplete()) {
+      Packet p = read();
+      try {
+        tracker.onPacket(p);
+      } finally {
+        p.release();
+      }
+    }
+    return tracker;
+  }
+
   /** Sends raw bytes as a command and returns the first packet of the answer. */
   byte[] rawCommand(byte... payload) throws IOException {
     write(0, buf -> buf.writeBytes(payload));
