@@ -69,6 +69,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
   private final BackendTls tls;
   private boolean encrypted;
   private BackendSessionSnapshot snapshot;
+  /** Bounded per connection so a backend never runs out of max_prepared_stmt_count. */
+  private final BackendStatements statements = new BackendStatements(64);
 
   private Channel channel;
   private State state = State.CONNECTING;
@@ -187,10 +189,15 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
   /** Runs a statement of Sluice's own (session sync, init) and completes with its tracker. */
   public Future<ResponseTracker> query(String sql) {
-    Promise<ResponseTracker> done = channel.eventLoop().newPromise();
     ByteBuf buf = channel.alloc().buffer();
     new ComQuery(sql).encode(buf);
-    execute(new Packet(0, buf), CommandType.COM_QUERY, new ResponseListener() {
+    return run(new Packet(0, buf), CommandType.COM_QUERY);
+  }
+
+  /** Runs a command of Sluice's own, discarding the response packets; completes with its tracker. */
+  public Future<ResponseTracker> run(Packet command, CommandType type) {
+    Promise<ResponseTracker> done = channel.eventLoop().newPromise();
+    execute(command, type, new ResponseListener() {
       @Override
       public void onPacket(Packet packet, ResponseTracker.Outcome outcome) {
         packet.release();
@@ -271,6 +278,59 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
    */
   public Future<ResponseTracker> restoreSessionTracking() {
     return query(trackingStatement());
+  }
+
+  public BackendStatements statements() {
+    return statements;
+  }
+
+  /**
+   * Prepares {@code sql} on this connection for Sluice's own use (the client already has its
+   * metadata from an earlier prepare) and returns the backend's statement id. The id is
+   * recorded in {@link #statements()}; statements that falls out of are closed here.
+   */
+  public Future<Long> prepare(String key, String sql) {
+    Promise<Long> done = channel.eventLoop().newPromise();
+    ByteBuf buf = channel.alloc().buffer();
+    new io.sluice.protocol.packet.ComStmtPrepare(sql).encode(buf);
+    execute(new Packet(0, buf), CommandType.COM_STMT_PREPARE, new ResponseListener() {
+      @Override
+      public void onPacket(Packet packet, ResponseTracker.Outcome outcome) {
+        packet.release();
+      }
+
+      @Override
+      public void onComplete(ResponseTracker tracker) {
+        if (tracker.isError() || tracker.prepareOk() == null) {
+          done.setFailure(new BackendException(tracker.isError()
+              ? tracker.error().toSqlError() : ErrorCodes.malformedPacket()));
+          return;
+        }
+        long id = tracker.prepareOk().statementId();
+        remember(key, id);
+        done.setSuccess(id);
+      }
+
+      @Override
+      public void onFailure(SqlError error, boolean sent) {
+        done.setFailure(new BackendException(error));
+      }
+    });
+    return done;
+  }
+
+  /** Records a statement prepared on this connection and closes the ones it displaces. */
+  public void remember(String key, long id) {
+    for (long stale : statements.put(key, id)) {
+      ByteBuf close = channel.alloc().buffer(5);
+      new io.sluice.protocol.packet.ComStmtClose(stale).encode(close);
+      channel.writeAndFlush(new Packet(0, close)); // COM_STMT_CLOSE has no response
+    }
+  }
+
+  /** Writes a command that has no response (COM_STMT_SEND_LONG_DATA, COM_STMT_CLOSE). */
+  public void sendWithoutResponse(Packet command) {
+    channel.writeAndFlush(command);
   }
 
   /** Lets the frontend pause this backend while the client cannot take more bytes. */

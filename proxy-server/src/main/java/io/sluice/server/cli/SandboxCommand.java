@@ -7,6 +7,7 @@ import io.sluice.bootstrap.sandbox.InstanceStatus;
 import io.sluice.bootstrap.sandbox.Sandbox;
 import io.sluice.bootstrap.sandbox.SandboxSpec;
 import io.sluice.bootstrap.sandbox.SandboxStatus;
+import io.sluice.bootstrap.sandbox.ScaleReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +27,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
     description = "Run a local replication sandbox: one master and N slaves on 127.0.0.1.",
-    subcommands = {SandboxCommand.Up.class, SandboxCommand.Status.class, SandboxCommand.Down.class})
+    subcommands = {SandboxCommand.Up.class, SandboxCommand.Status.class, SandboxCommand.Down.class,
+        SandboxCommand.AddReplica.class, SandboxCommand.RemoveReplica.class})
 public final class SandboxCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: up, status or down");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "choose a subcommand: up, status, down, add-replica or remove-replica");
   }
 
   @Command(name = "up", mixinStandardHelpOptions = true,
@@ -58,6 +61,10 @@ public final class SandboxCommand implements Runnable {
         description = "Master on P, slaves on P+1..P+N, proxy ports P+100..P+102 (default: free ports).")
     Integer basePort;
 
+    @Option(names = "--relay",
+        description = "Put a relay (mysql-relay-0) between the master and the slaves: master -> relay -> slaves.")
+    boolean relay;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
         description = "How long a server may take to start and slaves to catch up (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -81,10 +88,9 @@ public final class SandboxCommand implements Runnable {
         if (basePort != null) {
           s = s.withBasePort(basePort);
         }
-        Sandbox sandbox = Sandbox.up(s);
+        Sandbox sandbox = Sandbox.up(s.withRelay(relay));
         for (Instance i : sandbox.instances()) {
-          out.printf("%-6s  %-14s  %-15s  server_id=%-5d  server_uuid=%s%n", i.role().word(), i.name(), i.address(),
-              i.serverId(), i.serverUuid().orElse("-"));
+          printInstance(out, i);
         }
         out.println("routing.conf: " + sandbox.routingConf() + " (proxy on 127.0.0.1:" + sandbox.proxyPorts().listen()
             + ", app/app)");
@@ -143,6 +149,72 @@ public final class SandboxCommand implements Runnable {
         return 1;
       }
     }
+  }
+
+  @Command(name = "add-replica", mixinStandardHelpOptions = true,
+      description = {"Add a slave to the running sandbox in DIR (the lowest free mysql-slave-N, on a free port),",
+          "registered with its source (the relay if there is one). If the source has purged binary logs the new",
+          "slave needs, it is seeded from a consistent snapshot first. Prints its line as 'up' does;",
+          "rewrites DIR/routing.conf."})
+  static final class AddReplica implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Sandbox directory.")
+    Path dir;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+        description = "How long the server may take to start and catch up (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      try {
+        ScaleReport report = Sandbox.addReplica(dir, Duration.ofSeconds(timeoutSeconds), line -> {
+          err.println("sandbox: " + line);
+          err.flush();
+        });
+        PrintWriter out = spec.commandLine().getOut();
+        printInstance(out, report.added());
+        out.println(report.registration().outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+            + " in " + report.elapsed().toMillis() + " ms");
+        return 0;
+      } catch (BootstrapException e) {
+        err.println("sluice sandbox add-replica: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  @Command(name = "remove-replica", mixinStandardHelpOptions = true,
+      description = {"Stop and delete one slave of the sandbox in DIR (default: the one with the highest ordinal);",
+          "rewrites DIR/routing.conf. The master and the relay cannot be removed."})
+  static final class RemoveReplica implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Sandbox directory.")
+    Path dir;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The slave to remove, e.g. mysql-slave-1.")
+    String name;
+
+    @Override
+    public Integer call() {
+      try {
+        Instance removed = Sandbox.removeReplica(dir, java.util.Optional.ofNullable(name));
+        spec.commandLine().getOut().println("removed " + removed.name() + " (" + removed.address() + ")");
+        return 0;
+      } catch (BootstrapException e) {
+        spec.commandLine().getErr().println("sluice sandbox remove-replica: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  static void printInstance(PrintWriter out, Instance i) {
+    out.printf("%-6s  %-14s  %-15s  server_id=%-5d  server_uuid=%s%n", i.role().word(), i.name(), i.address(),
+        i.serverId(), i.serverUuid().orElse("-"));
+    out.flush();
   }
 
   private static boolean healthy(InstanceStatus s) {

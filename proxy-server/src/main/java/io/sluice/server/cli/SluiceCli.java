@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SluiceCli.Version.class,
     description = "A read/write-splitting MySQL proxy and a MySQL replication bootstrapper.",
-    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, ProxyCommand.class, SandboxCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, ProxyCommand.class, SandboxCommand.class,
+        BootstrapCommand.class})
 public final class SluiceCli {
 
   public static void main(String[] args) {

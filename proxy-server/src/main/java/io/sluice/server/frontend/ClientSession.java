@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.sluice.core.cluster.Backend;
+import io.sluice.core.cluster.ClusterView;
 import io.sluice.core.session.ConsistencyLevel;
 import io.sluice.core.session.SessionState;
 import io.sluice.core.sql.Classification;
@@ -92,8 +93,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private int nextSequenceId;
   private HandshakeResponse41 login;
 
-  /** Binary prepared statements open on the held master connection (see CommandHandlers). */
-  private final java.util.Set<Long> preparedStatements = new java.util.HashSet<>();
+  /** Binary prepared statements (see PreparedStatementHandlers). */
+  private final ClientStatements statements = new ClientStatements();
   private boolean discardHeldOnRelease;
   private boolean closeWhenIdle;
 
@@ -289,6 +290,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
    */
   void execute(Packet command, CommandType type, Backend target, Classification statement,
       boolean aboutPreviousStatement, ExecutionCallback callback) {
+    execute(command, type, target, statement, aboutPreviousStatement,
+        (c, cmd) -> c.channel().eventLoop().newSucceededFuture(cmd), callback);
+  }
+
+  /** Makes a command fit the connection chosen for it (statement ids, a lazy PREPARE, ...). */
+  interface CommandBinder {
+    Future<Packet> bind(BackendConnection connection, Packet command);
+  }
+
+  /** As above, with {@code binder} run on the chosen connection after the session sync. */
+  void execute(Packet command, CommandType type, Backend target, Classification statement,
+      boolean aboutPreviousStatement, CommandBinder binder, ExecutionCallback callback) {
     state = State.EXECUTING;
     ctx.channel().config().setAutoRead(false);
     if (held != null && (!held.isUsable() || !held.backendName().equals(target.name()))) {
@@ -329,7 +342,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           return;
         }
         c.snapshot(session.snapshotAfterSync(c.snapshot(), statement));
-        c.execute(command, type, new ResponseForwarder(this, c, callback));
+        binder.bind(c, command).addListener(b -> {
+          if (!b.isSuccess()) {
+            finishWithError(BackendSync.errorOf(b.cause()), callback);
+            return;
+          }
+          c.execute((Packet) b.getNow(), type, new ResponseForwarder(this, c, callback));
+        });
       });
     });
   }
@@ -445,7 +464,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   /** Whether the connection that just served a command must stay with this session. */
   boolean mustHoldConnection() {
     return session.holdsMasterConnection() || session.readOnlyTransactionBackend().isPresent()
-        || !preparedStatements.isEmpty();
+        || statements.anyCursorOpen();
+  }
+
+  ClientStatements statements() {
+    return statements;
+  }
+
+  /** The backend of the held connection, as the current cluster view knows it. */
+  Backend heldBackend() {
+    ClusterView view = runtime.view();
+    if (held == null || view.master().name().equals(held.backendName())) {
+      return view.master();
+    }
+    return view.replica(held.backendName()).map(io.sluice.core.cluster.BackendStatus::backend).orElse(view.master());
   }
 
   /** After a statement: the connection that ran it now has the session's new state. */
@@ -459,16 +491,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     return Collations.charsetSetting(login.characterSet());
   }
 
-  void preparedStatementOpened(long id) {
-    preparedStatements.add(id);
-  }
-
-  void preparedStatementClosed(long id) {
-    preparedStatements.remove(id);
-  }
-
   void preparedStatementsCleared() {
-    preparedStatements.clear();
+    statements.clear();
   }
 
   void multiStatements(boolean on) {
@@ -656,6 +680,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     void completed(ResponseTracker tracker, BackendConnection connection, Consumer<Boolean> finish);
 
     void failed(SqlError error);
+
+    /** Called for each response packet before it is forwarded; may rewrite it in place. */
+    default void beforeForward(Packet packet, boolean first) {}
 
     /** A callback whose completion needs no follow-up work. */
     static ExecutionCallback of(java.util.function.Function<ResponseTracker, Boolean> onComplete) {

@@ -55,12 +55,12 @@ final class CommandHandlers {
       p.release();
       s.sendError(ErrorCodes.notSupportedThroughProxy("COM_PROCESS_KILL (use KILL QUERY on the backend)"));
     });
-    PreparedStatements ps = new PreparedStatements();
+    PreparedStatementHandlers ps = new PreparedStatementHandlers();
     handlers.put(CommandType.COM_STMT_PREPARE, ps::prepare);
-    handlers.put(CommandType.COM_STMT_EXECUTE, ps::onStatement);
-    handlers.put(CommandType.COM_STMT_FETCH, ps::onStatement);
-    handlers.put(CommandType.COM_STMT_RESET, ps::onStatement);
-    handlers.put(CommandType.COM_STMT_SEND_LONG_DATA, ps::onStatement);
+    handlers.put(CommandType.COM_STMT_EXECUTE, ps::execute);
+    handlers.put(CommandType.COM_STMT_FETCH, ps::fetch);
+    handlers.put(CommandType.COM_STMT_RESET, ps::reset);
+    handlers.put(CommandType.COM_STMT_SEND_LONG_DATA, ps::sendLongData);
     handlers.put(CommandType.COM_STMT_CLOSE, ps::close);
   }
 
@@ -182,40 +182,4 @@ final class CommandHandlers {
     s.changeUser(u, cu.authPluginName(), cu.authResponse(), cu.characterSet(), cu.database());
   }
 
-  /**
-   * Binary prepared statements, simply: they live on the master connection the session holds
-   * while any is open, so statement ids are the backend's own.
-   */
-  private static final class PreparedStatements {
-    void prepare(ClientSession s, CommandType type, Packet packet) {
-      s.execute(packet, type, s.runtime().view().master(), null, false, ClientSession.ExecutionCallback.of(tracker -> {
-        if (!tracker.isError() && tracker.prepareOk() != null) {
-          s.preparedStatementOpened(tracker.prepareOk().statementId());
-        }
-        return s.mustHoldConnection();
-      }));
-    }
-
-    void onStatement(ClientSession s, CommandType type, Packet packet) {
-      if (!s.holdsConnection()) {
-        long id = io.sluice.protocol.packet.ComStmtExecute.statementId(packet.payload());
-        packet.release();
-        if (type != CommandType.COM_STMT_SEND_LONG_DATA) { // that command never gets a reply
-          s.sendError(ErrorCodes.unknownStatementHandler(id, type.name().substring(4).toLowerCase()));
-        }
-        return;
-      }
-      s.execute(packet, type, s.runtime().view().master(), null, false, keepIfNeeded(s));
-    }
-
-    void close(ClientSession s, CommandType type, Packet packet) {
-      long id = ComStmtClose.decode(packet.payload().duplicate()).statementId();
-      if (!s.holdsConnection()) {
-        packet.release();
-        return;
-      }
-      s.preparedStatementClosed(id);
-      s.execute(packet, type, s.runtime().view().master(), null, false, keepIfNeeded(s));
-    }
-  }
 }

@@ -26,6 +26,7 @@ final class ResponseForwarder implements ResponseListener {
 
   @Override
   public void onPacket(Packet packet, ResponseTracker.Outcome outcome) {
+    callback.beforeForward(packet, !forwardedAny);
     forwardedAny = true;
     session.forward(packet);
     if (!session.ctx().channel().isWritable()) {

@@ -195,13 +195,123 @@ abstract class ProxyCompatibilityContract {
           assertEquals(1, ps.executeUpdate());
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM items WHERE v LIKE ?")) {
+      try (PreparedStatement ps = c.prepareStatement("/*master*/ SELECT COUNT(*) FROM items WHERE v LIKE ?")) {
         ps.setString(1, "ps-%");
         try (ResultSet rs = ps.executeQuery()) {
           assertTrue(rs.next());
           assertEquals(5, rs.getInt(1));
         }
       }
+    }
+  }
+
+  static final String SERVER_PS = "useServerPrepStmts=true&cachePrepStmts=true&sslMode=DISABLED&allowPublicKeyRetrieval=true";
+
+  @Test
+  void serverPreparedReadsRunOnSlavesAndWritesOnTheMaster() throws Exception {
+    try (Connection c = proxy.connect(SERVER_PS)) {
+      long slaveExecBefore = 0;
+      for (Instance sl : cluster().slaves()) {
+        slaveExecBefore += status(sl, "Com_stmt_execute");
+      }
+      long masterExecBefore = status(cluster().master(), "Com_stmt_execute");
+      java.util.Set<Long> seen = new java.util.HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT @@server_id, ? + 1")) {
+        for (int i = 0; i < 20; i++) {
+          ps.setInt(1, i); // same types after the first execution: the driver stops sending them
+          try (ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next());
+            seen.add(rs.getLong(1));
+            assertEquals(i + 1, rs.getInt(2));
+          }
+        }
+      }
+      assertEquals(slaveIds(), seen, "the prepared read ran on both slaves");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (v) VALUES (?)")) {
+        for (int i = 0; i < 5; i++) {
+          ps.setString(1, "prepared-write-" + i);
+          assertEquals(1, ps.executeUpdate());
+        }
+      }
+      long slaveExec = -slaveExecBefore;
+      for (Instance sl : cluster().slaves()) {
+        slaveExec += status(sl, "Com_stmt_execute");
+      }
+      assertEquals(20, slaveExec, "the slaves executed the 20 reads");
+      assertEquals(5, status(cluster().master(), "Com_stmt_execute") - masterExecBefore, "the master the 5 writes");
+    }
+  }
+
+  @Test
+  void longDataReachesTheBackendThatExecutes() throws Exception {
+    byte[] blob = new byte[300_000];
+    new Random(7).nextBytes(blob);
+    try (Connection c = proxy.connect(SERVER_PS)) {
+      long id;
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (v, b) VALUES ('long-data', ?)",
+          Statement.RETURN_GENERATED_KEYS)) {
+        ps.setBinaryStream(1, new java.io.ByteArrayInputStream(blob), blob.length); // COM_STMT_SEND_LONG_DATA
+        ps.executeUpdate();
+        try (ResultSet k = ps.getGeneratedKeys()) {
+          k.next();
+          id = k.getLong(1);
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("/*master*/ SELECT b FROM items WHERE id = ?")) {
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          assertTrue(rs.next());
+          assertArrayEquals(blob, rs.getBytes(1));
+        }
+      }
+    }
+  }
+
+  @Test
+  void cursorFetchReadsEveryRow() throws Exception {
+    try (Connection c = proxy.connect(SERVER_PS + "&useCursorFetch=true");
+         PreparedStatement ps = c.prepareStatement("SELECT seq FROM " + numbers(250) + " n ORDER BY seq")) {
+      ps.setFetchSize(20); // COM_STMT_EXECUTE opens a cursor, COM_STMT_FETCH reads 20 rows at a time
+      long sum = 0;
+      int rows = 0;
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sum += rs.getLong(1);
+          rows++;
+        }
+      }
+      assertEquals(250, rows);
+      assertEquals(250L * 251 / 2, sum);
+      assertTrue(slaveIds().contains(TestSql.serverId(c)), "the cursor's pin ended with it");
+    }
+  }
+
+  @Test
+  void preparingManyStatementsDoesNotExhaustTheBackends() throws Exception {
+    try (Connection c = proxy.connect("useServerPrepStmts=true&sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      for (int i = 0; i < 300; i++) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + i + " + ?")) { // 300 distinct statements
+          ps.setInt(1, 1);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            assertEquals(i + 1, rs.getInt(1));
+          }
+        }
+      }
+    }
+    for (Instance i : cluster().sandbox().instances()) {
+      long open = status(i, "Prepared_stmt_count");
+      assertTrue(open <= 64 * 4, i.name() + " holds " + open + " prepared statements");
+    }
+  }
+
+  @Test
+  void unknownStatementIdGetsTheServersError() throws Exception {
+    try (RawClient p = proxied()) {
+      byte[] err = p.command(io.sluice.protocol.CommandType.COM_STMT_EXECUTE,
+          buf -> buf.writeByte(0x17).writeIntLE(12345).writeByte(0).writeIntLE(1)).get(0);
+      assertEquals(0xFF, err[0] & 0xFF);
+      assertEquals(1243, (err[1] & 0xFF) | (err[2] & 0xFF) << 8);
     }
   }
 

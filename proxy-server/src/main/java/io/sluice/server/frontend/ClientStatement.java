@@ -1,0 +1,42 @@
+package io.sluice.server.frontend;
+
+import io.sluice.core.sql.Classification;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A binary prepared statement as the client knows it: Sluice's own statement id, the SQL and
+ * what it learned when preparing it. The backend statements live in each backend connection's
+ * cache, prepared lazily wherever an execution is routed.
+ */
+final class ClientStatement {
+  final long id;
+  final String sql;
+  /** The schema current at PREPARE: table names in the statement resolve against it. */
+  final String schema;
+  final Classification classification;
+  final int numParams;
+  /** The parameter types the client last sent (2 bytes each), replayed for new backends. */
+  byte[] paramTypes;
+  /** COM_STMT_SEND_LONG_DATA chunks per parameter, sent where the next execution runs. */
+  final Map<Integer, ByteArrayOutputStream> longData = new TreeMap<>();
+  /** The backend statement id of an open cursor on the session's held connection, or -1. */
+  long cursorBackendId = -1;
+
+  ClientStatement(long id, String sql, String schema, Classification classification, int numParams) {
+    this.id = id;
+    this.sql = sql;
+    this.schema = schema;
+    this.classification = classification;
+    this.numParams = numParams;
+  }
+
+  String cacheKey() {
+    return io.sluice.server.backend.BackendStatements.key(schema, sql);
+  }
+
+  boolean hasOpenCursor() {
+    return cursorBackendId >= 0;
+  }
+}

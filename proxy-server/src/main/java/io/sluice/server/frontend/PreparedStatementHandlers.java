@@ -1,0 +1,293 @@
+package io.sluice.server.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.sluice.core.cluster.Backend;
+import io.sluice.core.cluster.ClusterView;
+import io.sluice.core.routing.Route;
+import io.sluice.core.session.StatementOutcome;
+import io.sluice.core.sql.Classification;
+import io.sluice.protocol.CommandType;
+import io.sluice.protocol.ServerStatus;
+import io.sluice.protocol.error.ErrorCodes;
+import io.sluice.protocol.error.SqlError;
+import io.sluice.protocol.packet.ComStmtClose;
+import io.sluice.protocol.packet.ComStmtExecute;
+import io.sluice.protocol.packet.ComStmtFetch;
+import io.sluice.protocol.packet.ComStmtPrepare;
+import io.sluice.protocol.packet.ComStmtPrepareOk;
+import io.sluice.protocol.packet.ComStmtReset;
+import io.sluice.protocol.packet.ComStmtSendLongData;
+import io.sluice.protocol.response.ResponseTracker;
+import io.sluice.protocol.wire.Packet;
+import io.sluice.server.backend.BackendConnection;
+import io.sluice.server.backend.BackendException;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Binary prepared statements that run on any backend.
+ *
+ * <ul>
+ *   <li>PREPARE is routed like the statement itself and answered with Sluice's own statement
+ *       id; the backend statement goes into that connection's cache.</li>
+ *   <li>EXECUTE is routed by the statement's kind (a plain SELECT to a slave). On a connection
+ *       that does not have the statement yet it is prepared first, under the schema of the
+ *       original PREPARE; buffered long data and the last parameter types are replayed; the
+ *       statement id is rewritten to the backend's.</li>
+ *   <li>A cursor pins the session to its connection until it is exhausted, reset or closed.</li>
+ *   <li>CLOSE forgets the client statement; backend statements stay cached for reuse and are
+ *       closed when the bounded cache evicts them.</li>
+ * </ul>
+ */
+final class PreparedStatementHandlers {
+  /** Offset of the null bitmap in COM_STMT_EXECUTE: command, id (4), flags, iteration count (4). */
+  private static final int EXECUTE_PARAMS_OFFSET = 10;
+  /** ER_STMT_HAS_NO_OPEN_CURSOR, as mysqld answers a FETCH without a cursor. */
+  private static final SqlError NO_OPEN_CURSOR =
+      new SqlError(1421, "HY000", "The statement (%d) has no open cursor.");
+
+  void prepare(ClientSession s, CommandType type, Packet packet) {
+    String sql = ComStmtPrepare.decode(packet.payload().duplicate()).query();
+    Classification c = s.runtime().classifier().classify(sql, s.session().noBackslashEscapes());
+    ClusterView view = s.runtime().view();
+    Route route = s.runtime().router().route(c, s.session(), view);
+    Backend target = route instanceof Route.Local ? view.master() : route.backend(view);
+    long id = s.statements().nextId();
+    String schema = s.session().schema();
+    String key = io.sluice.server.backend.BackendStatements.key(schema, sql);
+    s.execute(packet, type, target, null, false, new ClientSession.ExecutionCallback() {
+      @Override
+      public void beforeForward(Packet p, boolean first) {
+        if (first && ComStmtPrepareOk.isPrepareOk(p.payload())) {
+          ComStmtPrepareOk.rewriteStatementId(p.payload(), id);
+        }
+      }
+
+      @Override
+      public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
+        ComStmtPrepareOk ok = tracker.prepareOk();
+        if (!tracker.isError() && ok != null) {
+          conn.remember(key, ok.statementId());
+          s.statements().add(new ClientStatement(id, sql, schema, c, ok.numParams()));
+        }
+        finish.accept(s.mustHoldConnection());
+      }
+
+      @Override
+      public void failed(SqlError error) {}
+    });
+  }
+
+  void execute(ClientSession s, CommandType type, Packet packet) {
+    ClientStatement st = statement(s, type, packet, ComStmtExecute.statementId(packet.payload()));
+    if (st == null) {
+      return;
+    }
+    rememberParamTypes(st, packet.payload());
+    boolean cursor = ComStmtExecute.opensCursor(packet.payload());
+    Classification c = st.classification;
+    ClusterView view = s.runtime().view();
+    Route route = s.runtime().router().route(c, s.session(), view);
+    Backend target = route instanceof Route.Local ? view.master() : route.backend(view);
+    s.session().beforeStatement(c, target);
+    long[] backendId = {-1};
+    s.execute(packet, type, target, c, false, (conn, cmd) -> bind(s, st, conn, cmd, backendId),
+        new ClientSession.ExecutionCallback() {
+          @Override
+          public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
+            StatementOutcome outcome = Outcomes.of(tracker);
+            s.session().afterStatement(c, outcome);
+            s.activeSnapshotAfter(outcome);
+            st.longData.clear(); // the server forgets long data after an execution
+            st.cursorBackendId = cursor && tracker.cursorOpened() ? backendId[0] : -1;
+            finish.accept(s.mustHoldConnection());
+          }
+
+          @Override
+          public void failed(SqlError error) {
+            s.session().afterStatement(c, StatementOutcome.error());
+          }
+        });
+  }
+
+  void fetch(ClientSession s, CommandType type, Packet packet) {
+    ClientStatement st = statement(s, type, packet, ComStmtFetch.statementId(packet.payload()));
+    if (st == null) {
+      return;
+    }
+    if (!st.hasOpenCursor() || !s.holdsConnection()) {
+      packet.release();
+      s.sendError(new SqlError(NO_OPEN_CURSOR.code(), NO_OPEN_CURSOR.sqlState(), NO_OPEN_CURSOR.message().formatted(st.id)));
+      return;
+    }
+    ComStmtFetch.rewriteStatementId(packet.payload(), st.cursorBackendId);
+    Backend held = s.heldBackend();
+    s.execute(packet, type, held, null, false, ClientSession.ExecutionCallback.of(tracker -> {
+      if (tracker.isError() || ServerStatus.lastRowSent(tracker.lastStatusFlags())) {
+        st.cursorBackendId = -1; // exhausted: mysqld closed the cursor
+      }
+      return s.mustHoldConnection();
+    }));
+  }
+
+  void reset(ClientSession s, CommandType type, Packet packet) {
+    ClientStatement st = statement(s, type, packet, ComStmtReset.statementId(packet.payload()));
+    if (st == null) {
+      return;
+    }
+    st.longData.clear();
+    if (st.hasOpenCursor() && s.holdsConnection()) {
+      ComStmtReset.rewriteStatementId(packet.payload(), st.cursorBackendId);
+      st.cursorBackendId = -1;
+      s.execute(packet, type, s.heldBackend(), null, false, CommandHandlers.keepIfNeeded(s));
+      return;
+    }
+    packet.release();
+    s.sendOk(0, 0);
+  }
+
+  /** Buffered until the next execution: it must reach the connection that execution runs on. */
+  void sendLongData(ClientSession s, CommandType type, Packet packet) {
+    try {
+      ComStmtSendLongData d = ComStmtSendLongData.decode(packet.payload().duplicate());
+      ClientStatement st = s.statements().get(d.statementId());
+      if (st != null) { // unknown ids are ignored: this command never gets a response
+        st.longData.computeIfAbsent(d.paramId(), k -> new ByteArrayOutputStream()).writeBytes(d.data());
+      }
+    } finally {
+      packet.release();
+    }
+  }
+
+  void close(ClientSession s, CommandType type, Packet packet) {
+    long id = ComStmtClose.statementId(packet.payload());
+    packet.release();
+    ClientStatement st = s.statements().remove(id);
+    if (st != null && st.hasOpenCursor() && s.holdsConnection()) {
+      // The cursor is the only thing the backend would lose with the statement: close it.
+      BackendConnection held = s.heldConnection();
+      ByteBuf buf = held.channel().alloc().buffer(5);
+      new ComStmtReset(st.cursorBackendId).encode(buf);
+      st.cursorBackendId = -1;
+      held.run(new Packet(0, buf), CommandType.COM_STMT_RESET).addListener(f -> {
+        if (!s.mustHoldConnection()) {
+          s.releaseHeld(false);
+        }
+      });
+    }
+  }
+
+  /** Looks the client's statement id up; answers ER_UNKNOWN_STMT_HANDLER when it is unknown. */
+  private static ClientStatement statement(ClientSession s, CommandType type, Packet packet, long id) {
+    ClientStatement st = s.statements().get(id);
+    if (st == null) {
+      packet.release();
+      s.sendError(ErrorCodes.unknownStatementHandler(id, type.name().substring("COM_STMT_".length()).toLowerCase()));
+    }
+    return st;
+  }
+
+  /**
+   * Makes {@code cmd} runnable on {@code conn}: the statement prepared there (under its original
+   * schema), long data replayed, the backend's statement id and the parameter types in place.
+   */
+  private static Future<Packet> bind(ClientSession s, ClientStatement st, BackendConnection conn, Packet cmd,
+      long[] backendId) {
+    Promise<Packet> done = conn.channel().eventLoop().newPromise();
+    Long cached = conn.statements().get(st.cacheKey());
+    Future<Long> id = cached != null ? conn.channel().eventLoop().newSucceededFuture(cached) : prepareOn(conn, st);
+    id.addListener(f -> {
+      if (!f.isSuccess()) {
+        cmd.release();
+        done.setFailure(f.cause());
+        return;
+      }
+      long backend = (Long) f.getNow();
+      backendId[0] = backend;
+      for (Map.Entry<Integer, ByteArrayOutputStream> e : st.longData.entrySet()) {
+        ByteBuf buf = conn.channel().alloc().buffer();
+        new ComStmtSendLongData(backend, e.getKey(), e.getValue().toByteArray()).encode(buf);
+        conn.sendWithoutResponse(new Packet(0, buf));
+      }
+      Packet bound = withParamTypes(st, cmd, conn);
+      ComStmtExecute.rewriteStatementId(bound.payload(), backend);
+      done.setSuccess(bound);
+    });
+    return done;
+  }
+
+  /** Prepares on {@code conn}, switching to the statement's schema for the PREPARE if needed. */
+  private static Future<Long> prepareOn(BackendConnection conn, ClientStatement st) {
+    String current = conn.snapshot().schema();
+    boolean switchSchema = st.schema != null && !st.schema.equals(current);
+    if (!switchSchema) {
+      return conn.prepare(st.cacheKey(), st.sql);
+    }
+    Promise<Long> done = conn.channel().eventLoop().newPromise();
+    String use = "USE " + io.sluice.core.sql.SqlLiterals.quoteIdentifier(st.schema);
+    conn.query(use).addListener(u -> conn.prepare(st.cacheKey(), st.sql).addListener(p -> {
+      String back = current == null ? null : "USE " + io.sluice.core.sql.SqlLiterals.quoteIdentifier(current);
+      Runnable finish = () -> {
+        if (p.isSuccess()) {
+          done.setSuccess((Long) p.getNow());
+        } else {
+          done.setFailure(p.cause());
+        }
+      };
+      if (back == null) {
+        // The connection had no schema and cannot go back to none: it keeps this one.
+        conn.snapshot(new io.sluice.core.session.BackendSessionSnapshot(st.schema, conn.snapshot().charset(),
+            conn.snapshot().autocommit(), conn.snapshot().isolation(), conn.snapshot().transactionReadOnly(),
+            conn.snapshot().variables(), conn.snapshot().lastInsertId()));
+        finish.run();
+      } else {
+        conn.query(back).addListener(b -> finish.run());
+      }
+    }));
+    return done;
+  }
+
+  /** Keeps the types the client sent with new-params-bound, to send them to other backends. */
+  private static void rememberParamTypes(ClientStatement st, ByteBuf payload) {
+    if (st.numParams == 0) {
+      return;
+    }
+    int flagAt = payload.readerIndex() + EXECUTE_PARAMS_OFFSET + (st.numParams + 7) / 8;
+    if (payload.readableBytes() > flagAt - payload.readerIndex() && payload.getByte(flagAt) == 1) {
+      byte[] types = new byte[2 * st.numParams];
+      payload.getBytes(flagAt + 1, types);
+      st.paramTypes = types;
+    }
+  }
+
+  /**
+   * Clients send parameter types only with the first execution; a backend connection that did
+   * not see that one would reject the values. Sluice always sends the types it knows.
+   */
+  private static Packet withParamTypes(ClientStatement st, Packet cmd, BackendConnection conn) {
+    if (st.numParams == 0 || st.paramTypes == null) {
+      return cmd;
+    }
+    ByteBuf p = cmd.payload();
+    int flagOffset = EXECUTE_PARAMS_OFFSET + (st.numParams + 7) / 8;
+    if (p.readableBytes() <= flagOffset || p.getByte(p.readerIndex() + flagOffset) == 1) {
+      return cmd;
+    }
+    ByteBuf out = conn.channel().alloc().buffer(p.readableBytes() + st.paramTypes.length);
+    out.writeBytes(p, p.readerIndex(), flagOffset);
+    out.writeByte(1);
+    out.writeBytes(st.paramTypes);
+    out.writeBytes(p, p.readerIndex() + flagOffset + 1, p.readableBytes() - flagOffset - 1);
+    int seq = cmd.sequenceId();
+    cmd.release();
+    return new Packet(seq, out);
+  }
+
+  /** Surfaces a failed bind as the client's error. */
+  static SqlError errorOf(Throwable cause) {
+    return cause instanceof BackendException be ? be.error() : ErrorCodes.backendLost("backend", cause);
+  }
+}
