@@ -29,6 +29,9 @@ import java.util.Map;
  * get ER_UNKNOWN_COM_ERROR, as from a server that does not know them.
  */
 final class CommandHandlers {
+  /** ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION. */
+  static final SqlError READ_ONLY_TRANSACTION =
+      new SqlError(1792, "25006", "Cannot execute statement in a READ ONLY transaction.");
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CommandHandlers.class);
   private final Map<CommandType, CommandHandler> handlers = new EnumMap<>(CommandType.class);
 
@@ -84,6 +87,15 @@ final class CommandHandlers {
       packet.release();
       session.absorb(c);
       s.sendOk(0, 0);
+      return;
+    }
+    if (route.reason() == RouteReason.READ_ONLY_TRANSACTION
+        && (c.kind() == io.sluice.core.sql.StatementKind.WRITE || c.kind() == io.sluice.core.sql.StatementKind.LOAD_DATA)) {
+      // The transaction runs on a slave, which would refuse the write as super_read_only
+      // (1290). On the master the app would get ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION, so
+      // that is the answer; the transaction goes on, as it would there.
+      packet.release();
+      s.sendError(READ_ONLY_TRANSACTION);
       return;
     }
     Backend target = route.backend(view);

@@ -579,6 +579,68 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  // ---- differential: the same scenario direct and through Sluice ----
+
+  @org.junit.jupiter.api.TestFactory
+  java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> scenariosBehaveExactlyAsOnADirectConnection() {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return DifferentialScenarios.all().stream().map(sc -> org.junit.jupiter.api.DynamicTest.dynamicTest(sc.name(), () -> {
+      int i = n.incrementAndGet();
+      List<String> direct;
+      List<String> proxied;
+      try (Connection c = TestSql.app(cluster().master())) {
+        direct = DifferentialScenarios.run(c, sc, "diff_direct_" + i, () -> {});
+      }
+      // Replication is awaited after each proxied statement: this suite compares semantics;
+      // replica lag on plain reads is what read-your-writes (a separate level) is about.
+      try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+        proxied = DifferentialScenarios.run(c, sc, "diff_proxy_" + i,
+            () -> cluster().sandbox().awaitReplication(Duration.ofSeconds(10)));
+      }
+      assertEquals(direct.stream().map(l -> l.replace("diff_direct_" + i, "${t}")).toList(),
+          proxied.stream().map(l -> l.replace("diff_proxy_" + i, "${t}")).toList());
+    }));
+  }
+
+  @Test
+  void loadDataLocalInfileWorksThroughTheProxy() throws Exception {
+    java.nio.file.Path csv = java.nio.file.Files.createTempFile("sluice-load", ".csv");
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      rows.append("loaded-").append(i).append('\n');
+    }
+    java.nio.file.Files.writeString(csv, rows);
+    try (Connection root = TestSql.root(cluster().master())) {
+      TestSql.execute(root, "SET GLOBAL local_infile = 1");
+    }
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true&allowLoadLocalInfile=true");
+         Statement s = c.createStatement()) {
+      int loaded = s.executeUpdate("LOAD DATA LOCAL INFILE '" + csv + "' INTO TABLE items (v)");
+      assertEquals(1000, loaded);
+      assertEquals("1000", TestSql.queryString(c, "/*master*/ SELECT COUNT(*) FROM items WHERE v LIKE 'loaded-%'"));
+      assertTrue(slaveIds().contains(TestSql.serverId(c)), "the session goes on normally");
+    } finally {
+      java.nio.file.Files.deleteIfExists(csv);
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"useServerPrepStmts=false", "useServerPrepStmts=true"})
+  void callReturnsOutParameters(String mode) throws Exception {
+    try (Connection app = TestSql.app(cluster().master())) { // app defines it, so app may read its parameters
+      TestSql.execute(app, "DROP PROCEDURE IF EXISTS app.twice",
+          "CREATE PROCEDURE app.twice(IN x INT, OUT y INT) BEGIN SET y = x * 2; END");
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(10));
+    try (Connection c = proxy.connect(mode + "&sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         java.sql.CallableStatement cs = c.prepareCall("{CALL twice(?, ?)}")) {
+      cs.setInt(1, 21);
+      cs.registerOutParameter(2, java.sql.Types.INTEGER);
+      cs.execute();
+      assertEquals(42, cs.getInt(2));
+    }
+  }
+
   // ---- lifecycle ----
 
   @Test

@@ -1,0 +1,126 @@
+package io.sluice.server.it;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scenarios of real application behaviour, each a sequence of statements on one connection.
+ * {@code ${t}} is the scenario's own table, so a direct run and a proxied run do not meet.
+ * Each statement's observable result is recorded: rows, update count, generated key, warnings,
+ * or the error code and SQLSTATE.
+ */
+final class DifferentialScenarios {
+  private DifferentialScenarios() {}
+
+  record Scenario(String name, List<String> statements) {}
+
+  static List<Scenario> all() {
+    List<Scenario> s = new ArrayList<>();
+    s.add(new Scenario("transaction reads its own writes and rolls back", List.of(
+        "BEGIN", "INSERT INTO ${t} (v) VALUES ('a')", "SELECT COUNT(*) FROM ${t}", "ROLLBACK",
+        "/*master*/ SELECT COUNT(*) FROM ${t}")));
+    s.add(new Scenario("autocommit=0 keeps everything in one transaction", List.of(
+        "SET autocommit = 0", "INSERT INTO ${t} (v) VALUES ('b')", "SELECT v FROM ${t}", "COMMIT",
+        "SET autocommit = 1", "/*master*/ SELECT v FROM ${t}")));
+    s.add(new Scenario("an error inside a transaction keeps the transaction", List.of(
+        "BEGIN", "INSERT INTO ${t} (id, v) VALUES (1, 'x')", "INSERT INTO ${t} (id, v) VALUES (1, 'dup')",
+        "SELECT id, v FROM ${t}", "COMMIT", "/*master*/ SELECT id, v FROM ${t}")));
+    s.add(new Scenario("LAST_INSERT_ID and ROW_COUNT are the connection's own", List.of(
+        "INSERT INTO ${t} (v) VALUES ('c')", "SELECT LAST_INSERT_ID()", "INSERT INTO ${t} (v) VALUES ('d'), ('e')",
+        "SELECT LAST_INSERT_ID(), ROW_COUNT()", "UPDATE ${t} SET v = 'z' WHERE v IN ('d', 'e')", "SELECT ROW_COUNT()")));
+    s.add(new Scenario("user variables", List.of(
+        "SET @a = 5", "SELECT @a + 1", "SELECT @a := @a + 10", "SELECT @a")));
+    s.add(new Scenario("temporary tables", List.of(
+        "CREATE TEMPORARY TABLE ${t}_tmp (id INT)", "INSERT INTO ${t}_tmp VALUES (1), (2)", "SELECT SUM(id) FROM ${t}_tmp",
+        "DROP TEMPORARY TABLE ${t}_tmp", "SELECT COUNT(*) FROM ${t}_tmp")));
+    s.add(new Scenario("user locks", List.of(
+        "SELECT GET_LOCK('${t}', 0)", "SELECT IS_USED_LOCK('${t}') = CONNECTION_ID()", "SELECT RELEASE_LOCK('${t}')",
+        "SELECT RELEASE_LOCK('${t}')")));
+    s.add(new Scenario("SQL_CALC_FOUND_ROWS and FOUND_ROWS", List.of(
+        "INSERT INTO ${t} (v) VALUES ('f1'), ('f2'), ('f3')", "SELECT SQL_CALC_FOUND_ROWS v FROM ${t} ORDER BY v LIMIT 1",
+        "SELECT FOUND_ROWS()")));
+    s.add(new Scenario("session variables follow the session", List.of(
+        "SET time_zone = '+05:00'", "SELECT @@session.time_zone", "SELECT CONVERT_TZ('2020-01-01 00:00:00', '+00:00', @@session.time_zone)",
+        "SET sql_mode = 'ANSI_QUOTES'", "SELECT \"no_such_column\" FROM ${t}", "SET sql_mode = DEFAULT",
+        "SELECT @@session.time_zone")));
+    s.add(new Scenario("character sets", List.of(
+        "SET NAMES latin1", "SELECT @@character_set_client, @@character_set_results", "SET NAMES utf8mb4",
+        "SELECT '\u00e9t\u00e9 \ud83d\ude00', CHAR_LENGTH('\ud83d\ude00')")));
+    s.add(new Scenario("warnings from the previous statement", List.of(
+        "SET sql_mode = ''", "INSERT INTO ${t} (id, v) VALUES ('12abc', 'w')", "SHOW WARNINGS", "SELECT @@warning_count",
+        "SET sql_mode = DEFAULT")));
+    s.add(new Scenario("schema changes", List.of(
+        "USE information_schema", "SELECT DATABASE()", "SELECT COUNT(*) > 0 FROM TABLES WHERE TABLE_SCHEMA = 'app'",
+        "USE app", "SELECT DATABASE()")));
+    s.add(new Scenario("LOCK TABLES", List.of(
+        "LOCK TABLES ${t} WRITE", "INSERT INTO ${t} (v) VALUES ('locked')", "SELECT COUNT(*) FROM ${t}", "UNLOCK TABLES")));
+    s.add(new Scenario("locking reads in a transaction", List.of(
+        "INSERT INTO ${t} (id, v) VALUES (100, 'row')", "BEGIN", "SELECT v FROM ${t} WHERE id = 100 FOR UPDATE",
+        "UPDATE ${t} SET v = 'updated' WHERE id = 100", "COMMIT", "/*master*/ SELECT v FROM ${t} WHERE id = 100")));
+    s.add(new Scenario("read-only transaction", List.of(
+        "INSERT INTO ${t} (v) VALUES ('ro')", "START TRANSACTION READ ONLY", "SELECT COUNT(*) FROM ${t}",
+        "INSERT INTO ${t} (v) VALUES ('not allowed')", "COMMIT")));
+    s.add(new Scenario("text prepared statements", List.of(
+        "PREPARE q FROM 'SELECT ? * 2'", "SET @x = 21", "EXECUTE q USING @x", "DEALLOCATE PREPARE q", "EXECUTE q USING @x")));
+    s.add(new Scenario("errors keep their codes", List.of(
+        "SELECT * FROM no_such_table", "SELEC 1", "INSERT INTO ${t} (nope) VALUES (1)", "SELECT 1")));
+    return s;
+  }
+
+  /** Runs a scenario on {@code c} and returns one line per statement describing what it returned. */
+  static List<String> run(Connection c, Scenario scenario, String table, Runnable afterEach) throws SQLException {
+    List<String> observed = new ArrayList<>();
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE IF NOT EXISTS " + table
+          + " (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(50)) DEFAULT CHARSET = utf8mb4");
+    }
+    afterEach.run();
+    for (String template : scenario.statements()) {
+      String sql = template.replace("${t}", table);
+      observed.add(sql.replace(table, "${t}") + " => " + describe(c, sql));
+      afterEach.run();
+    }
+    return observed;
+  }
+
+  private static String describe(Connection c, String sql) {
+    try (Statement st = c.createStatement()) {
+      boolean rs = st.execute(sql, Statement.RETURN_GENERATED_KEYS);
+      StringBuilder out = new StringBuilder();
+      if (rs) {
+        try (ResultSet r = st.getResultSet()) {
+          ResultSetMetaData md = r.getMetaData();
+          out.append("rows[");
+          while (r.next()) {
+            out.append('(');
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+              out.append(i > 1 ? "," : "").append(r.getString(i));
+            }
+            out.append(')');
+          }
+          out.append(']');
+        }
+      } else {
+        out.append("updated ").append(st.getUpdateCount());
+        if (sql.trim().toUpperCase().startsWith("INSERT")) {
+          try (ResultSet keys = st.getGeneratedKeys()) {
+            out.append(keys.next() ? " key" : " no key"); // key values differ between tables' histories
+          }
+        }
+      }
+      int warnings = 0;
+      for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+        warnings++;
+      }
+      return out.append(" warnings ").append(warnings).toString();
+    } catch (SQLException e) {
+      return "error " + e.getErrorCode() + " " + e.getSQLState();
+    }
+  }
+}
