@@ -13,6 +13,25 @@ public final class MyCnfRenderer {
 
   /** The option file a server runs with. */
   public static String render(ServerConfig c) {
+    return render(c, java.util.Map.of());
+  }
+
+  /**
+   * The option file with {@code overrides} appended to {@code [mysqld]}: in an option file the
+   * last value of an option wins, so an override replaces what Sluice rendered above it.
+   *
+   * @param overrides option name -> value, e.g. from {@code MYSQLC_MYSQLD_*} environment variables
+   */
+  public static String render(ServerConfig c, java.util.Map<String, String> overrides) {
+    MyCnf cnf = renderBase(c);
+    if (!overrides.isEmpty()) {
+      cnf.comment("Overrides from the environment (MYSQLC_MYSQLD_<option>=<value>); they win over the above.");
+      new java.util.TreeMap<>(overrides).forEach(cnf::option);
+    }
+    return cnf.render();
+  }
+
+  private static MyCnf renderBase(ServerConfig c) {
     Flavor f = c.flavor();
     boolean replica = c.name().role().replicates();
     MyCnf cnf = new MyCnf("Rendered by Sluice for " + c.name() + " (" + c.name().role().word() + ", " + f.id()
@@ -84,7 +103,7 @@ public final class MyCnfRenderer {
         .option("innodb_buffer_pool_size", c.bufferPoolSize());
     storage(cnf, f);
     durability(cnf, c.durability());
-    return cnf.render();
+    return cnf;
   }
 
   /**

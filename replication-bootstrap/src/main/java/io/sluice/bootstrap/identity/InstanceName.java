@@ -58,6 +58,31 @@ public record InstanceName(String value, Role role, long ordinal) {
     return new InstanceName(label, role, ordinal);
   }
 
+  private static final Pattern TRAILING_ORDINAL = Pattern.compile(".*-(\\d+)");
+
+  /**
+   * The instance a container runs as when its role is given separately (MYSQL_ROLE): the
+   * ordinal is the hostname's last {@code -N}, whatever the words before it, so a StatefulSet
+   * named {@code db} (pods {@code db-0}, {@code db-1}) works as well as {@code mysql-slave}.
+   * Only the last dash counts: {@code my-db-slave-12} is ordinal 12, never 0 or "db".
+   */
+  public static InstanceName fromHostname(String hostname, Role role) {
+    String trimmed = hostname == null ? "" : hostname.trim().toLowerCase(Locale.ROOT);
+    int dot = trimmed.indexOf('.');
+    String label = dot < 0 ? trimmed : trimmed.substring(0, dot);
+    Matcher m = TRAILING_ORDINAL.matcher(label);
+    if (!m.matches()) {
+      throw new BootstrapException("hostname '" + hostname + "' does not end in -<N>: server_id is the " + role.word()
+          + " base " + role.serverIdBase() + " plus that ordinal (a StatefulSet pod is named <set>-<N>, e.g."
+          + " mysql-slave-0); set the hostname accordingly");
+    }
+    try {
+      return new InstanceName(label, role, Long.parseLong(m.group(1)));
+    } catch (NumberFormatException e) {
+      throw new BootstrapException("hostname '" + hostname + "': ordinal " + m.group(1) + " is too large", e);
+    }
+  }
+
   /** server_id = role base + ordinal: master 1+N, relay 101+N, slave 1001+N. Never 0. */
   public long serverId() {
     return role.serverIdBase() + ordinal;

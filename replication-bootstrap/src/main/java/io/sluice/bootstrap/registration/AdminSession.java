@@ -36,7 +36,14 @@ public final class AdminSession implements AutoCloseable {
    */
   public static AdminSession open(String label, String host, int port, String user, String password, Duration timeout)
       throws SQLException {
+    return open(label, host, port, user, password, timeout, new Properties());
+  }
+
+  /** As {@link #open(String, String, int, String, String, Duration)}, with more driver properties. */
+  static AdminSession open(String label, String host, int port, String user, String password, Duration timeout,
+      Properties extra) throws SQLException {
     Properties p = new Properties();
+    p.putAll(extra);
     p.setProperty("user", user);
     p.setProperty("password", password);
     p.setProperty("sslMode", "DISABLED");
@@ -44,6 +51,16 @@ public final class AdminSession implements AutoCloseable {
     p.setProperty("connectTimeout", Long.toString(timeout.toMillis()));
     p.setProperty("socketTimeout", Long.toString(Math.max(timeout.toMillis(), 60_000)));
     return new AdminSession(label, DriverManager.getConnection("jdbc:mysql://" + host + ":" + port + "/", p));
+  }
+
+  /** The JDBC connection, for the snapshot copy, which streams rows and binds parameters. */
+  Connection jdbc() {
+    return connection;
+  }
+
+  /** Turns a driver failure into the module's exception, naming this server and the statement. */
+  BootstrapException failed(String sql, SQLException e) {
+    return failure(sql, e);
   }
 
   /** The server this session talks to, as used in messages. */

@@ -7,6 +7,8 @@ import io.sluice.bootstrap.flavor.Flavor;
 import io.sluice.bootstrap.flavor.ServerBinaries;
 import io.sluice.bootstrap.registration.AdminSession;
 import io.sluice.bootstrap.registration.ApplicationAccount;
+import io.sluice.bootstrap.registration.Endpoint;
+import io.sluice.bootstrap.registration.ReplicaRegistration;
 import io.sluice.bootstrap.registration.ReplicaSetup;
 import io.sluice.bootstrap.registration.ReplicaStatus;
 import io.sluice.bootstrap.registration.ReplicationAccount;
@@ -49,7 +51,7 @@ public final class Sandbox implements AutoCloseable {
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
   public static final String ROUTING_CONF = "routing.conf";
 
-  private final SandboxState state;
+  private SandboxState state;
   private final UpReport lastUp;
   private final Thread shutdownHook;
 
@@ -173,30 +175,35 @@ public final class Sandbox implements AutoCloseable {
         registeredNow.add(master.name());
         state.save();
       }
-      for (Instance slave : state.slaves()) {
-        AdminSession session = sessions.get(slave.name());
-        if (state.registered().contains(slave.name())) {
-          ReplicaSetup.start(session, flavor);
+      // Relays first: the slaves below them register with a relay that already replicates.
+      for (Instance replica : state.replicas()) {
+        if (state.registered().contains(replica.name())) {
+          ReplicaSetup.start(sessions.get(replica.name()), flavor);
         } else {
-          spec.progress().accept("registering " + slave.name() + " as a replica of " + master.name());
-          ReplicationAccount.DEFAULT.ensureOn(session, flavor);
-          ReplicaSetup.pointAt(session, flavor, master.host(), master.port(), ReplicationAccount.DEFAULT);
-          state = state.withRegistered(slave.name());
-          registeredNow.add(slave.name());
+          Instance source = state.sourceOf(replica);
+          spec.progress().accept("registering " + replica.name() + " as a replica of " + source.name());
+          ReplicaRegistration.register(endpoint(replica), endpoint(source), flavor, ReplicationAccount.DEFAULT,
+              spec.timeout(), spec.progress());
+          state = state.withRegistered(replica.name());
+          registeredNow.add(replica.name());
           state.save();
         }
       }
-      if (!state.slaves().isEmpty()) {
-        spec.progress().accept("waiting for " + state.slaves().size() + " replicas to catch up");
+      if (!state.replicas().isEmpty()) {
+        spec.progress().accept("waiting for " + state.replicas().size() + " replicas to catch up");
         String gtids = ReplicationWait.executedGtids(masterSession, flavor);
-        for (Instance slave : state.slaves()) {
-          ReplicationWait.untilCaughtUp(sessions.get(slave.name()), flavor, gtids, spec.timeout());
+        for (Instance replica : state.replicas()) {
+          ReplicationWait.untilCaughtUp(sessions.get(replica.name()), flavor, gtids, spec.timeout());
         }
       }
       return new Registration(state, registeredNow);
     } finally {
       sessions.values().forEach(AdminSession::close);
     }
+  }
+
+  static Endpoint endpoint(Instance i) {
+    return new Endpoint(i.name(), i.host(), i.port(), InstanceServer.ROOT_USER, InstanceServer.ROOT_PASSWORD);
   }
 
   /** A server whose identity differs from the record was replaced behind the sandbox's back. */
@@ -216,10 +223,10 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  private static Path writeRoutingConf(SandboxState state) {
+  static Path writeRoutingConf(SandboxState state) {
     Path file = state.dir().resolve(ROUTING_CONF);
     try {
-      Files.writeString(file, RoutingConf.render(state.master(), state.slaves(), state.proxyPorts()),
+      Files.writeString(file, RoutingConf.render(state.master(), state.relays(), state.slaves(), state.proxyPorts()),
           StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new BootstrapException("cannot write " + file + ": " + e.getMessage(), e);
@@ -280,7 +287,7 @@ public final class Sandbox implements AutoCloseable {
         }
       }
     }
-    state.instances().stream().filter(i -> !i.role().replicates())
+    state.instances().stream().filter(i -> !state.replicasOf(i).isEmpty() || !i.role().replicates())
         .forEach(i -> new InstanceServer(i, flavor).endBinlogDumps());
     stopInParallel(state, state.instances(), grace);
   }
@@ -306,7 +313,7 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  private static SandboxState load(Path dir) {
+  static SandboxState load(Path dir) {
     Path normal = dir.toAbsolutePath().normalize();
     return SandboxState.loadIfPresent(normal).orElseThrow(() -> new BootstrapException("no sandbox in " + normal
         + " (no " + SandboxState.FILE + "); create one with: sluice sandbox up --dir " + normal));
@@ -315,7 +322,8 @@ public final class Sandbox implements AutoCloseable {
   private static Thread registerShutdownHook(SandboxState state) {
     Thread hook = new Thread(() -> {
       try {
-        stopAll(state, Duration.ofSeconds(10));
+        // Re-read: add-replica may have added servers since this hook was registered.
+        stopAll(SandboxState.loadIfPresent(state.dir()).orElse(state), Duration.ofSeconds(10));
       } catch (RuntimeException e) {
         System.err.println("sluice sandbox: could not stop " + state.dir() + " at JVM exit: " + e.getMessage());
       }
@@ -351,7 +359,7 @@ public final class Sandbox implements AutoCloseable {
     return state.slaves();
   }
 
-  /** The master first, then the slaves in order. */
+  /** The master first, then the relay if any, then the slaves in the order they were added. */
   public List<Instance> instances() {
     return state.instances();
   }
@@ -380,8 +388,12 @@ public final class Sandbox implements AutoCloseable {
     return status(state.dir());
   }
 
+  public List<Instance> relays() {
+    return state.relays();
+  }
+
   /**
-   * Returns once every slave has applied everything the master has written so far; fails if a
+   * Returns once every relay and slave has applied everything the master has written so far; fails if a
    * slave's replication is broken or it does not catch up within {@code timeout}. Call it after
    * writing on the master and before asserting on what the slaves read.
    */
@@ -389,8 +401,8 @@ public final class Sandbox implements AutoCloseable {
     Flavor flavor = state.flavor();
     try (AdminSession master = new InstanceServer(state.master(), flavor).openRootOrThrow(ADMIN_TIMEOUT)) {
       String gtids = ReplicationWait.executedGtids(master, flavor);
-      for (Instance slave : state.slaves()) {
-        try (AdminSession s = new InstanceServer(slave, flavor).openRootOrThrow(ADMIN_TIMEOUT)) {
+      for (Instance replica : state.replicas()) {
+        try (AdminSession s = new InstanceServer(replica, flavor).openRootOrThrow(ADMIN_TIMEOUT)) {
           ReplicationWait.untilCaughtUp(s, flavor, gtids, timeout);
         }
       }
@@ -400,21 +412,17 @@ public final class Sandbox implements AutoCloseable {
   /**
    * Stops one server cleanly (SIGTERM); {@link #up} starts it again. For failover and lag tests.
    *
-   * <p>Stopping the master first stops the receiving (IO) thread of every running slave, so none
-   * reconnects while the master shuts down, then starts those threads again: they keep trying
-   * to reach the master, as after any master outage. Without this a MySQL master takes ~10 s
-   * to stop while slaves are attached.
+   * <p>Stopping a source (the master, or a relay) first stops the receiving (IO) thread of each
+   * running replica attached to it, so none reconnects while it shuts down, then starts those
+   * threads again: they keep trying to reach it, as after any source outage. Without this a
+   * MySQL source takes ~10 s to stop while replicas are attached.
    */
   public void stop(Instance instance) {
     InstanceServer server = new InstanceServer(instance, state.flavor());
-    if (instance.role().replicates()) {
-      server.process().stop(STOP_GRACE);
-      return;
-    }
     List<AdminSession> attached = new ArrayList<>();
     try {
-      for (Instance slave : state.slaves()) {
-        InstanceServer s = new InstanceServer(slave, state.flavor());
+      for (Instance replica : state.replicasOf(instance)) {
+        InstanceServer s = new InstanceServer(replica, state.flavor());
         if (s.process().isRunning()) {
           AdminSession session = s.openRootOrThrow(ADMIN_TIMEOUT);
           attached.add(session);
@@ -428,6 +436,48 @@ public final class Sandbox implements AutoCloseable {
       }
     } finally {
       attached.forEach(AdminSession::close);
+    }
+  }
+
+  /**
+   * Adds a slave to this running sandbox; see {@link #addReplica(Path, Duration, Consumer)}.
+   * This object then lists it too.
+   */
+  public ScaleReport addReplica(Duration timeout, Consumer<String> progress) {
+    ScaleReport report = addReplica(state.dir(), timeout, progress);
+    state = load(state.dir());
+    return report;
+  }
+
+  /** Removes a slave from this sandbox; see {@link #removeReplica(Path, Optional)}. */
+  public Instance removeReplica(Optional<String> name) {
+    Instance removed = removeReplica(state.dir(), name);
+    state = load(state.dir());
+    return removed;
+  }
+
+  /**
+   * Scales out the running sandbox in {@code dir}: creates the next slave ({@code mysql-slave-N},
+   * lowest free N, on a free port), starts it and registers it with its source (the relay if the
+   * sandbox has one). It receives every existing row even when the source has purged its binary
+   * logs: it is then seeded from a snapshot first. Rewrites routing.conf.
+   */
+  public static ScaleReport addReplica(Path dir, Duration timeout, Consumer<String> progress) {
+    SandboxState state = load(dir);
+    try (DirLock lock = DirLock.acquire(state.dir())) {
+      return SandboxScaling.addReplica(load(dir), timeout, progress);
+    }
+  }
+
+  /**
+   * Stops and deletes one slave of the sandbox in {@code dir} (by default the one added last)
+   * and rewrites routing.conf. The master and the relay cannot be removed: others replicate
+   * from them.
+   */
+  public static Instance removeReplica(Path dir, Optional<String> name) {
+    SandboxState state = load(dir);
+    try (DirLock lock = DirLock.acquire(state.dir())) {
+      return SandboxScaling.removeReplica(load(dir), name);
     }
   }
 

@@ -28,23 +28,29 @@ final class SandboxPlan {
     requireEmpty(dir);
     Flavor flavor = spec.flavor().orElse(SandboxSpec.DEFAULT_FLAVOR);
     int replicas = spec.replicas().orElse(SandboxSpec.DEFAULT_REPLICAS);
+    int relays = spec.relay() ? 1 : 0;
+    int servers = 1 + relays + replicas;
     List<Integer> serverPorts = new ArrayList<>();
     ProxyPorts proxy;
     if (spec.basePort().isPresent()) {
       int base = spec.basePort().getAsInt();
-      for (int i = 0; i <= replicas; i++) {
+      for (int i = 0; i < servers; i++) {
         serverPorts.add(base + i);
       }
       proxy = new ProxyPorts(base + PROXY_OFFSET, base + PROXY_OFFSET + 1, base + PROXY_OFFSET + 2);
     } else {
-      List<Integer> free = Ports.pickFree(HOST, replicas + 4);
-      serverPorts.addAll(free.subList(0, replicas + 1));
-      proxy = new ProxyPorts(free.get(replicas + 1), free.get(replicas + 2), free.get(replicas + 3));
+      List<Integer> free = Ports.pickFree(HOST, servers + 3);
+      serverPorts.addAll(free.subList(0, servers));
+      proxy = new ProxyPorts(free.get(servers), free.get(servers + 1), free.get(servers + 2));
     }
     List<Instance> instances = new ArrayList<>();
     instances.add(instance(dir, flavor, InstanceName.of(NAME_PREFIX, Role.MASTER, 0), serverPorts.get(0)));
+    if (relays > 0) {
+      instances.add(instance(dir, flavor, InstanceName.of(NAME_PREFIX, Role.RELAY, 0), serverPorts.get(1)));
+    }
     for (int i = 0; i < replicas; i++) {
-      instances.add(instance(dir, flavor, InstanceName.of(NAME_PREFIX, Role.SLAVE, i), serverPorts.get(i + 1)));
+      instances.add(instance(dir, flavor, InstanceName.of(NAME_PREFIX, Role.SLAVE, i),
+          serverPorts.get(1 + relays + i)));
     }
     // Checked before anything is written, so a busy port leaves the directory untouched.
     for (Instance i : instances) {
@@ -53,6 +59,22 @@ final class SandboxPlan {
       }
     }
     return new SandboxState(dir, flavor, HOST, instances, proxy, new LinkedHashSet<>());
+  }
+
+  /**
+   * The next slave of a running sandbox: the lowest unused ordinal (a removed slave's name and
+   * server_id may be reused: its datadir is gone, so nothing remembers the old server), on a
+   * free port.
+   */
+  static Instance nextSlave(SandboxState state) {
+    java.util.Set<Long> used = new java.util.HashSet<>();
+    state.slaves().forEach(s -> used.add(s.instanceName().ordinal()));
+    long ordinal = 0;
+    while (used.contains(ordinal)) {
+      ordinal++;
+    }
+    int port = Ports.pickFree(HOST, 1).get(0);
+    return instance(state.dir(), state.flavor(), InstanceName.of(NAME_PREFIX, Role.SLAVE, ordinal), port);
   }
 
   private static Instance instance(Path dir, Flavor flavor, InstanceName name, int port) {
@@ -69,9 +91,14 @@ final class SandboxPlan {
           + ", or run 'sluice sandbox down --dir " + state.dir() + "' and delete it first");
     }
     int slaves = state.slaves().size();
+    // After add-replica/remove-replica the directory's count is the one to repeat (or omit).
     if (spec.replicas().isPresent() && spec.replicas().getAsInt() != slaves) {
       throw new BootstrapException("the sandbox in " + state.dir() + " has " + slaves + " replicas (" + file
           + "), but " + spec.replicas().getAsInt() + " were asked for; omit --replicas or use a new --dir");
+    }
+    if (spec.relay() && state.relays().isEmpty()) {
+      throw new BootstrapException("the sandbox in " + state.dir() + " has no relay (" + file + "), but --relay was"
+          + " asked for; a relay cannot be put under running slaves, use a new --dir");
     }
     if (spec.basePort().isPresent() && spec.basePort().getAsInt() != state.master().port()) {
       throw new BootstrapException("the sandbox in " + state.dir() + " has its master on port " + state.master().port()

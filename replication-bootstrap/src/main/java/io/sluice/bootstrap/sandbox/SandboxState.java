@@ -40,6 +40,42 @@ record SandboxState(Path dir, Flavor flavor, String host, List<Instance> instanc
     return instances.stream().filter(i -> i.role() == Role.SLAVE).toList();
   }
 
+  List<Instance> relays() {
+    return instances.stream().filter(i -> i.role() == Role.RELAY).toList();
+  }
+
+  /** Every server that replicates: relays first (they feed the slaves), then slaves. */
+  List<Instance> replicas() {
+    return instances.stream().filter(i -> i.role().replicates())
+        .sorted(java.util.Comparator.comparing(i -> i.role() == Role.SLAVE)).toList();
+  }
+
+  /** Where {@code replica} replicates from: a slave from the relay when there is one, else the master. */
+  Instance sourceOf(Instance replica) {
+    if (replica.role() == Role.SLAVE && !relays().isEmpty()) {
+      return relays().get(0);
+    }
+    return master();
+  }
+
+  /** The servers that replicate directly from {@code source}. */
+  List<Instance> replicasOf(Instance source) {
+    return replicas().stream().filter(r -> sourceOf(r).equals(source)).toList();
+  }
+
+  SandboxState withInstance(Instance added) {
+    List<Instance> all = new ArrayList<>(instances);
+    all.add(added);
+    return new SandboxState(dir, flavor, host, all, proxyPorts, registered);
+  }
+
+  SandboxState withoutInstance(String name) {
+    Set<String> r = new LinkedHashSet<>(registered);
+    r.remove(name);
+    return new SandboxState(dir, flavor, host, instances.stream().filter(i -> !i.name().equals(name)).toList(),
+        proxyPorts, r);
+  }
+
   SandboxState withRegistered(String name) {
     Set<String> r = new LinkedHashSet<>(registered);
     r.add(name);

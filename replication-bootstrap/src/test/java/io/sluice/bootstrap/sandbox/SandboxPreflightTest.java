@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.bootstrap.BootstrapException;
 import io.sluice.bootstrap.flavor.Flavor;
 import java.io.IOException;
+import java.util.List;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -85,13 +86,28 @@ class SandboxPreflightTest {
   @Test
   void routingConfHasTheShapeTheProxyReads() {
     SandboxState s = SandboxPlan.plan(dir, SandboxSpec.in(dir).withBasePort(41000).withReplicas(2));
-    String conf = RoutingConf.render(s.master(), s.slaves(), s.proxyPorts());
+    String conf = RoutingConf.render(s.master(), s.relays(), s.slaves(), s.proxyPorts());
     assertTrue(conf.contains("listen = \"127.0.0.1:41100\""), conf);
+    assertTrue(!conf.contains("relays"), "no relay, no relays key: " + conf);
     assertTrue(conf.contains("admin { listen = \"127.0.0.1:41101\", user = \"admin\", password = \"admin\" }"), conf);
     assertTrue(conf.contains("metrics { listen = \"127.0.0.1:41102\" }"), conf);
     assertTrue(conf.contains("master = { name = \"mysql-master-0\", address = \"127.0.0.1:41000\" }"), conf);
     assertTrue(conf.contains("{ name = \"mysql-slave-1\", address = \"127.0.0.1:41002\", weight = 1 }"), conf);
     assertTrue(conf.contains("monitor { user = \"root\", password = \"\" }"), conf);
+  }
+
+  @Test
+  void relayPlanTakesThePortAfterTheMasterAndTheRelayServerIdBase() {
+    SandboxState s = SandboxPlan.plan(dir, SandboxSpec.in(dir).withBasePort(41000).withReplicas(2).withRelay(true));
+    assertEquals(List.of("mysql-master-0", "mysql-relay-0", "mysql-slave-0", "mysql-slave-1"),
+        s.instances().stream().map(Instance::name).toList());
+    assertEquals(List.of(41000, 41001, 41002, 41003), s.instances().stream().map(Instance::port).toList());
+    assertEquals(List.of(1L, 101L, 1001L, 1002L), s.instances().stream().map(Instance::serverId).toList());
+    assertEquals(s.relays().get(0), s.sourceOf(s.slaves().get(1)));
+    assertEquals(s.master(), s.sourceOf(s.relays().get(0)));
+    String conf = RoutingConf.render(s.master(), s.relays(), s.slaves(), s.proxyPorts());
+    assertTrue(conf.contains("relays = [\n      { name = \"mysql-relay-0\", address = \"127.0.0.1:41001\", weight = 1 }\n    ]\n"
+        + "    relays-serve-reads = false\n"), conf);
   }
 
   @Test

@@ -43,19 +43,21 @@ public final class SandboxExtension implements BeforeAllCallback, AfterAllCallba
 
   private final Flavor flavor;
   private final int replicas;
+  private final boolean relay;
   private Path dir;
   private Sandbox sandbox;
   // @Nested classes run the class callbacks again; only the outermost starts and stops.
   private int depth;
 
-  private SandboxExtension(Flavor flavor, int replicas) {
+  private SandboxExtension(Flavor flavor, int replicas, boolean relay) {
     this.flavor = flavor;
     this.replicas = replicas;
+    this.relay = relay;
   }
 
   /** A sandbox of {@code flavor} with 2 slaves. */
   public static SandboxExtension flavor(Flavor flavor) {
-    return new SandboxExtension(flavor, SandboxSpec.DEFAULT_REPLICAS);
+    return new SandboxExtension(flavor, SandboxSpec.DEFAULT_REPLICAS, false);
   }
 
   /** A sandbox of the flavor named by {@value #FLAVOR_PROPERTY} (default mysql-8.0), with 2 slaves. */
@@ -66,7 +68,12 @@ public final class SandboxExtension implements BeforeAllCallback, AfterAllCallba
 
   /** The same extension with {@code n} slaves instead. */
   public SandboxExtension replicas(int n) {
-    return new SandboxExtension(flavor, n);
+    return new SandboxExtension(flavor, n, relay);
+  }
+
+  /** The same extension with a relay between the master and the slaves. */
+  public SandboxExtension withRelay() {
+    return new SandboxExtension(flavor, replicas, true);
   }
 
   @Override
@@ -80,6 +87,7 @@ public final class SandboxExtension implements BeforeAllCallback, AfterAllCallba
       sandbox = Sandbox.up(SandboxSpec.in(dir)
           .withFlavor(flavor)
           .withReplicas(replicas)
+          .withRelay(relay)
           .withStopOnJvmExit(true)
           .withProgress(line -> System.out.println("[sandbox " + testClass + "] " + line)));
       System.out.println("[sandbox " + testClass + "] up in " + sandbox.lastUp().elapsed().toMillis() + " ms: "
