@@ -23,15 +23,32 @@ class SandboxPreflightTest {
 
   @Test
   void busyPortIsNamedWithItsInstanceAndNothingIsWritten() throws IOException {
-    try (ServerSocket master = new ServerSocket()) {
-      master.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      int base = master.getLocalPort() - 1; // the first slave's port is the busy one
+    try (ServerSocket master = busyPortAfterAFreeOne()) {
+      int base = master.getLocalPort() - 1; // the master's port is free, the first slave's is busy
       BootstrapException e = assertThrows(BootstrapException.class,
           () -> Sandbox.up(SandboxSpec.in(dir).withBasePort(base).withReplicas(1)));
       assertTrue(e.getMessage().contains("port " + master.getLocalPort() + " for mysql-slave-0"), e.getMessage());
       assertTrue(e.getMessage().contains("in use"), e.getMessage());
       assertFalse(Files.exists(dir.resolve(SandboxState.FILE)), "a failed plan must not write the state");
     }
+  }
+
+  /**
+   * Holds a port whose predecessor is free, so only the slave's port is busy (the first
+   * attempt can land just above a port another process holds).
+   */
+  private static ServerSocket busyPortAfterAFreeOne() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      ServerSocket held = new ServerSocket();
+      held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), held.getLocalPort() - 1));
+        return held;
+      } catch (IOException previousIsBusy) {
+        held.close();
+      }
+    }
+    throw new IOException("no port with a free predecessor found in 50 attempts");
   }
 
   @Test
