@@ -29,7 +29,23 @@ import net.sf.jsqlparser.statement.Statement;
 public final class BoundedSqlParser implements AutoCloseable {
 
     private static final class SharedHolder {
-        static final BoundedSqlParser INSTANCE = new BoundedSqlParser(Duration.ofMillis(200), 2, 16 * 1024);
+        static final BoundedSqlParser INSTANCE = warmedUp(new BoundedSqlParser(Duration.ofMillis(200), 2, 16 * 1024));
+    }
+
+    /**
+     * Parses a few statements once without a time bound: the first parse in a JVM loads and
+     * initialises the grammar's classes, which can take longer than the bound, and would turn
+     * the first real statements into "not understood" (master) for no reason.
+     */
+    private static BoundedSqlParser warmedUp(BoundedSqlParser parser) {
+        for (String sql : new String[] {"SELECT a FROM t WHERE b = 1", "UPDATE t SET a = 1", "WITH x AS (SELECT 1) SELECT * FROM x"}) {
+            try {
+                CCJSqlParserUtil.parse(sql);
+            } catch (JSQLParserException e) {
+                throw new IllegalStateException("the SQL parser cannot parse \"" + sql + "\"", e);
+            }
+        }
+        return parser;
     }
 
     private final long timeoutMillis;

@@ -97,6 +97,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private final ClientStatements statements = new ClientStatements();
   private boolean discardHeldOnRelease;
   private boolean closeWhenIdle;
+  /** The user whose connection limit this session counts against, once counted. */
+  private String countedUser;
 
   /** The backend connection the session keeps between statements (transaction, pins). */
   private BackendConnection held;
@@ -197,10 +199,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       fatal(ErrorCodes.accessDenied(r.username(), clientHost(), r.authResponse().length > 0));
       return;
     }
-    if (u.maxConnections() > 0 && !runtime.connectionLimits().tryAcquire(u.name(), u.maxConnections())) {
-      fatal(ErrorCodes.tooManyUserConnections(u.name()));
-      return;
-    }
     user = u;
     beginAuthentication(u, r.authPluginName(), r.authResponse());
   }
@@ -239,6 +237,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   }
 
   private void onAuthenticated() {
+    // Like MySQL, the per-user limit is checked once the password is known to be right.
+    if (user.maxConnections() > 0 && !user.name().equals(countedUser)) {
+      if (countedUser != null) {
+        runtime.connectionLimits().release(countedUser);
+        countedUser = null;
+      }
+      if (!runtime.connectionLimits().tryAcquire(user.name(), user.maxConnections())) {
+        fatal(ErrorCodes.tooManyUserConnections(user.name()));
+        return;
+      }
+      countedUser = user.name();
+    }
     session = new SessionState(null, Collations.charsetSetting(login.characterSet()), ConsistencyLevel.EVENTUAL);
     if (login.database() != null && !login.database().isEmpty() && capabilities.connectsWithDb()) {
       // The schema must exist, as on a direct connection: check it on the master before OK.
@@ -452,8 +462,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   void changeUser(UserConfig newUser, String clientPlugin, byte[] answer, int characterSet, String database) {
     releaseHeld(true);
-    if (user != null && user.maxConnections() > 0) {
-      runtime.connectionLimits().release(user.name());
+    if (countedUser != null && !countedUser.equals(newUser.name())) {
+      runtime.connectionLimits().release(countedUser);
+      countedUser = null;
     }
     user = newUser;
     login = new HandshakeResponse41(capabilities, login.maxPacketSize(), characterSet, newUser.name(), answer,
@@ -596,7 +607,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    State was = state;
     state = State.CLOSED;
     Packet p;
     while ((p = queued.poll()) != null) {
@@ -611,8 +621,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       active = null;
     }
     releaseHeld(session != null && mustHoldConnection());
-    if (user != null && user.maxConnections() > 0 && was != State.GREETED) {
-      runtime.connectionLimits().release(user.name());
+    if (countedUser != null) {
+      runtime.connectionLimits().release(countedUser);
+      countedUser = null;
     }
   }
 

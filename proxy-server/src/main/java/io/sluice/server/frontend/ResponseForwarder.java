@@ -16,6 +16,7 @@ final class ResponseForwarder implements ResponseListener {
   private final ClientSession session;
   private final BackendConnection backend;
   private final ClientSession.ExecutionCallback callback;
+  /** Whether a packet of this response went out yet (the first one may be rewritten). */
   private boolean forwardedAny;
 
   ResponseForwarder(ClientSession session, BackendConnection backend, ClientSession.ExecutionCallback callback) {
@@ -56,9 +57,9 @@ final class ResponseForwarder implements ResponseListener {
     boolean hadState = session.mustHoldConnection();
     callback.failed(error);
     session.sendError(error);
-    session.executionFinished(false, true);
-    if (hadState || forwardedAny && !sent) {
-      session.fatal(error);
+    if (hadState) {
+      session.ctx().close();
     }
+    session.executionFinished(false, true);
   }
 }

@@ -641,6 +641,29 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  @Test
+  void perUserConnectionLimitIsEnforcedAndFreedOnClose() throws Exception {
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> {
+      List<ProxyConfig.UserConfig> users = c.users().stream()
+          .map(u -> new ProxyConfig.UserConfig(u.name(), u.password(), u.authPlugin(), 2)).toList();
+      return new ProxyConfig(c.source(), c.listen(), c.admin(), c.metricsListen(), users, c.backends(),
+          c.monitor(), c.pool(), c.tls(), c.backendTls());
+    })) {
+      String params = "sslMode=DISABLED&allowPublicKeyRetrieval=true";
+      try (Connection a = p.connect(params); Connection b = p.connect(params)) {
+        SQLException e = assertThrows(SQLException.class, () -> p.connect(params).close());
+        assertEquals(1203, e.getErrorCode(), e.getMessage());
+        assertEquals("42000", e.getSQLState());
+        SQLException wrong = assertThrows(SQLException.class, () -> p.connect("app", "wrong", params).close());
+        assertEquals(1045, wrong.getErrorCode(), "as in MySQL, the password is checked first");
+      }
+      Thread.sleep(200); // the closes reach the proxy
+      try (Connection again = p.connect(params)) {
+        assertTrue(slaveIds().contains(TestSql.serverId(again)), "slots are freed on close");
+      }
+    }
+  }
+
   // ---- lifecycle ----
 
   @Test
