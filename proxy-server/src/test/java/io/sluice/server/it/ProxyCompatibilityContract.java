@@ -243,6 +243,33 @@ abstract class ProxyCompatibilityContract {
   }
 
   @Test
+  void batchRewritingSendsMultiRowInsertsAndMultiStatementUpdates() throws Exception {
+    try (Connection c = proxy.connect("rewriteBatchedStatements=true&sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (v) VALUES (?)")) {
+        for (int i = 0; i < 100; i++) {
+          ps.setString(1, "batch-" + i);
+          ps.addBatch();
+        }
+        int[] counts = ps.executeBatch(); // one multi-row INSERT
+        assertEquals(100, counts.length);
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE items SET v = ? WHERE v = ?")) {
+        for (int i = 0; i < 10; i++) {
+          ps.setString(1, "batched-" + i);
+          ps.setString(2, "batch-" + i);
+          ps.addBatch();
+        }
+        // Connector/J turns multi-statements on with COM_SET_OPTION and sends "UPDATE ...; UPDATE ..."
+        int[] counts = ps.executeBatch();
+        assertEquals(10, java.util.Arrays.stream(counts).sum());
+      }
+      assertEquals("100", TestSql.queryString(c, "/*master*/ SELECT COUNT(*) FROM items WHERE v LIKE 'batch%'"));
+      assertEquals("10", TestSql.queryString(c, "/*master*/ SELECT COUNT(*) FROM items WHERE v LIKE 'batched-%'"));
+      assertTrue(slaveIds().contains(TestSql.serverId(c)), "plain reads still reach the slaves afterwards");
+    }
+  }
+
+  @Test
   void longDataReachesTheBackendThatExecutes() throws Exception {
     byte[] blob = new byte[300_000];
     new Random(7).nextBytes(blob);
