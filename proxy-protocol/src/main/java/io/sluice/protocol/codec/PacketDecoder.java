@@ -71,7 +71,7 @@ public final class PacketDecoder extends ByteToMessageDecoder {
       lastSequenceId = sequenceId;
       boolean continues = length == Packet.MAX_FRAME_PAYLOAD;
       if (pending == null && !continues) {
-        out.add(new Packet(sequenceId, in.readRetainedSlice(length)));
+        out.add(new Packet(sequenceId, copyOut(ctx, in, length)));
         continue;
       }
       if (pending == null) {
@@ -80,7 +80,7 @@ public final class PacketDecoder extends ByteToMessageDecoder {
         pendingFirstSequenceId = sequenceId;
       }
       if (length > 0) {
-        pending.addComponent(true, in.readRetainedSlice(length));
+        pending.addComponent(true, copyOut(ctx, in, length));
       }
       if (!continues) {
         Packet packet = new Packet(pendingFirstSequenceId, pending);
@@ -88,6 +88,19 @@ public final class PacketDecoder extends ByteToMessageDecoder {
         out.add(packet);
       }
     }
+  }
+
+  /**
+   * Copies a payload out of the cumulation instead of slicing it. A retained slice keeps the
+   * cumulation shared until the packet is written out, and ByteToMessageDecoder only compacts
+   * an unshared cumulation, checking just before a proxy flushes what it forwarded: with a
+   * steady stream of large rows the cumulation then grows without bound (64 MiB buffers for
+   * 1 MiB rows, and out of direct memory under -Xmx128m). One copy per packet keeps it bounded.
+   */
+  private static ByteBuf copyOut(ChannelHandlerContext ctx, ByteBuf in, int length) {
+    ByteBuf copy = ctx.alloc().buffer(length, length);
+    copy.writeBytes(in, length);
+    return copy;
   }
 
   private void fail(ByteBuf in) {

@@ -568,8 +568,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void closeWithFailure(SqlError error, Throwable cause) {
-    if (cause != null) {
+    if (cause instanceof java.io.IOException) {
       log.debug("backend {}: connection failed in state {}", backendName, state, cause);
+    } else if (cause != null) {
+      // Not the network: a bug or a resource limit (out of direct memory) worth an operator's eye.
+      log.warn("backend {}: connection failed in state {}", backendName, state, cause);
     }
     boolean wasConnecting = state == State.CONNECTING || state == State.AUTHENTICATING || state == State.INITIALIZING;
     ResponseListener l = listener;
