@@ -629,6 +629,27 @@ abstract class ProxyCompatibilityContract {
     }));
   }
 
+  /** The same scenarios with MariaDB Connector/J on both sides. */
+  @org.junit.jupiter.api.TestFactory
+  java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> scenariosBehaveAlikeWithMariaDbConnectorJ() {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    String params = "?user=app&password=app&sslMode=disable&allowPublicKeyRetrieval=true";
+    return DifferentialScenarios.all().stream().map(sc -> org.junit.jupiter.api.DynamicTest.dynamicTest(sc.name(), () -> {
+      int i = n.incrementAndGet();
+      List<String> direct;
+      List<String> proxied;
+      try (Connection c = DriverManager.getConnection("jdbc:mariadb://" + cluster().master().address() + "/app" + params)) {
+        direct = DifferentialScenarios.run(c, sc, "mdiff_direct_" + i, () -> {});
+      }
+      try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + proxy.port() + "/app" + params)) {
+        proxied = DifferentialScenarios.run(c, sc, "mdiff_proxy_" + i,
+            () -> cluster().sandbox().awaitReplication(Duration.ofSeconds(10)));
+      }
+      assertEquals(direct.stream().map(l -> l.replace("mdiff_direct_" + i, "${t}")).toList(),
+          proxied.stream().map(l -> l.replace("mdiff_proxy_" + i, "${t}")).toList());
+    }));
+  }
+
   @Test
   void loadDataLocalInfileWorksThroughTheProxy() throws Exception {
     java.nio.file.Path csv = java.nio.file.Files.createTempFile("sluice-load", ".csv");
