@@ -165,7 +165,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (f.isSuccess()) {
           l.onComplete(t);
         } else {
-          fail(ErrorCodes.backendLost(backendName, f.cause()), true, l);
+          l.onFailure(ErrorCodes.backendLost(backendName, f.cause()), true);
         }
       });
       return;
@@ -586,12 +586,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
       ready.tryFailure(new BackendException(error));
     }
     if (l != null) {
-      fail(error, true, l);
+      l.onFailure(error, true);
     }
-  }
-
-  private static void fail(SqlError error, boolean sent, ResponseListener l) {
-    l.onFailure(error, sent);
   }
 
   private byte[] scramble(String plugin, byte[] nonce) {

@@ -22,7 +22,6 @@ import io.sluice.protocol.packet.ComStmtSendLongData;
 import io.sluice.protocol.response.ResponseTracker;
 import io.sluice.protocol.wire.Packet;
 import io.sluice.server.backend.BackendConnection;
-import io.sluice.server.backend.BackendException;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -284,10 +283,5 @@ final class PreparedStatementHandlers {
     int seq = cmd.sequenceId();
     cmd.release();
     return new Packet(seq, out);
-  }
-
-  /** Surfaces a failed bind as the client's error. */
-  static SqlError errorOf(Throwable cause) {
-    return cause instanceof BackendException be ? be.error() : ErrorCodes.backendLost("backend", cause);
   }
 }
