@@ -29,6 +29,7 @@ import io.sluice.server.backend.BackendTls;
 import io.sluice.server.config.HostPort;
 import io.sluice.server.config.ProxyConfig;
 import io.sluice.server.frontend.FrontendInitializer;
+import io.sluice.server.health.HealthChecker;
 import io.sluice.server.tls.ServerTls;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -56,6 +57,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Channel serverChannel;
   private final BackendPools pools;
+  private final HealthChecker health;
   private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyServer(ProxyConfig config, int workerThreads) throws InterruptedException {
@@ -88,6 +90,8 @@ public final class ProxyServer implements AutoCloseable {
         .childHandler(new FrontendInitializer(runtime, sessions));
     HostPort listen = config.listen();
     this.serverChannel = b.bind(listen.host(), listen.port()).sync().channel();
+    this.health = new HealthChecker(runtime, config.monitor());
+    health.start();
   }
 
   /** Starts the proxy; fails with a clear message if the listen address is taken. */
@@ -136,6 +140,7 @@ public final class ProxyServer implements AutoCloseable {
       return;
     }
     serverChannel.close().syncUninterruptibly();
+    health.close();
     long deadline = System.nanoTime() + drain.toNanos();
     while (!sessions.isEmpty() && System.nanoTime() < deadline) {
       sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownRequested.INSTANCE));

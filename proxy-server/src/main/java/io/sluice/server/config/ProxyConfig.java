@@ -97,7 +97,7 @@ public record ProxyConfig(
   }
 
   /** The account used for health checks and lag probes. */
-  public record MonitorConfig(String user, String password, Duration interval, Duration timeout) {}
+  public record MonitorConfig(String user, String password, Duration interval, Duration timeout, Duration maxReplicaLag) {}
 
   public record PoolConfig(int maxConnections, Duration idleTimeout, Duration connectTimeout) {
     public PoolConfig {

@@ -31,6 +31,11 @@ class MariaDbProxyTest extends ProxyCompatibilityContract {
   }
 
   @Override
+  String replicationThreadSql(boolean start) {
+    return (start ? "START" : "STOP") + " SLAVE SQL_THREAD";
+  }
+
+  @Override
   boolean backendsOfferTls() {
     return false;
   }

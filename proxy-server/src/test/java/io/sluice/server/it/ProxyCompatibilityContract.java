@@ -87,7 +87,7 @@ abstract class ProxyCompatibilityContract {
 
   long status(Instance i, String variable) throws SQLException {
     Connection c = counterConnections.get(i.name());
-    if (c == null) {
+    if (c == null || !c.isValid(2)) { // a server restarted by another test drops it
       c = TestSql.root(i);
       counterConnections.put(i.name(), c);
     }
@@ -765,6 +765,70 @@ abstract class ProxyCompatibilityContract {
     }
     org.junit.jupiter.api.Assertions.assertEquals(queries, slavesRo, "every autocommit read ran on a slave");
     sysbench("oltp_read_write", "cleanup");
+  }
+
+  // ---- health ----
+
+  String replicationThreadSql(boolean start) {
+    return (start ? "START" : "STOP") + " REPLICA SQL_THREAD";
+  }
+
+  /** The set of servers 20 plain reads reached; a read that failed counts as "error". */
+  static java.util.Set<String> readTargets(ProxyFixture p) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    try (Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      for (int i = 0; i < 20; i++) {
+        try {
+          seen.add(String.valueOf(TestSql.serverId(c)));
+        } catch (SQLException e) {
+          seen.add("error");
+        }
+      }
+    } catch (SQLException e) {
+      seen.add("error");
+    }
+    return seen;
+  }
+
+  static void awaitTargets(ProxyFixture p, java.util.Set<String> expected, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    java.util.Set<String> seen = readTargets(p);
+    while (!seen.equals(expected) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      seen = readTargets(p);
+    }
+    assertEquals(expected, seen, "plain reads reached");
+  }
+
+  @Test
+  void aSlaveThatStopsReplicatingOrDiesLeavesRotationAndComesBack() throws Exception {
+    ProxyConfig.MonitorConfig fast = new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300),
+        Duration.ofMillis(500), Duration.ofSeconds(10));
+    Instance s0 = cluster().slaves().get(0);
+    Instance s1 = cluster().slaves().get(1);
+    java.util.Set<String> both = java.util.Set.of(String.valueOf(s0.serverId()), String.valueOf(s1.serverId()));
+    java.util.Set<String> onlyS1 = java.util.Set.of(String.valueOf(s1.serverId()));
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> new ProxyConfig(c.source(), c.listen(), c.admin(),
+        c.metricsListen(), c.users(), c.backends(), fast, c.pool(), c.tls(), c.backendTls()))) {
+      awaitTargets(p, both, Duration.ofSeconds(5));
+      try (Connection root = TestSql.root(s0)) {
+        TestSql.execute(root, replicationThreadSql(false));
+      }
+      // Taken out within two check intervals (0.6 s); the bound leaves room for a loaded machine.
+      awaitTargets(p, onlyS1, Duration.ofSeconds(3));
+      try (Connection root = TestSql.root(s0)) {
+        TestSql.execute(root, replicationThreadSql(true));
+      }
+      awaitTargets(p, both, Duration.ofSeconds(5));
+      try {
+        cluster().sandbox().kill(s0); // kill -9
+        awaitTargets(p, onlyS1, Duration.ofSeconds(3));
+      } finally {
+        io.sluice.bootstrap.sandbox.Sandbox.up(io.sluice.bootstrap.sandbox.SandboxSpec.in(cluster().sandbox().dir()));
+        cluster().sandbox().awaitReplication(Duration.ofSeconds(60));
+      }
+      awaitTargets(p, both, Duration.ofSeconds(10));
+    }
   }
 
   // ---- lifecycle ----

@@ -54,7 +54,7 @@ class DockerManifestsTest {
   private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
       "admin", Set.of("listen", "user", "password"),
       "metrics", Set.of("listen"),
-      "monitor", Set.of("user", "password", "interval", "timeout"),
+      "monitor", Set.of("user", "password", "interval", "timeout", "max-replica-lag"),
       "pool", Set.of("max-connections", "idle-timeout", "connect-timeout"),
       "tls", Set.of("enabled", "cert", "key"),
       "backend-tls", Set.of("mode", "ca"));

@@ -1,0 +1,186 @@
+package io.sluice.server.health;
+
+import io.sluice.core.cluster.Backend;
+import io.sluice.core.cluster.BackendHealth;
+import io.sluice.core.cluster.BackendRole;
+import io.sluice.core.cluster.BackendStatus;
+import io.sluice.core.cluster.ClusterView;
+import io.sluice.server.ProxyRuntime;
+import io.sluice.server.config.ProxyConfig.MonitorConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks every backend each {@code monitor.interval} and publishes a new {@link ClusterView}
+ * when a health or lag changed. A probe is a fresh login with the monitor account and tight
+ * timeouts (so a server that accepts TCP but never answers, e.g. stopped with SIGSTOP, counts
+ * as down), then {@code SELECT 1} on the master and the replication status on replicas: both
+ * threads running and {@code Seconds_Behind_Source} within {@code monitor.max-replica-lag}.
+ * Probes run in parallel, off the event loops; routing only ever reads the published view.
+ */
+public final class HealthChecker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
+
+  private final ProxyRuntime runtime;
+  private final MonitorConfig monitor;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService probes;
+
+  public HealthChecker(ProxyRuntime runtime, MonitorConfig monitor) {
+    this.runtime = runtime;
+    this.monitor = monitor;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sluice-health"));
+    this.probes = Executors.newCachedThreadPool(r -> daemon(r, "sluice-health-probe"));
+  }
+
+  public void start() {
+    scheduler.scheduleWithFixedDelay(this::checkAll, 0, monitor.interval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One round: probe all backends in parallel, publish the view if anything changed. */
+  void checkAll() {
+    try {
+      ClusterView view = runtime.view();
+      Future<Probe> master = probes.submit(() -> probe(view.master()));
+      List<Future<Probe>> replicas = new ArrayList<>();
+      for (BackendStatus r : view.replicas()) {
+        replicas.add(probes.submit(() -> r.health() == BackendHealth.OFFLINE
+            ? new Probe(BackendHealth.OFFLINE, r.lagMillis()) : probe(r.backend())));
+      }
+      long waitMs = 2 * monitor.timeout().toMillis() + 500;
+      ClusterView.Builder next = ClusterView.builder().relaysServeReads(view.relaysServeReads())
+          .master(view.master(), result(master, waitMs).health());
+      boolean changed = view.masterHealth() != result(master, waitMs).health();
+      for (int i = 0; i < replicas.size(); i++) {
+        BackendStatus before = view.replicas().get(i);
+        Probe p = result(replicas.get(i), waitMs);
+        next.replica(before.backend(), p.health(), p.lagMillis());
+        if (before.health() != p.health()) {
+          log.info("backend {} is now {} (was {}){}", before.backend().name(), p.health(), before.health(),
+              p.reason() == null ? "" : ": " + p.reason());
+          changed = true;
+        } else if (before.lagMillis() != p.lagMillis()) {
+          changed = true;
+        }
+      }
+      if (changed && runtime.view() == view) { // a reload in the meantime wins
+        runtime.view(next.build());
+      }
+    } catch (RuntimeException e) {
+      log.warn("health check round failed", e);
+    }
+  }
+
+  private static Probe result(Future<Probe> f, long waitMs) {
+    try {
+      return f.get(waitMs, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      return new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, "no answer in time");
+    }
+  }
+
+  /** One monitor connection per backend, kept between rounds and replaced after any failure. */
+  private final java.util.Map<String, Connection> connections = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Probe probe(Backend b) {
+    try {
+      Connection c = connections.get(b.name());
+      if (c == null) {
+        c = connect(b);
+        connections.put(b.name(), c);
+      }
+      try (Statement s = c.createStatement()) {
+        if (b.role() == BackendRole.MASTER) {
+          s.execute("DO 1"); // not a SELECT: the servers' Com_select counts only the applications'
+          return new Probe(BackendHealth.UP, 0);
+        }
+        return replication(c, s);
+      }
+    } catch (SQLException e) {
+      Connection broken = connections.remove(b.name());
+      if (broken != null) {
+        try {
+          broken.close();
+        } catch (SQLException ignored) {
+          // the connection is already unusable; nothing more to release
+        }
+      }
+      return new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, e.getMessage());
+    }
+  }
+
+  private Connection connect(Backend b) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", monitor.user());
+    p.setProperty("password", monitor.password());
+    p.setProperty("connectTimeout", String.valueOf(monitor.timeout().toMillis()));
+    p.setProperty("socketTimeout", String.valueOf(monitor.timeout().toMillis()));
+    p.setProperty("sslMode", "DISABLED");
+    p.setProperty("allowPublicKeyRetrieval", "true");
+    return DriverManager.getConnection("jdbc:mysql://" + b.address() + "/", p);
+  }
+
+  /** Replication state, in MySQL 8.0.22+'s vocabulary or the older one (5.7, MariaDB). */
+  private Probe replication(Connection c, Statement s) throws SQLException {
+    boolean replicaWords = !c.getMetaData().getDatabaseProductVersion().contains("MariaDB")
+        && c.getMetaData().getDatabaseMajorVersion() >= 8;
+    try (ResultSet rs = s.executeQuery(replicaWords ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS")) {
+      if (!rs.next()) {
+        return new Probe(BackendHealth.LAGGING, BackendStatus.UNKNOWN_LAG, "not configured as a replica");
+      }
+      String prefix = replicaWords ? "Replica_" : "Slave_";
+      boolean io = "Yes".equalsIgnoreCase(rs.getString(prefix + "IO_Running"));
+      boolean sql = "Yes".equalsIgnoreCase(rs.getString(prefix + "SQL_Running"));
+      long lagSeconds = rs.getLong(replicaWords ? "Seconds_Behind_Source" : "Seconds_Behind_Master");
+      boolean lagKnown = !rs.wasNull();
+      long lagMillis = lagKnown ? lagSeconds * 1000 : BackendStatus.UNKNOWN_LAG;
+      if (!io || !sql) {
+        return new Probe(BackendHealth.LAGGING, lagMillis, "replication threads IO=" + io + " SQL=" + sql);
+      }
+      if (!lagKnown || lagMillis > monitor.maxReplicaLag().toMillis()) {
+        return new Probe(BackendHealth.LAGGING, lagMillis, "lag " + (lagKnown ? lagSeconds + " s" : "unknown"));
+      }
+      return new Probe(BackendHealth.UP, lagMillis);
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    probes.shutdownNow();
+    for (Connection c : connections.values()) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing on shutdown: nothing to do about a connection that will not close
+      }
+    }
+    connections.clear();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** What one probe concluded. */
+  record Probe(BackendHealth health, long lagMillis, String reason) {
+    Probe(BackendHealth health, long lagMillis) {
+      this(health, lagMillis, null);
+    }
+  }
+}
