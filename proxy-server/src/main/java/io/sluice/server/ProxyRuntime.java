@@ -12,6 +12,7 @@ import io.sluice.server.frontend.ConnectionLimits;
 import java.security.KeyPair;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
 public final class ProxyRuntime {
   private volatile ProxyConfig config;
   private volatile ClusterView view;
+  private volatile Consumer<String> downListener;
   private final StatementClassifier classifier = new StatementClassifier();
   private final BackendPools pools;
   private final Optional<SslContext> tls;
@@ -63,8 +65,26 @@ public final class ProxyRuntime {
     return view;
   }
 
+  /** Publishes a new view; backends it finds newly DOWN are reported to the listener. */
   public void view(ClusterView view) {
+    ClusterView before = this.view;
     this.view = view;
+    Consumer<String> listener = downListener;
+    if (listener != null) {
+      if (view.isDown(view.master().name()) && !before.isDown(view.master().name())) {
+        listener.accept(view.master().name());
+      }
+      for (var r : view.replicas()) {
+        if (view.isDown(r.backend().name()) && !before.isDown(r.backend().name())) {
+          listener.accept(r.backend().name());
+        }
+      }
+    }
+  }
+
+  /** Who hears of a backend newly found DOWN: the server, which tells every session. */
+  public void onBackendDown(Consumer<String> listener) {
+    this.downListener = listener;
   }
 
   public StatementClassifier classifier() {

@@ -90,6 +90,7 @@ public final class ProxyServer implements AutoCloseable {
         .childHandler(new FrontendInitializer(runtime, sessions));
     HostPort listen = config.listen();
     this.serverChannel = b.bind(listen.host(), listen.port()).sync().channel();
+    runtime.onBackendDown(name -> sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(new BackendDown(name))));
     this.health = new HealthChecker(runtime, config.monitor());
     health.start();
   }
@@ -161,6 +162,9 @@ public final class ProxyServer implements AutoCloseable {
   public void close() {
     shutdown(Duration.ofSeconds(5));
   }
+
+  /** Tells a session that the health checks found {@code backend} down. */
+  public record BackendDown(String backend) {}
 
   /** Asks a session to close as soon as it is between commands. */
   public enum ShutdownRequested { INSTANCE }

@@ -76,6 +76,15 @@ public final class ClusterView {
         return Optional.ofNullable(replicas.get(name));
     }
 
+    /** Whether the health checks found backend {@code name} (master or replica) not answering. */
+    public boolean isDown(String name) {
+        if (master.backend().name().equals(name)) {
+            return master.health() == BackendHealth.DOWN;
+        }
+        BackendStatus status = replicas.get(name);
+        return status != null && status.health() == BackendHealth.DOWN;
+    }
+
     public boolean isUsableSlave(String name) {
         for (Backend backend : usableSlaves) {
             if (backend.name().equals(name)) {

@@ -340,6 +340,16 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Abandons the command in flight (its server was found hung or dead): the listener gets a
+   * lost-connection error now instead of waiting for TCP to notice.
+   */
+  public void abort(String reason) {
+    if (state == State.BUSY) {
+      closeWithFailure(ErrorCodes.backendLost(backendName, new java.io.IOException(reason)));
+    }
+  }
+
   public void close() {
     state = State.CLOSED;
     if (channel != null) {

@@ -109,6 +109,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   /** The connection serving the current command, held or borrowed. */
   private BackendConnection active;
   private BackendPool activePool;
+  /** The current read's retry, if it may run again elsewhere; null otherwise. */
+  private ReadRetry retry;
+  private Consumer<Backend> retryRun;
   /** The connection that served the previous command, already back in its pool. */
   private BackendConnection last;
   private BackendPool lastPool;
@@ -141,6 +144,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == SslRequestDetector.TlsStarted.INSTANCE) {
       nextSequenceId = 2; // SSLRequest was #1; the HandshakeResponse41 over TLS is #2
+      return;
+    }
+    if (evt instanceof io.sluice.server.ProxyServer.BackendDown down) {
+      backendDown(down.backend());
       return;
     }
     if (evt == io.sluice.server.ProxyServer.ShutdownRequested.INSTANCE) {
@@ -305,9 +312,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
    */
   void execute(Packet command, CommandType type, Backend target, Classification statement,
       boolean aboutPreviousStatement, ExecutionCallback callback) {
-    execute(command, type, target, statement, aboutPreviousStatement,
-        (c, cmd) -> c.channel().eventLoop().newSucceededFuture(cmd), callback);
+    execute(command, type, target, statement, aboutPreviousStatement, AS_IS, callback);
   }
+
+  /** The binder for commands that run unchanged on any connection. */
+  static final CommandBinder AS_IS = (c, cmd) -> c.channel().eventLoop().newSucceededFuture(cmd);
 
   /** Makes a command fit the connection chosen for it (statement ids, a lazy PREPARE, ...). */
   interface CommandBinder {
@@ -317,10 +326,35 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   /** As above, with {@code binder} run on the chosen connection after the session sync. */
   void execute(Packet command, CommandType type, Backend target, Classification statement,
       boolean aboutPreviousStatement, CommandBinder binder, ExecutionCallback callback) {
+    execute(command, type, target, statement, aboutPreviousStatement, binder, callback, null);
+  }
+
+  /**
+   * As above; with a {@code retry}, a failure before any answer reached the client runs the
+   * command again on another backend (see {@link ReadRetry}).
+   */
+  void execute(Packet command, CommandType type, Backend target, Classification statement,
+      boolean aboutPreviousStatement, CommandBinder binder, ExecutionCallback callback, ReadRetry retry) {
     state = State.EXECUTING;
+    if (retry != null) {
+      retry.attempt(target, command);
+      this.retry = retry;
+      this.retryRun = next -> {
+        if (statement != null) {
+          session.beforeStatement(statement, next);
+        }
+        execute(retry.takeCommand(), type, next, statement, false, binder, callback, retry);
+      };
+    }
     if (held != null && (!held.isUsable() || !held.backendName().equals(target.name()))) {
       // e.g. an implicit commit on the master ends a READ ONLY transaction held on a slave
       releaseHeld(true);
+    }
+    if (runtime.view().isDown(target.name())) {
+      // Confirmed down by the health checks: answer now rather than wait for a dead server.
+      command.release();
+      failAttempt(ErrorCodes.backendUnavailable(target.name(), "health checks find it down"), callback);
+      return;
     }
     boolean reclaimed = false;
     Future<BackendConnection> conn;
@@ -338,7 +372,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         command.release();
         SqlError err = f.cause() instanceof BackendException be
             ? be.error() : ErrorCodes.backendUnavailable(target.name(), String.valueOf(f.cause()));
-        finishWithError(err, callback);
+        failAttempt(err, callback);
         return;
       }
       BackendConnection c = (BackendConnection) f.getNow();
@@ -352,19 +386,69 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       BackendSync.run(c, sync).addListener(s -> {
         if (!s.isSuccess()) {
           command.release();
-          finishWithError(BackendSync.errorOf(s.cause()), callback);
+          failAttempt(BackendSync.errorOf(s.cause()), callback);
           return;
         }
         c.snapshot(session.snapshotAfterSync(c.snapshot(), statement));
         binder.bind(c, command).addListener(b -> {
           if (!b.isSuccess()) {
-            finishWithError(BackendSync.errorOf(b.cause()), callback);
+            failAttempt(BackendSync.errorOf(b.cause()), callback);
             return;
           }
           c.execute((Packet) b.getNow(), type, new ResponseForwarder(this, c, callback));
         });
       });
     });
+  }
+
+  /** An attempt failed before anything reached the client: retry if allowed, else report. */
+  private void failAttempt(SqlError error, ExecutionCallback callback) {
+    if (!retryElsewhere(error)) {
+      finishWithError(error, callback);
+    }
+  }
+
+  /**
+   * Runs the current read again on another backend, if it is retryable and a candidate is
+   * left. The failed connection is discarded: whatever broke it, its state is unknown.
+   */
+  boolean retryElsewhere(SqlError error) {
+    ReadRetry r = retry;
+    if (r == null || state == State.CLOSED) {
+      return false;
+    }
+    Backend next = r.next(runtime.view());
+    if (next == null) {
+      return false;
+    }
+    log.info("session {}: read failed on {} ({}); retrying on {}", connectionId,
+        active == null ? "its backend" : active.backendName(), error.message(), next.name());
+    if (active != null) {
+      activePool.discard(active);
+      if (active == held) {
+        held = null;
+        heldPool = null;
+      }
+      active = null;
+      activePool = null;
+    }
+    retryRun.accept(next);
+    return true;
+  }
+
+  /** The health checks found {@code backend} down: a command waiting on it there is abandoned. */
+  void backendDown(String backend) {
+    if (active != null && active.backendName().equals(backend) && state == State.EXECUTING) {
+      active.abort("the health checks find the backend down");
+    }
+  }
+
+  private void endRetry() {
+    if (retry != null) {
+      retry.release();
+      retry = null;
+      retryRun = null;
+    }
   }
 
   private Future<BackendConnection> borrow(Backend target) {
@@ -382,6 +466,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   /** The response forwarder finished; decide whether the session keeps the connection. */
   void executionFinished(boolean keepConnection, boolean connectionBroken) {
+    endRetry();
     BackendConnection c = active;
     BackendPool pool = activePool;
     active = null;
@@ -421,6 +506,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   }
 
   private void finishWithError(SqlError err, ExecutionCallback callback) {
+    endRetry();
     if (active != null) {
       activePool.release(active);
       if (active == held) {
@@ -617,6 +703,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
+    endRetry();
     Packet p;
     while ((p = queued.poll()) != null) {
       p.release();

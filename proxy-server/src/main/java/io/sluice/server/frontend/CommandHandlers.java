@@ -104,7 +104,7 @@ final class CommandHandlers {
           route.reason(), session.pins());
     }
     session.beforeStatement(c, target);
-    s.execute(packet, type, target, c, route.reason() == RouteReason.PREVIOUS_STATEMENT,
+    s.execute(packet, type, target, c, route.reason() == RouteReason.PREVIOUS_STATEMENT, ClientSession.AS_IS,
         new ClientSession.ExecutionCallback() {
           @Override
           public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
@@ -120,7 +120,14 @@ final class CommandHandlers {
           public void failed(SqlError error) {
             session.afterStatement(c, StatementOutcome.error());
           }
-        });
+        }, retryFor(s, route));
+  }
+
+  /** A plain autocommit read may run again elsewhere if its slave fails before answering. */
+  static ReadRetry retryFor(ClientSession s, Route route) {
+    boolean retryable = route instanceof Route.Slave slave && !slave.keepForTransaction() && !s.holdsConnection()
+        && (route.reason() == RouteReason.READ || route.reason() == RouteReason.HINT_SLAVE);
+    return retryable ? new ReadRetry() : null;
   }
 
   private static void initDb(ClientSession s, CommandType type, Packet packet) {

@@ -50,6 +50,9 @@ final class ResponseForwarder implements ResponseListener {
 
   @Override
   public void onFailure(SqlError error, boolean sent) {
+    if (!forwardedAny && session.retryElsewhere(error)) {
+      return; // a read that had not answered yet runs again elsewhere; the app sees nothing
+    }
     // The backend connection died mid-command. The client gets an ERR (which the protocol
     // allows in place of the next row too) and, if the session had a transaction or pinned
     // state on that connection, the client connection is closed: that state is gone, and

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Checks every backend each {@code monitor.interval} and publishes a new {@link ClusterView}
  * when a health or lag changed. A probe is a fresh login with the monitor account and tight
  * timeouts (so a server that accepts TCP but never answers, e.g. stopped with SIGSTOP, counts
- * as down), then {@code SELECT 1} on the master and the replication status on replicas: both
+ * as down; a failed probe is repeated once on a fresh connection before it counts), then
+ * {@code DO 1} on the master and the replication status on replicas: both
  * threads running and {@code Seconds_Behind_Source} within {@code monitor.max-replica-lag}.
  * Probes run in parallel, off the event loops; routing only ever reads the published view.
  */
@@ -95,7 +96,16 @@ public final class HealthChecker implements AutoCloseable {
   /** One monitor connection per backend, kept between rounds and replaced after any failure. */
   private final java.util.Map<String, Connection> connections = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * A backend counts as DOWN only if a second probe, on a fresh connection, fails too: one
+   * slow answer on a busy machine must not turn away every write to a healthy master.
+   */
   private Probe probe(Backend b) {
+    Probe first = probeOnce(b);
+    return first.health() == BackendHealth.DOWN ? probeOnce(b) : first;
+  }
+
+  private Probe probeOnce(Backend b) {
     try {
       Connection c = connections.get(b.name());
       if (c == null) {

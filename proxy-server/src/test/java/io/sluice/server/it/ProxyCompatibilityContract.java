@@ -773,61 +773,101 @@ abstract class ProxyCompatibilityContract {
     return (start ? "START" : "STOP") + " REPLICA SQL_THREAD";
   }
 
-  /** The set of servers 20 plain reads reached; a read that failed counts as "error". */
-  static java.util.Set<String> readTargets(ProxyFixture p) {
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    try (Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
-      for (int i = 0; i < 20; i++) {
-        try {
-          seen.add(String.valueOf(TestSql.serverId(c)));
-        } catch (SQLException e) {
-          seen.add("error");
-        }
-      }
-    } catch (SQLException e) {
-      seen.add("error");
-    }
-    return seen;
-  }
-
-  static void awaitTargets(ProxyFixture p, java.util.Set<String> expected, Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    java.util.Set<String> seen = readTargets(p);
-    while (!seen.equals(expected) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      seen = readTargets(p);
-    }
-    assertEquals(expected, seen, "plain reads reached");
-  }
-
+  /**
+   * A slave whose SQL thread stops, that hangs (SIGSTOP: the kernel still accepts connections
+   * but nothing answers) or that is killed leaves read rotation and comes back when healthy;
+   * meanwhile an application reading without pause sees no error at all, because a read whose
+   * slave fails before answering runs again on another backend.
+   */
   @Test
-  void aSlaveThatStopsReplicatingOrDiesLeavesRotationAndComesBack() throws Exception {
+  void aSlaveThatStopsReplicatingHangsOrDiesLeavesRotationWithoutAppErrors() throws Exception {
     ProxyConfig.MonitorConfig fast = new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300),
         Duration.ofMillis(500), Duration.ofSeconds(10));
     Instance s0 = cluster().slaves().get(0);
     Instance s1 = cluster().slaves().get(1);
-    java.util.Set<String> both = java.util.Set.of(String.valueOf(s0.serverId()), String.valueOf(s1.serverId()));
-    java.util.Set<String> onlyS1 = java.util.Set.of(String.valueOf(s1.serverId()));
+    Set<String> both = Set.of(String.valueOf(s0.serverId()), String.valueOf(s1.serverId()));
+    Set<String> onlyS1 = Set.of(String.valueOf(s1.serverId()));
     try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> new ProxyConfig(c.source(), c.listen(), c.admin(),
         c.metricsListen(), c.users(), c.backends(), fast, c.pool(), c.tls(), c.backendTls()))) {
-      awaitTargets(p, both, Duration.ofSeconds(5));
+      FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
+      FailureDrills.ReadLoad load = new FailureDrills.ReadLoad(p);
       try (Connection root = TestSql.root(s0)) {
         TestSql.execute(root, replicationThreadSql(false));
       }
       // Taken out within two check intervals (0.6 s); the bound leaves room for a loaded machine.
-      awaitTargets(p, onlyS1, Duration.ofSeconds(3));
+      FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(3));
       try (Connection root = TestSql.root(s0)) {
         TestSql.execute(root, replicationThreadSql(true));
       }
-      awaitTargets(p, both, Duration.ofSeconds(5));
+      FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
+      FailureDrills.signal(s0, "STOP");
+      try {
+        FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(4));
+      } finally {
+        FailureDrills.signal(s0, "CONT");
+      }
+      FailureDrills.awaitTargets(p, both, Duration.ofSeconds(10));
       try {
         cluster().sandbox().kill(s0); // kill -9
-        awaitTargets(p, onlyS1, Duration.ofSeconds(3));
+        FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(3));
       } finally {
         io.sluice.bootstrap.sandbox.Sandbox.up(io.sluice.bootstrap.sandbox.SandboxSpec.in(cluster().sandbox().dir()));
         cluster().sandbox().awaitReplication(Duration.ofSeconds(60));
       }
-      awaitTargets(p, both, Duration.ofSeconds(10));
+      FailureDrills.awaitTargets(p, both, Duration.ofSeconds(10));
+      long reads = load.reads();
+      assertEquals(List.of(), load.stop(), "errors the reading application saw");
+      assertTrue(reads > 100, "the application kept reading: " + reads);
+    }
+  }
+
+  /**
+   * A hung master: writes get a clear error within the health-check bound instead of hanging,
+   * and at once once it is known down; reads go on on the slaves without an error; writes
+   * work again as soon as the master answers.
+   */
+  @Test
+  void aHungMasterFailsWritesPromptlyWhileReadsGoOn() throws Exception {
+    ProxyConfig.MonitorConfig fast = new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300),
+        Duration.ofMillis(500), Duration.ofSeconds(10));
+    Instance master = cluster().master();
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> new ProxyConfig(c.source(), c.listen(), c.admin(),
+        c.metricsListen(), c.users(), c.backends(), fast, c.pool(), c.tls(), c.backendTls()));
+         Connection writer = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      TestSql.execute(writer, "INSERT INTO items (v) VALUES ('before-hang')");
+      FailureDrills.ReadLoad load = new FailureDrills.ReadLoad(p);
+      FailureDrills.signal(master, "STOP");
+      try {
+        long start = System.nanoTime();
+        SQLException first = assertThrows(SQLException.class,
+            () -> TestSql.execute(writer, "INSERT INTO items (v) VALUES ('during-hang')"));
+        long firstMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(firstMs < 5_000, "the first write failed after " + firstMs + " ms: " + first.getMessage());
+        start = System.nanoTime();
+        SQLException second = assertThrows(SQLException.class,
+            () -> TestSql.execute(writer, "INSERT INTO items (v) VALUES ('during-hang-2')"));
+        long secondMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(secondMs < 1_000, "a write once the master is known down failed after " + secondMs + " ms");
+        assertTrue(second.getMessage().contains("down"), second.getMessage());
+        Thread.sleep(500); // reads keep flowing meanwhile
+      } finally {
+        FailureDrills.signal(master, "CONT");
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (true) {
+        try {
+          TestSql.execute(writer, "INSERT INTO items (v) VALUES ('after-hang')");
+          break;
+        } catch (SQLException e) {
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(200);
+        }
+      }
+      long reads = load.reads();
+      assertEquals(List.of(), load.stop(), "errors the reading application saw");
+      assertTrue(reads > 50, "the application kept reading: " + reads);
     }
   }
 

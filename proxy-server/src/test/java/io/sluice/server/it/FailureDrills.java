@@ -1,0 +1,104 @@
+package io.sluice.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.sluice.bootstrap.sandbox.Instance;
+import io.sluice.bootstrap.testing.TestSql;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Helpers for tests that stop, hang and kill backends under a proxy. */
+final class FailureDrills {
+  private FailureDrills() {}
+
+  /** Sends {@code signal} (STOP, CONT) to the instance's mysqld. */
+  static void signal(Instance instance, String signal) throws Exception {
+    String pid = Files.readString(instance.layout().pidFile()).trim();
+    Process kill = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
+    assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
+  }
+
+  /** The set of servers 20 plain reads reached; a read that failed counts as "error". */
+  static Set<String> readTargets(ProxyFixture p) {
+    Set<String> seen = new HashSet<>();
+    try (Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      for (int i = 0; i < 20; i++) {
+        try {
+          seen.add(String.valueOf(TestSql.serverId(c)));
+        } catch (SQLException e) {
+          seen.add("error");
+        }
+      }
+    } catch (SQLException e) {
+      seen.add("error");
+    }
+    return seen;
+  }
+
+  static void awaitTargets(ProxyFixture p, Set<String> expected, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    Set<String> seen = readTargets(p);
+    while (!seen.equals(expected) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      seen = readTargets(p);
+    }
+    assertEquals(expected, seen, "plain reads reached");
+  }
+
+  /**
+   * An application thread reading through the proxy without pause on one connection, as a
+   * web server would, recording every error it sees.
+   */
+  static final class ReadLoad implements AutoCloseable {
+    private final Thread thread;
+    private final AtomicLong reads = new AtomicLong();
+    private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean stop;
+
+    ReadLoad(ProxyFixture p) throws SQLException {
+      Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+      thread = new Thread(() -> {
+        try (c) {
+          while (!stop) {
+            try {
+              TestSql.serverId(c);
+              reads.incrementAndGet();
+            } catch (SQLException e) {
+              errors.add(e.getErrorCode() + " " + e.getMessage());
+              if (c.isClosed()) {
+                return;
+              }
+            }
+          }
+        } catch (SQLException e) {
+          errors.add("close: " + e.getMessage());
+        }
+      }, "read-load");
+      thread.start();
+    }
+
+    long reads() {
+      return reads.get();
+    }
+
+    /** Stops the thread and returns the errors it saw. */
+    List<String> stop() throws InterruptedException {
+      stop = true;
+      thread.join(30_000);
+      return List.copyOf(errors);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop();
+    }
+  }
+}
