@@ -26,6 +26,39 @@ final class ClusterViews {
     return view.build();
   }
 
+  /**
+   * The view after a reload: backends named as before at the same address keep their health
+   * and lag (an operator's OFFLINE too); new or moved ones wait for their first health check.
+   */
+  static ClusterView reloaded(ClusterView current, ProxyConfig config) {
+    ProxyConfig.BackendsConfig b = config.backends();
+    Backend master = backend(b.master(), BackendRole.MASTER);
+    boolean sameMaster = sameServer(current.master(), master);
+    ClusterView.Builder view = ClusterView.builder()
+        .master(master, sameMaster ? current.masterHealth() : BackendHealth.UP)
+        .relaysServeReads(b.relaysServeReads());
+    for (BackendConfig relay : b.relays()) {
+      add(view, current, backend(relay, BackendRole.RELAY));
+    }
+    for (BackendConfig slave : b.slaves()) {
+      add(view, current, backend(slave, BackendRole.SLAVE));
+    }
+    return view.build();
+  }
+
+  private static void add(ClusterView.Builder view, ClusterView current, Backend next) {
+    BackendStatus before = current.replica(next.name()).orElse(null);
+    if (before != null && sameServer(before.backend(), next) && before.backend().role() == next.role()) {
+      view.replica(next, before.health(), before.lagMillis());
+    } else {
+      view.replica(next, BackendHealth.LAGGING, BackendStatus.UNKNOWN_LAG);
+    }
+  }
+
+  private static boolean sameServer(Backend a, Backend b) {
+    return a.name().equals(b.name()) && a.host().equals(b.host()) && a.port() == b.port();
+  }
+
   private static Backend backend(BackendConfig c, BackendRole role) {
     return new Backend(c.name(), c.address().host(), c.address().port(), role, c.weight());
   }

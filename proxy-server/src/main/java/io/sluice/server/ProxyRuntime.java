@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 public final class ProxyRuntime {
   private volatile ProxyConfig config;
   private volatile ClusterView view;
+  private volatile ProxyConfig.ClientsConfig clients;
   private volatile Consumer<String> downListener;
   private final StatementClassifier classifier = new StatementClassifier();
   private final BackendPools pools;
@@ -40,6 +41,7 @@ public final class ProxyRuntime {
       String rsaPublicKeyPem, ServerIdentity identity, Supplier<Router> routerFactory) {
     this.config = config;
     this.view = view;
+    this.clients = config.clients();
     this.pools = pools;
     this.tls = tls;
     this.rsaKeys = rsaKeys;
@@ -61,12 +63,41 @@ public final class ProxyRuntime {
     this.config = config;
   }
 
+  /** Who may connect; starts from the config, changed by reloads and the admin interface. */
+  public ProxyConfig.ClientsConfig clients() {
+    return clients;
+  }
+
+  public void clients(ProxyConfig.ClientsConfig clients) {
+    this.clients = clients;
+  }
+
   public ClusterView view() {
     return view;
   }
 
+  /**
+   * Derives and publishes the next view from the current one. Admin commands, reloads and
+   * health rounds all publish through here or {@link #compareAndSetView}, so none of them
+   * overwrites a change it did not see.
+   */
+  public synchronized ClusterView updateView(java.util.function.UnaryOperator<ClusterView> change) {
+    ClusterView next = change.apply(view);
+    view(next);
+    return next;
+  }
+
+  /** Publishes {@code next} only if the view is still {@code expected}. */
+  public synchronized boolean compareAndSetView(ClusterView expected, ClusterView next) {
+    if (view != expected) {
+      return false;
+    }
+    view(next);
+    return true;
+  }
+
   /** Publishes a new view; backends it finds newly DOWN are reported to the listener. */
-  public void view(ClusterView view) {
+  public synchronized void view(ClusterView view) {
     ClusterView before = this.view;
     this.view = view;
     Consumer<String> listener = downListener;

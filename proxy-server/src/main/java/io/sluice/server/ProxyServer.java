@@ -58,6 +58,8 @@ public final class ProxyServer implements AutoCloseable {
   private final Channel serverChannel;
   private final BackendPools pools;
   private final HealthChecker health;
+  private final ConfigReloader reloader;
+  private final io.sluice.server.admin.AdminServer admin;
   private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyServer(ProxyConfig config, int workerThreads) throws InterruptedException {
@@ -93,6 +95,97 @@ public final class ProxyServer implements AutoCloseable {
     runtime.onBackendDown(name -> sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(new BackendDown(name))));
     this.health = new HealthChecker(runtime, config.monitor());
     health.start();
+    this.reloader = new ConfigReloader(runtime);
+    this.admin = config.admin().isPresent()
+        ? io.sluice.server.admin.AdminServer.start(config.admin().get(), adminContext(), boss, workers, serverClass)
+        : null;
+  }
+
+  private io.sluice.server.admin.AdminContext adminContext() {
+    return new io.sluice.server.admin.AdminContext() {
+      @Override
+      public ProxyRuntime runtime() {
+        return runtime;
+      }
+
+      @Override
+      public java.util.List<SessionInfo> sessions() {
+        java.util.List<SessionInfo> out = new java.util.ArrayList<>();
+        for (Channel ch : sessions) {
+          var s = ch.pipeline().get(io.sluice.server.frontend.ClientSession.class);
+          if (s != null) {
+            out.add(s.describe());
+          }
+        }
+        out.sort(java.util.Comparator.comparingLong(SessionInfo::id));
+        return out;
+      }
+
+      @Override
+      public String reload() {
+        return reloader.reload();
+      }
+
+      @Override
+      public String saveConfig() {
+        return reloader.saveConfig();
+      }
+    };
+  }
+
+  public ConfigReloader reloader() {
+    return reloader;
+  }
+
+  /** The admin port's address, if the config has an admin section. */
+  public java.util.Optional<InetSocketAddress> adminAddress() {
+    return java.util.Optional.ofNullable(admin).map(io.sluice.server.admin.AdminServer::localAddress);
+  }
+
+  /**
+   * Reloads the config whenever its file changes (editors that replace the file included).
+   * A burst of writes counts once; an invalid file is logged and the running config stays.
+   */
+  public void watchConfig() {
+    java.nio.file.Path file = runtime.config().source().toAbsolutePath();
+    Thread watcher = new Thread(() -> {
+      try (java.nio.file.WatchService ws = file.getFileSystem().newWatchService()) {
+        file.getParent().register(ws, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY,
+            java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+        while (!shutDown.get()) {
+          java.nio.file.WatchKey key = ws.poll(500, TimeUnit.MILLISECONDS);
+          if (key == null) {
+            continue;
+          }
+          boolean ours = key.pollEvents().stream().anyMatch(e -> file.getFileName().equals(e.context()));
+          key.reset();
+          if (ours) {
+            Thread.sleep(200); // let the writer finish; later events of the burst are drained below
+            java.nio.file.WatchKey more;
+            while ((more = ws.poll()) != null) {
+              more.pollEvents();
+              more.reset();
+            }
+            reloader.reloadAndLog("change of " + file);
+          }
+        }
+      } catch (java.io.IOException e) {
+        log.warn("cannot watch {} for changes: {}", file, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "sluice-config-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  /** Reloads the config on SIGHUP, as daemons do. For the CLI process only: signals are per JVM. */
+  public void reloadOnSighup() {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reloader.reloadAndLog("SIGHUP"));
+    } catch (IllegalArgumentException e) {
+      log.warn("SIGHUP cannot be handled here ({}); use the admin RELOAD or edit the file", e.getMessage());
+    }
   }
 
   /** Starts the proxy; fails with a clear message if the listen address is taken. */
@@ -141,6 +234,9 @@ public final class ProxyServer implements AutoCloseable {
       return;
     }
     serverChannel.close().syncUninterruptibly();
+    if (admin != null) {
+      admin.close();
+    }
     health.close();
     long deadline = System.nanoTime() + drain.toNanos();
     while (!sessions.isEmpty() && System.nanoTime() < deadline) {

@@ -125,6 +125,12 @@ public final class ClusterView {
             return this;
         }
 
+        /** Drops a replica; unknown names are ignored. */
+        public Builder removeReplica(String name) {
+            replicas.remove(name);
+            return this;
+        }
+
         public Builder relaysServeReads(boolean relaysServeReads) {
             this.relaysServeReads = relaysServeReads;
             return this;

@@ -35,7 +35,9 @@ public enum RouteReason {
     ENDS_SLAVE_TRANSACTION,
     NOT_UNDERSTOOD,
     /** SET TRANSACTION for the next transaction: the proxy records it and answers OK itself. */
-    NEXT_TRANSACTION_SETTINGS;
+    NEXT_TRANSACTION_SETTINGS,
+    /** {@code SET sluice_...}: a setting of the proxy's own, answered by the proxy. */
+    PROXY_SETTING;
 
     /** Lower-case name for metric tags. */
     public String tag() {

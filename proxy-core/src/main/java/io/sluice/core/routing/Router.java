@@ -23,6 +23,7 @@ import io.sluice.core.sql.Trait;
  * <p>The rules, first match wins:
  * <ol>
  *   <li>multi-statement text: master;</li>
+ *   <li>{@code SET sluice_...}: the proxy's own settings, answered locally;</li>
  *   <li>a READ ONLY transaction open on a slave: that slave, unless the statement
  *       implicitly commits (then master, and the slave's transaction ends);</li>
  *   <li>a transaction open (BEGIN, XA, or one autocommit=0 opened): master, even after an error inside it;</li>
@@ -69,6 +70,9 @@ public final class Router {
     public Route route(Classification c, SessionState s, ClusterView view) {
         if (c.kind() == StatementKind.MULTI) {
             return new Route.Master(RouteReason.MULTI_STATEMENT);
+        }
+        if (isProxySetting(c)) {
+            return new Route.Local(RouteReason.PROXY_SETTING);
         }
         Optional<Backend> readOnlySlave = s.readOnlyTransactionBackend();
         if (readOnlySlave.isPresent()) {
@@ -141,6 +145,19 @@ public final class Router {
             return new Route.Master(RouteReason.NO_USABLE_SLAVE);
         }
         return new Route.Slave(slave.get(), RouteReason.READ_ONLY_TRANSACTION, true, gtidToWaitFor(s));
+    }
+
+    /** {@code SET sluice_x = ...} with only the proxy's own variables (no server knows them). */
+    public static boolean isProxySetting(Classification c) {
+        if (c.kind() != StatementKind.SET_SESSION || c.assignments().isEmpty()) {
+            return false;
+        }
+        for (var a : c.assignments()) {
+            if (a.scope() != io.sluice.core.sql.VariableScope.SESSION || !a.name().startsWith("sluice_")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isAboutPreviousStatement(Classification c) {

@@ -213,6 +213,23 @@ public final class SessionState {
         return lastWrittenGtid;
     }
 
+    /**
+     * Read-your-writes for a client whose connection carries no session-state info: the proxy
+     * asked the master what it had executed after the write, and reads wait for that instead.
+     */
+    public void lastWrittenGtid(String gtids) {
+        this.lastWrittenGtid = gtids;
+    }
+
+    /**
+     * Whether a statement that just ran on the master may have committed changes the session
+     * must later read back: a successful non-read that left no transaction open.
+     */
+    public boolean mayHaveCommittedWrite(Classification c, StatementOutcome outcome) {
+        return consistency == ConsistencyLevel.READ_YOUR_WRITES && outcome.ok() && !inTransaction()
+                && (c == null || !c.isPlainRead()) && (outcome.gtids() == null || outcome.gtids().isBlank());
+    }
+
     public ConsistencyLevel consistency() {
         return consistency;
     }

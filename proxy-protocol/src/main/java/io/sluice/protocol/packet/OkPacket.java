@@ -96,8 +96,11 @@ public record OkPacket(int header, long affectedRows, long lastInsertId, int sta
         }
         changes = list;
       }
-    } else {
-      info = Wire.readStringEof(payload);
+    } else if (payload.isReadable()) {
+      // Length-encoded as servers send it; a bare string<EOF> as the docs describe is read too.
+      ByteBuf probe = payload.duplicate();
+      long length = Wire.readIntLenenc(probe);
+      info = length == probe.readableBytes() ? Wire.readStringLenenc(payload) : Wire.readStringEof(payload);
     }
     return new OkPacket(header, affected, insertId, status, warnings, info, changes);
   }
@@ -128,8 +131,10 @@ public record OkPacket(int header, long affectedRows, long lastInsertId, int sta
           state.release();
         }
       }
-    } else {
-      Wire.writeStringEof(out, info);
+    } else if (!info.isEmpty()) {
+      // The docs say string<EOF>, but servers write the message length-encoded and
+      // libmariadb reads it so; a plain string there breaks the mariadb client.
+      Wire.writeStringLenenc(out, info);
     }
   }
 

@@ -42,7 +42,9 @@ class ResponsePacketsTest {
   }
 
   @Test
-  void okPacketInfoIsStringEofWithoutSessionTrack() {
+  void okPacketInfoIsLengthEncodedWithoutSessionTrackToo() {
+    // The docs say string<EOF>; servers write it length-encoded, and libmariadb (the mariadb
+    // client) misreads anything else as "malformed packet".
     String info = "Rows matched: 1  Changed: 1  Warnings: 0";
     byte[] golden = hex(
         "00",                 // OK
@@ -50,7 +52,7 @@ class ResponsePacketsTest {
         "fc 2c 01",           // last insert id 300 (lenenc 2-byte form)
         "03 00",              // status: in transaction, autocommit
         "01 00",              // 1 warning
-        ascii(info));         // info, string<EOF>
+        "28", ascii(info));   // info, string<lenenc> of 40 bytes
     OkPacket ok = decode(golden, b -> OkPacket.decode(b, P41));
     assertEquals(1, ok.affectedRows());
     assertEquals(300, ok.lastInsertId());
@@ -58,6 +60,9 @@ class ResponsePacketsTest {
     assertEquals(1, ok.warnings());
     assertEquals(info, ok.info());
     assertBytes(golden, encode(b -> ok.encode(b, P41)));
+    // The docs' form is still understood when reading.
+    byte[] documented = hex("00", "01", "fc 2c 01", "03 00", "01 00", ascii(info));
+    assertEquals(info, decode(documented, b -> OkPacket.decode(b, P41)).info());
   }
 
   private static final String GTID = "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5";

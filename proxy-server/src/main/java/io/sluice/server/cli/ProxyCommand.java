@@ -46,7 +46,12 @@ public final class ProxyCommand implements Callable<Integer> {
     spec.commandLine().getOut().println("sluice: listening on " + server.localAddress().getHostString() + ":"
         + server.localAddress().getPort() + " (master " + cfg.backends().master().address() + ", "
         + cfg.backends().slaves().size() + " slaves)");
+    server.adminAddress().ifPresent(a -> spec.commandLine().getOut().println(
+        "sluice: admin interface on " + a.getHostString() + ":" + a.getPort() + " (SELECT * FROM help)"));
     spec.commandLine().getOut().flush();
+    // Edits to the file, SIGHUP and the admin RELOAD all apply the new config without a restart.
+    server.watchConfig();
+    server.reloadOnSighup();
     awaitShutdown(server, Duration.ofSeconds(drainSeconds));
     return 0;
   }

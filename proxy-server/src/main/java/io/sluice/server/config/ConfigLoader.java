@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
+import io.sluice.core.session.ConsistencyLevel;
 import io.sluice.server.config.ProxyConfig.AdminConfig;
 import io.sluice.server.config.ProxyConfig.BackendConfig;
 import io.sluice.server.config.ProxyConfig.BackendTlsConfig;
@@ -63,7 +64,8 @@ public final class ConfigLoader {
       throw new ConfigException(file, ROOT, "missing; the file must have a top-level \"sluice { ... }\" block");
     }
     Config c = parsed.getConfig(ROOT);
-    allowOnly(c, ROOT, Set.of("listen", "admin", "metrics", "users", "backends", "monitor", "pool", "tls", "backend-tls"));
+    allowOnly(c, ROOT, Set.of("listen", "admin", "metrics", "users", "backends", "monitor", "pool", "tls", "backend-tls",
+        "clients"));
 
     HostPort listen = hostPort(c, ROOT, "listen");
     Optional<AdminConfig> admin = optionalSection(c, "admin").map(a -> {
@@ -76,7 +78,7 @@ public final class ConfigLoader {
       return hostPort(m, ROOT + ".metrics", "listen");
     });
     return check(ROOT, () -> new ProxyConfig(
-        file, listen, admin, metrics, users(c), backends(c), monitor(c), pool(c), tls(c), backendTls(c)));
+        file, listen, admin, metrics, users(c), backends(c), monitor(c), pool(c), tls(c), backendTls(c), clients(c)));
   }
 
   private List<UserConfig> users(Config c) {
@@ -88,14 +90,37 @@ public final class ConfigLoader {
     for (int i = 0; i < list.size(); i++) {
       String at = ROOT + ".users[" + i + "]";
       Config u = list.get(i).toConfig();
-      allowOnly(u, at, Set.of("name", "password", "auth-plugin", "max-connections"));
+      allowOnly(u, at, Set.of("name", "password", "auth-plugin", "max-connections", "consistency"));
       String name = string(u, at, "name");
       String password = u.hasPath("password") ? string(u, at, "password") : "";
       String plugin = u.hasPath("auth-plugin") ? string(u, at, "auth-plugin") : null;
       int max = u.hasPath("max-connections") ? integer(u, at, "max-connections") : 0;
-      users.add(check(at, () -> new UserConfig(name, password, plugin, max)));
+      ConsistencyLevel consistency = ConsistencyLevel.EVENTUAL;
+      if (u.hasPath("consistency")) {
+        String text = string(u, at, "consistency");
+        consistency = ConsistencyLevel.fromName(text).orElseThrow(() -> new ConfigException(file, at + ".consistency",
+            "\"" + text + "\" is not a consistency level; use eventual, read-your-writes or primary"));
+      }
+      ConsistencyLevel level = consistency;
+      users.add(check(at, () -> new UserConfig(name, password, plugin, max, level)));
     }
     return users;
+  }
+
+  private ProxyConfig.ClientsConfig clients(Config c) {
+    String at = ROOT + ".clients";
+    Config k = optionalSection(c, "clients").orElse(ConfigFactory.empty());
+    allowOnly(k, at, Set.of("allow", "max-connections"));
+    List<Cidr> allow = new ArrayList<>();
+    if (k.hasPath("allow")) {
+      List<String> texts = get(at + ".allow", () -> k.getStringList("allow"));
+      for (int i = 0; i < texts.size(); i++) {
+        String text = texts.get(i);
+        allow.add(check(at + ".allow[" + i + "]", () -> Cidr.parse(text)));
+      }
+    }
+    int max = k.hasPath("max-connections") ? integer(k, at, "max-connections") : 0;
+    return check(at, () -> new ProxyConfig.ClientsConfig(allow, max));
   }
 
   private BackendsConfig backends(Config c) {

@@ -22,10 +22,12 @@ public record ProxyConfig(
     MonitorConfig monitor,
     PoolConfig pool,
     TlsConfig tls,
-    BackendTlsConfig backendTls) {
+    BackendTlsConfig backendTls,
+    ClientsConfig clients) {
 
   public ProxyConfig {
     Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(clients, "clients");
     users = List.copyOf(users);
     Set<String> names = new HashSet<>();
     for (UserConfig u : users) {
@@ -33,6 +35,29 @@ public record ProxyConfig(
         throw new IllegalArgumentException("user \"" + u.name() + "\" is listed twice");
       }
     }
+  }
+
+  /** A config without client restrictions. */
+  public ProxyConfig(Path source, HostPort listen, Optional<AdminConfig> admin, Optional<HostPort> metricsListen,
+      List<UserConfig> users, BackendsConfig backends, MonitorConfig monitor, PoolConfig pool, TlsConfig tls,
+      BackendTlsConfig backendTls) {
+    this(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, ClientsConfig.OPEN);
+  }
+
+  public ProxyConfig withBackends(BackendsConfig b) {
+    return new ProxyConfig(source, listen, admin, metricsListen, users, b, monitor, pool, tls, backendTls, clients);
+  }
+
+  public ProxyConfig withClients(ClientsConfig c) {
+    return new ProxyConfig(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, c);
+  }
+
+  public ProxyConfig withAdmin(Optional<AdminConfig> a, Optional<HostPort> metrics) {
+    return new ProxyConfig(source, listen, a, metrics, users, backends, monitor, pool, tls, backendTls, clients);
+  }
+
+  public ProxyConfig withSource(Path file) {
+    return new ProxyConfig(file, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, clients);
   }
 
   public Optional<UserConfig> user(String name) {
@@ -43,8 +68,11 @@ public record ProxyConfig(
    * An application account: Sluice verifies it and logs in to the backends with it.
    * {@code authPlugin} null means the master's default (caching_sha2_password on MySQL 8,
    * mysql_native_password on MariaDB and 5.7), as a direct connection would use.
+   * {@code consistency} is where the user's sessions start; a session may change its own with
+   * {@code SET sluice_consistency = '...'}.
    */
-  public record UserConfig(String name, String password, String authPlugin, int maxConnections) {
+  public record UserConfig(String name, String password, String authPlugin, int maxConnections,
+      io.sluice.core.session.ConsistencyLevel consistency) {
     public static final Set<String> AUTH_PLUGINS = Set.of("caching_sha2_password", "mysql_native_password");
 
     public UserConfig {
@@ -58,10 +86,34 @@ public record ProxyConfig(
       if (maxConnections < 0) {
         throw new IllegalArgumentException("max-connections must be >= 0 (0 = no limit)");
       }
+      Objects.requireNonNull(consistency, "consistency");
+    }
+
+    public UserConfig(String name, String password, String authPlugin, int maxConnections) {
+      this(name, password, authPlugin, maxConnections, io.sluice.core.session.ConsistencyLevel.EVENTUAL);
     }
   }
 
   public record AdminConfig(HostPort listen, String user, String password) {}
+
+  /**
+   * Who may connect: client addresses in {@code allow} (empty: anyone), and at most
+   * {@code maxConnections} client connections in all (0: no limit).
+   */
+  public record ClientsConfig(List<Cidr> allow, int maxConnections) {
+    public static final ClientsConfig OPEN = new ClientsConfig(List.of(), 0);
+
+    public ClientsConfig {
+      allow = List.copyOf(allow);
+      if (maxConnections < 0) {
+        throw new IllegalArgumentException("max-connections must be >= 0 (0 = no limit)");
+      }
+    }
+
+    public boolean allows(java.net.InetAddress address) {
+      return allow.isEmpty() || allow.stream().anyMatch(c -> c.contains(address));
+    }
+  }
 
   /** One backend MySQL server as configured. */
   public record BackendConfig(String name, HostPort address, int weight) {

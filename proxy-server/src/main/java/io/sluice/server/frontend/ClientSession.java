@@ -8,7 +8,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.sluice.core.cluster.Backend;
 import io.sluice.core.cluster.ClusterView;
-import io.sluice.core.session.ConsistencyLevel;
 import io.sluice.core.session.SessionState;
 import io.sluice.core.sql.Classification;
 import io.sluice.core.sql.SqlLiterals;
@@ -100,6 +99,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private final ClientStatements statements = new ClientStatements();
   private boolean discardHeldOnRelease;
   private boolean closeWhenIdle;
+  /** Whether this session counts against the total connection limit. */
+  private boolean countedTotal;
   /** The user whose connection limit this session counts against, once counted. */
   private String countedUser;
 
@@ -109,6 +110,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   /** The connection serving the current command, held or borrowed. */
   private BackendConnection active;
   private BackendPool activePool;
+  /** Read-your-writes: the last GTID of this session each slave was seen to have applied. */
+  private final java.util.Map<String, String> gtidApplied = new java.util.HashMap<>(4);
   /** The current read's retry, if it may run again elsewhere; null otherwise. */
   private ReadRetry retry;
   private Consumer<Backend> retryRun;
@@ -131,6 +134,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    // Refused before the greeting, as MySQL refuses a host it does not know or one too many.
+    java.net.SocketAddress remote = ctx.channel().remoteAddress();
+    if (remote instanceof InetSocketAddress a && !runtime.clients().allows(a.getAddress())) {
+      fatal(new SqlError(1130, "HY000", "Host '" + clientHost() + "' is not allowed to connect to this Sluice proxy"));
+      return;
+    }
+    if (!runtime.connectionLimits().tryAcquireTotal(runtime.clients().maxConnections())) {
+      fatal(new SqlError(1040, "08004", "Too many connections"));
+      return;
+    }
+    countedTotal = true;
     long caps = SERVER_CAPABILITIES | (runtime.tls().isPresent() ? Capabilities.CLIENT_SSL : 0);
     ProxyRuntime.ServerIdentity id = runtime.identity();
     HandshakeV10 greeting = new HandshakeV10(id.serverVersion(), connectionId, nonce, Capabilities.of(caps),
@@ -262,7 +276,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       }
       countedUser = user.name();
     }
-    session = new SessionState(null, Collations.charsetSetting(login.characterSet()), ConsistencyLevel.EVENTUAL);
+    session = new SessionState(null, Collations.charsetSetting(login.characterSet()), user.consistency());
     if (login.database() != null && !login.database().isEmpty() && capabilities.connectsWithDb()) {
       // The schema must exist, as on a direct connection: check it on the master before OK.
       handlers.initialSchema(this, login.database());
@@ -392,6 +406,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         c.snapshot(session.snapshotAfterSync(c.snapshot(), statement));
         binder.bind(c, command).addListener(b -> {
           if (!b.isSuccess()) {
+            if (b.cause() instanceof GtidWait.NotYetApplied && retry != null && c.isIdle()
+                && !target.name().equals(runtime.view().master().name())) {
+              // Read-your-writes: the slave is behind the session's last write; read from the master.
+              activePool.release(c);
+              active = null;
+              activePool = null;
+              retryRun.accept(runtime.view().master());
+              return;
+            }
             failAttempt(BackendSync.errorOf(b.cause()), callback);
             return;
           }
@@ -436,6 +459,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     return true;
   }
 
+  String gtidAppliedOn(String backend) {
+    return gtidApplied.get(backend);
+  }
+
+  void gtidApplied(String backend, String gtid) {
+    gtidApplied.put(backend, gtid);
+  }
+
   /** The health checks found {@code backend} down: a command waiting on it there is abandoned. */
   void backendDown(String backend) {
     if (active != null && active.backendName().equals(backend) && state == State.EXECUTING) {
@@ -452,11 +483,43 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   }
 
   private Future<BackendConnection> borrow(Backend target) {
-    BackendPool pool = runtime.pools().pool(ctx.channel().eventLoop(),
-        PoolKey.of(target.name(), user.name(), capabilities, login.characterSet()), target.host(), target.port(),
-        new BackendCredentials(user.name(), user.password()));
+    BackendPool pool = poolOf(target);
     activePool = pool;
     return pool.acquire();
+  }
+
+  private BackendPool poolOf(Backend target) {
+    return runtime.pools().pool(ctx.channel().eventLoop(),
+        PoolKey.of(target.name(), user.name(), capabilities, login.characterSet()), target.host(), target.port(),
+        new BackendCredentials(user.name(), user.password()));
+  }
+
+  /**
+   * Runs a question of Sluice's own on another master connection, leaving the session's
+   * connections (and their warnings and row counts) untouched.
+   */
+  Future<List<List<String>>> queryMasterAside(String sql) {
+    BackendPool pool = poolOf(runtime.view().master());
+    io.netty.util.concurrent.Promise<List<List<String>>> done = ctx.channel().eventLoop().newPromise();
+    pool.acquire().addListener(f -> {
+      if (!f.isSuccess()) {
+        done.setFailure(f.cause());
+        return;
+      }
+      BackendConnection c = (BackendConnection) f.getNow();
+      c.queryRows(sql).addListener(q -> {
+        if (q.isSuccess()) {
+          pool.release(c);
+          @SuppressWarnings("unchecked")
+          List<List<String>> rows = (List<List<String>>) q.getNow();
+          done.setSuccess(rows);
+        } else {
+          pool.discard(c);
+          done.setFailure(q.cause());
+        }
+      });
+    });
+    return done;
   }
 
   private Future<BackendConnection> succeeded(BackendConnection c, BackendPool pool) {
@@ -721,6 +784,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       runtime.connectionLimits().release(countedUser);
       countedUser = null;
     }
+    if (countedTotal) {
+      runtime.connectionLimits().releaseTotal();
+      countedTotal = false;
+    }
   }
 
   @Override
@@ -733,6 +800,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       log.debug("session {}: {}", connectionId, cause.toString());
       ctx.close();
     }
+  }
+
+  /** A snapshot for the admin interface (read from another thread; a moment stale at worst). */
+  public io.sluice.server.admin.AdminContext.SessionInfo describe() {
+    UserConfig u = user;
+    SessionState st = session;
+    BackendConnection h = held;
+    return new io.sluice.server.admin.AdminContext.SessionInfo(connectionId, u == null ? "" : u.name(),
+        ctx == null ? "" : clientHost(), state.name().toLowerCase(java.util.Locale.ROOT),
+        h == null ? "" : h.backendName(), st == null ? "" : st.consistency().configName());
   }
 
   // ---- accessors for handlers ----

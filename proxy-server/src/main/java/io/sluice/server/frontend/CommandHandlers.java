@@ -82,6 +82,16 @@ final class CommandHandlers {
     ClusterView view = s.runtime().view();
     SessionState session = s.session();
     Route route = s.runtime().router().route(c, session, view);
+    if (route.reason() == RouteReason.PROXY_SETTING) {
+      packet.release();
+      SqlError error = ProxySettings.apply(session, c.assignments());
+      if (error != null) {
+        s.sendError(error);
+      } else {
+        s.sendOk(0, 0);
+      }
+      return;
+    }
     if (route instanceof Route.Local) {
       // SET TRANSACTION for the next transaction: remembered and sent before that transaction.
       packet.release();
@@ -100,11 +110,13 @@ final class CommandHandlers {
     }
     Backend target = route.backend(view);
     if (log.isDebugEnabled()) {
-      log.debug("session {}: {} {} -> {} ({}) pins={}", s.connectionId(), c.kind(), c.traits(), target.name(),
-          route.reason(), session.pins());
+      log.debug("session {}: {} {} -> {} pins={} consistency={} lastGtid={}", s.connectionId(), c.kind(), c.traits(),
+          route, session.pins(), session.consistency(), session.lastWrittenGtid());
     }
     session.beforeStatement(c, target);
-    s.execute(packet, type, target, c, route.reason() == RouteReason.PREVIOUS_STATEMENT, ClientSession.AS_IS,
+    ClientSession.CommandBinder binder = route instanceof Route.Slave slave && slave.waitForGtid() != null
+        ? GtidWait.before(s, slave.waitForGtid(), ClientSession.AS_IS) : ClientSession.AS_IS;
+    s.execute(packet, type, target, c, route.reason() == RouteReason.PREVIOUS_STATEMENT, binder,
         new ClientSession.ExecutionCallback() {
           @Override
           public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
@@ -112,7 +124,7 @@ final class CommandHandlers {
               StatementOutcome outcome = f.isSuccess() ? (StatementOutcome) f.getNow() : Outcomes.of(tracker);
               session.afterStatement(c, outcome);
               s.activeSnapshotAfter(outcome);
-              finish.accept(s.mustHoldConnection());
+              GtidWait.learnAfterWrite(s, c, outcome, conn).addListener(g -> finish.accept(s.mustHoldConnection()));
             });
           }
 
@@ -123,10 +135,14 @@ final class CommandHandlers {
         }, retryFor(s, route));
   }
 
-  /** A plain autocommit read may run again elsewhere if its slave fails before answering. */
+  /**
+   * A plain autocommit read, or the BEGIN of a read-only transaction, may run again elsewhere
+   * if its slave fails (or under read-your-writes lags) before answering: neither has effects.
+   */
   static ReadRetry retryFor(ClientSession s, Route route) {
-    boolean retryable = route instanceof Route.Slave slave && !slave.keepForTransaction() && !s.holdsConnection()
-        && (route.reason() == RouteReason.READ || route.reason() == RouteReason.HINT_SLAVE);
+    boolean retryable = route instanceof Route.Slave && !s.holdsConnection()
+        && (route.reason() == RouteReason.READ || route.reason() == RouteReason.HINT_SLAVE
+            || route.reason() == RouteReason.READ_ONLY_TRANSACTION);
     return retryable ? new ReadRetry() : null;
   }
 

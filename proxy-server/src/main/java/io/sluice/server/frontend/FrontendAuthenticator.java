@@ -30,10 +30,10 @@ import java.util.function.Consumer;
  *                                 no TLS: 0x02 --> PEM public key --> RSA(password) --> OK | DENIED
  * </pre>
  */
-final class FrontendAuthenticator {
+public final class FrontendAuthenticator {
 
   /** What the session must do next. */
-  interface Outcome {
+  public interface Outcome {
     /** Send this packet body to the client (the session supplies the sequence id) and await an answer. */
     void send(Consumer<ByteBuf> body);
 
@@ -55,7 +55,7 @@ final class FrontendAuthenticator {
   private final String plugin;
   private Step step = Step.VERIFY;
 
-  FrontendAuthenticator(
+  public FrontendAuthenticator(
       UserConfig user, String plugin, String clientHost, byte[] nonce, boolean tls, AuthCache cache,
       PrivateKey rsaPrivateKey, String rsaPublicKeyPem, Outcome outcome) {
     this.user = user;
@@ -70,7 +70,7 @@ final class FrontendAuthenticator {
   }
 
   /** The client's first answer, computed with {@code clientPlugin}. */
-  void start(String clientPlugin, byte[] answer) {
+  public void start(String clientPlugin, byte[] answer) {
     if (clientPlugin == null || !clientPlugin.equals(plugin)) {
       // The client guessed another plugin: ask it to answer again with the account's plugin
       // and the same nonce (the trailing NUL is part of the packet, not of the nonce).
@@ -81,7 +81,7 @@ final class FrontendAuthenticator {
   }
 
   /** Every later packet the client sends during this login. */
-  void onAnswer(byte[] answer) {
+  public void onAnswer(byte[] answer) {
     switch (step) {
       case VERIFY -> verify(answer);
       case FULL_AUTH -> fullAuth(answer);

@@ -18,7 +18,10 @@ final class Outcomes {
       // A result set ended by an EOF packet (client without DEPRECATE_EOF): flags only.
       return new StatementOutcome(true, t.lastStatusFlags(), 0, 0, null, Map.of(), null, null);
     }
-    return new StatementOutcome(true, ok.statusFlags(), ok.affectedRows(), ok.lastInsertId(), ok.trackedGtids(),
+    // MySQL reports the GTID a statement wrote (session_track_gtids=OWN_GTID); MariaDB reports
+    // its last_gtid variable changing (session_track_system_variables).
+    String gtids = ok.trackedGtids() != null ? ok.trackedGtids() : ok.trackedSystemVariables().get("last_gtid");
+    return new StatementOutcome(true, ok.statusFlags(), ok.affectedRows(), ok.lastInsertId(), gtids,
         ok.trackedSystemVariables(), ok.trackedSchema(), ok.trackedTransactionState());
   }
 }

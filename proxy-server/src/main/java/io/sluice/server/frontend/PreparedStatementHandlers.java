@@ -93,7 +93,11 @@ final class PreparedStatementHandlers {
     Backend target = route instanceof Route.Local ? view.master() : route.backend(view);
     s.session().beforeStatement(c, target);
     long[] backendId = {-1};
-    s.execute(packet, type, target, c, false, (conn, cmd) -> bind(s, st, conn, cmd, backendId),
+    ClientSession.CommandBinder binder = (conn, cmd) -> bind(s, st, conn, cmd, backendId);
+    if (route instanceof Route.Slave slave && slave.waitForGtid() != null) {
+      binder = GtidWait.before(s, slave.waitForGtid(), binder);
+    }
+    s.execute(packet, type, target, c, false, binder,
         new ClientSession.ExecutionCallback() {
           @Override
           public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
@@ -102,7 +106,7 @@ final class PreparedStatementHandlers {
             s.activeSnapshotAfter(outcome);
             st.longData.clear(); // the server forgets long data after an execution
             st.cursorBackendId = cursor && tracker.cursorOpened() ? backendId[0] : -1;
-            finish.accept(s.mustHoldConnection());
+            GtidWait.learnAfterWrite(s, c, outcome, conn).addListener(g -> finish.accept(s.mustHoldConnection()));
           }
 
           @Override

@@ -77,8 +77,8 @@ public final class HealthChecker implements AutoCloseable {
           changed = true;
         }
       }
-      if (changed && runtime.view() == view) { // a reload in the meantime wins
-        runtime.view(next.build());
+      if (changed) {
+        runtime.compareAndSetView(view, next.build()); // an admin change or reload in the meantime wins
       }
     } catch (RuntimeException e) {
       log.warn("health check round failed", e);
@@ -107,10 +107,10 @@ public final class HealthChecker implements AutoCloseable {
 
   private Probe probeOnce(Backend b) {
     try {
-      Connection c = connections.get(b.name());
+      Connection c = connections.get(monitorKey(b));
       if (c == null) {
         c = connect(b);
-        connections.put(b.name(), c);
+        connections.put(monitorKey(b), c);
       }
       try (Statement s = c.createStatement()) {
         if (b.role() == BackendRole.MASTER) {
@@ -120,7 +120,7 @@ public final class HealthChecker implements AutoCloseable {
         return replication(c, s);
       }
     } catch (SQLException e) {
-      Connection broken = connections.remove(b.name());
+      Connection broken = connections.remove(monitorKey(b));
       if (broken != null) {
         try {
           broken.close();
@@ -130,6 +130,11 @@ public final class HealthChecker implements AutoCloseable {
       }
       return new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, e.getMessage());
     }
+  }
+
+  /** By address too: a reload may point a backend name at another server. */
+  private static String monitorKey(Backend b) {
+    return b.name() + "@" + b.address();
   }
 
   private Connection connect(Backend b) throws SQLException {

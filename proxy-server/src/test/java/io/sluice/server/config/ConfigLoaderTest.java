@@ -86,6 +86,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void clientAllowListAndConsistencyAreRead() throws IOException {
+    ProxyConfig c = ConfigLoader.load(write(VALID
+        .replace("password = \"secret\" }", "password = \"secret\", consistency = \"read-your-writes\" }")
+        .replace("pool {", "clients { allow = [\"10.0.0.0/8\", \"192.168.1.7\"], max-connections = 500 }\n  pool {")));
+    assertEquals(io.sluice.core.session.ConsistencyLevel.READ_YOUR_WRITES, c.user("app").orElseThrow().consistency());
+    assertEquals(500, c.clients().maxConnections());
+    assertTrue(c.clients().allows(java.net.InetAddress.getByName("10.20.30.40")));
+    assertTrue(c.clients().allows(java.net.InetAddress.getByName("192.168.1.7")));
+    assertTrue(!c.clients().allows(java.net.InetAddress.getByName("192.168.1.8")));
+    assertTrue(!c.clients().allows(java.net.InetAddress.getByName("127.0.0.1")));
+  }
+
+  @Test
+  void badConsistencyAndBadCidrNameTheKey() throws IOException {
+    ConfigException consistency = rejected(VALID.replace("password = \"secret\" }",
+        "password = \"secret\", consistency = \"sometimes\" }"));
+    assertEquals("sluice.users[0].consistency", consistency.key());
+    assertTrue(consistency.getMessage().contains("eventual, read-your-writes or primary"), consistency.getMessage());
+    ConfigException cidr = rejected(VALID.replace("pool {", "clients { allow = [\"10.0.0.0/33\"] }\n  pool {"));
+    assertEquals("sluice.clients.allow[0]", cidr.key());
+    assertTrue(cidr.getMessage().contains("prefix length must be 0..32"), cidr.getMessage());
+  }
+
+  @Test
   void negativeWeightIsRejected() throws IOException {
     ConfigException e = rejected(VALID.replace("weight = 3", "weight = -1"));
     assertEquals("sluice.backends.slaves[1]", e.key());

@@ -871,6 +871,222 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  // ---- consistency ----
+
+  /**
+   * Slaves whose SQL threads are stopped while the health checks still count them (an hour
+   * between rounds) stand for lag the checks have not seen yet. An eventual session then reads
+   * a stale answer; a read-your-writes session (by config, or by SET sluice_consistency) sees
+   * its own write, from the master while no slave has it and from a slave once one has.
+   */
+  @Test
+  void readYourWritesSessionsSeeTheirOwnWrites() throws Exception {
+    ProxyConfig.MonitorConfig rare = new ProxyConfig.MonitorConfig("root", "", Duration.ofHours(1),
+        Duration.ofMillis(500), Duration.ofSeconds(10));
+    ProxyConfig.UserConfig ryw = new ProxyConfig.UserConfig("ryw", "ryw-pw", null, 0,
+        io.sluice.core.session.ConsistencyLevel.READ_YOUR_WRITES);
+    try (Connection root = TestSql.root(cluster().master())) {
+      TestSql.execute(root, "CREATE USER IF NOT EXISTS 'ryw'@'%' IDENTIFIED BY 'ryw-pw'",
+          "GRANT ALL ON app.* TO 'ryw'@'%'");
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+    Set<String> slaves = slaveIds().stream().map(String::valueOf).collect(Collectors.toSet());
+    String master = String.valueOf(cluster().master().serverId());
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> ProxyFixture.withUser(ryw).apply(
+        new ProxyConfig(c.source(), c.listen(), c.admin(), c.metricsListen(), c.users(), c.backends(), rare, c.pool(),
+            c.tls(), c.backendTls())))) {
+      FailureDrills.awaitTargets(p, slaves, Duration.ofSeconds(5));
+      setReplication(false);
+      try (Connection eventual = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+           Connection own = p.connect("ryw", "ryw-pw", "sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+        TestSql.execute(eventual, "INSERT INTO items (v) VALUES ('ryw-eventual')");
+        assertEquals(List.of(), TestSql.queryRows(eventual, "SELECT v FROM items WHERE v = 'ryw-eventual'"),
+            "an eventual session reads the lagging slave");
+
+        TestSql.execute(own, "INSERT INTO items (v) VALUES ('ryw-own')");
+        assertEquals(List.of(List.of("ryw-own", master)),
+            TestSql.queryRows(own, "SELECT v, @@server_id FROM items WHERE v = 'ryw-own'"),
+            "read-your-writes: no slave has the write, so the master answers");
+        try (PreparedStatement ps = own.prepareStatement("SELECT v, @@server_id FROM items WHERE v = ?")) {
+          ps.setString(1, "ryw-own");
+          try (ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next(), "the prepared read sees the write too");
+            assertEquals(master, rs.getString(2));
+          }
+        }
+
+        // A client that asks for session-state info gets the GTID in the write's OK packet.
+        try (Connection tracked = p.connect("ryw", "ryw-pw",
+            "sslMode=DISABLED&allowPublicKeyRetrieval=true&trackSessionState=true")) {
+          TestSql.execute(tracked, "INSERT INTO items (v) VALUES ('ryw-tracked')");
+          assertEquals(List.of(List.of("ryw-tracked", master)),
+              TestSql.queryRows(tracked, "SELECT v, @@server_id FROM items WHERE v = 'ryw-tracked'"));
+        }
+
+        TestSql.execute(eventual, "SET sluice_consistency = 'read-your-writes'");
+        TestSql.execute(eventual, "INSERT INTO items (v) VALUES ('ryw-switched')");
+        assertEquals(List.of(List.of("ryw-switched")),
+            TestSql.queryRows(eventual, "SELECT v FROM items WHERE v = 'ryw-switched'"), "after SET sluice_consistency");
+        SQLException bad = assertThrows(SQLException.class,
+            () -> TestSql.execute(eventual, "SET sluice_consistency = 'sometimes'"));
+        assertEquals(1231, bad.getErrorCode());
+        assertEquals("42000", bad.getSQLState());
+        SQLException unknown = assertThrows(SQLException.class,
+            () -> TestSql.execute(eventual, "SET sluice_colour = 'blue'"));
+        assertEquals(1193, unknown.getErrorCode());
+
+        setReplication(true);
+        cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+        List<List<String>> rows = TestSql.queryRows(own, "SELECT v, @@server_id FROM items WHERE v = 'ryw-own'");
+        assertEquals("ryw-own", rows.get(0).get(0));
+        assertTrue(slaves.contains(rows.get(0).get(1)), "caught-up slaves serve the session again: " + rows);
+      } finally {
+        setReplication(true);
+      }
+    }
+  }
+
+  private void setReplication(boolean running) throws SQLException {
+    for (Instance slave : cluster().slaves()) {
+      try (Connection root = TestSql.root(slave)) {
+        TestSql.execute(root, replicationThreadSql(running));
+      }
+    }
+  }
+
+  // ---- admin interface and reload ----
+
+  /**
+   * The admin port speaks the MySQL protocol to the mariadb client: Atlas's statements list
+   * and change the backends and the client allow-list, and application reads follow at once.
+   */
+  @Test
+  void theAdminInterfaceListsAndChangesBackendsAndClients() throws Exception {
+    Instance s0 = cluster().slaves().get(0);
+    Instance s1 = cluster().slaves().get(1);
+    Set<String> both = Set.of(String.valueOf(s0.serverId()), String.valueOf(s1.serverId()));
+    Set<String> onlyS1 = Set.of(String.valueOf(s1.serverId()));
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox());
+         Connection app = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
+      List<String> backends = p.admin("SELECT * FROM backends");
+      assertEquals(3, backends.size(), String.join("\n", backends));
+      assertTrue(backends.get(0).startsWith("1\t" + cluster().master().name() + "\t127.0.0.1:"), backends.get(0));
+      assertTrue(backends.get(0).contains("\tup\trw\t"), backends.get(0));
+      assertTrue(backends.get(1).startsWith("2\t" + s0.name() + "\t") && backends.get(1).contains("\tup\tro\t1\t"),
+          backends.get(1));
+      assertTrue(p.admin("SELECT * FROM help").stream().anyMatch(l -> l.startsWith("SET OFFLINE n")));
+
+      p.admin("SET OFFLINE 2");
+      assertTrue(p.admin("SELECT * FROM backends").get(1).contains("\toffline\t"));
+      FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(2));
+      p.admin("SET ONLINE 2");
+      FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
+
+      p.admin("SET WEIGHT 2 0");
+      FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(2));
+      p.admin("REMOVE BACKEND 2");
+      assertEquals(2, p.admin("SELECT * FROM backends").size());
+      p.admin("ADD SLAVE " + s0.address() + "@2");
+      List<String> added = p.admin("SELECT * FROM backends");
+      assertTrue(added.get(2).contains("\t" + s0.address() + "\t") && added.get(2).contains("\tro\t2\t"),
+          added.get(2));
+      FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
+
+      assertTrue(p.admin("SELECT * FROM sessions").stream().anyMatch(l -> l.contains("\tapp\t127.0.0.1\t")));
+      p.admin("ADD CLIENT 10.0.0.0/8");
+      assertEquals(List.of("10.0.0.0/8"), p.admin("SELECT * FROM clients"));
+      SQLException refused = assertThrows(SQLException.class,
+          () -> p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true").close());
+      assertTrue(refused.getMessage().contains("is not allowed to connect"), refused.getMessage());
+      assertTrue(slaveIds().contains(TestSql.serverId(app)), "connections already open are not cut");
+      p.admin("REMOVE CLIENT 10.0.0.0/8");
+      p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true").close();
+
+      ProxyFixture.AdminError syntax = assertThrows(ProxyFixture.AdminError.class, () -> p.admin("SET SIDEWAYS 2"));
+      assertTrue(syntax.getMessage().contains("ERROR 1064") && syntax.getMessage().contains("SELECT * FROM help"),
+          syntax.getMessage());
+      ProxyFixture.AdminError range = assertThrows(ProxyFixture.AdminError.class, () -> p.admin("SET OFFLINE 9"));
+      assertTrue(range.getMessage().contains("no backend 9"), range.getMessage());
+      ProxyFixture.AdminError master = assertThrows(ProxyFixture.AdminError.class, () -> p.admin("SET OFFLINE 1"));
+      assertTrue(master.getMessage().contains("master"), master.getMessage());
+      ProxyFixture.AdminError denied = assertThrows(ProxyFixture.AdminError.class,
+          () -> p.adminAs("wrong", "SELECT * FROM backends"));
+      assertTrue(denied.getMessage().contains("ERROR 1045"), denied.getMessage());
+    }
+  }
+
+  @Test
+  void theTotalClientLimitRefusesOneConnectionTooMany() throws Exception {
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(),
+        c -> c.withClients(new ProxyConfig.ClientsConfig(List.of(), 2)))) {
+      Connection a = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+      try (Connection b = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+        SQLException e = assertThrows(SQLException.class,
+            () -> p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true").close());
+        assertEquals(1040, e.getErrorCode(), e.getMessage());
+        assertEquals("08004", e.getSQLState());
+        a.close();
+        Thread.sleep(300); // the proxy frees the slot when it sees the connection close
+        try (Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+          assertTrue(slaveIds().contains(TestSql.serverId(c)), "a freed slot is usable again");
+          assertTrue(slaveIds().contains(TestSql.serverId(b)));
+        }
+      }
+    }
+  }
+
+  /**
+   * Editing the config file applies new weights, users and client limits to the running
+   * proxy without dropping a connection; an invalid edit is refused with the file and the key,
+   * and the running config stays. SAVE CONFIG writes admin changes back into the file.
+   */
+  @Test
+  void editingTheConfigFileReloadsItWithoutDroppingConnections() throws Exception {
+    Instance s0 = cluster().slaves().get(0);
+    Instance s1 = cluster().slaves().get(1);
+    Set<String> both = Set.of(String.valueOf(s0.serverId()), String.valueOf(s1.serverId()));
+    Set<String> onlyS1 = Set.of(String.valueOf(s1.serverId()));
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sluice-reload");
+    java.nio.file.Path conf = dir.resolve("routing.conf");
+    String original = java.nio.file.Files.readString(cluster().sandbox().routingConf());
+    java.nio.file.Files.writeString(conf, original);
+    try (ProxyFixture p = ProxyFixture.start(conf, c -> c);
+         Connection kept = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      p.server.watchConfig();
+      FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
+      String s0Entry = "address = \"" + s0.address() + "\"";
+      assertTrue(original.contains(s0Entry), original);
+      java.nio.file.Files.writeString(conf, original.replace(s0Entry + ", weight = 1", s0Entry + ", weight = 0")
+          .replace("{ name = \"app\", password = \"app\" }",
+              "{ name = \"app\", password = \"app\" }, { name = \"ryw\", password = \"ryw-pw\", consistency = \"primary\" }"));
+      FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(5));
+      assertTrue(p.server.runtime().config().user("ryw").isPresent(), "the new user is known");
+
+      java.nio.file.Files.writeString(conf, original.replace(s0Entry + ", weight = 1", s0Entry + ", weight = -3"));
+      ProxyFixture.AdminError invalid = assertThrows(ProxyFixture.AdminError.class, () -> p.admin("RELOAD"));
+      assertTrue(invalid.getMessage().contains(conf.toString()) && invalid.getMessage().contains("weight")
+          && invalid.getMessage().contains("unchanged"), invalid.getMessage());
+      Thread.sleep(1000); // the file watch sees the bad file too, and must also keep the old config
+      FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(1));
+
+      java.nio.file.Files.writeString(conf, original);
+      assertTrue(p.admin("RELOAD").isEmpty());
+      FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
+      assertTrue(p.server.runtime().config().user("ryw").isEmpty(), "the removed user is gone");
+      assertTrue(slaveIds().contains(TestSql.serverId(kept)), "the connection open all along still works");
+
+      p.admin("SET WEIGHT 3 5", "ADD CLIENT 127.0.0.0/8", "SAVE CONFIG");
+      ProxyConfig saved = io.sluice.server.config.ConfigLoader.load(conf);
+      assertEquals(5, saved.backends().slaves().get(1).weight());
+      assertEquals("127.0.0.0/8", saved.clients().allow().get(0).text());
+      assertTrue(java.nio.file.Files.readString(conf).contains("# Written by"), "comments are kept");
+    } finally {
+      java.nio.file.Files.deleteIfExists(conf);
+      java.nio.file.Files.deleteIfExists(dir);
+    }
+  }
+
   // ---- lifecycle ----
 
   @Test

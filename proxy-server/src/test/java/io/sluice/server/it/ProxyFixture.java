@@ -31,8 +31,16 @@ final class ProxyFixture implements AutoCloseable {
 
   /** Starts a proxy on a free port with the sandbox's config, changed by {@code edit}. */
   static ProxyFixture start(Sandbox sandbox, UnaryOperator<ProxyConfig> edit) {
-    ProxyConfig c = ConfigLoader.load(sandbox.routingConf());
-    c = new ProxyConfig(c.source(), new HostPort("127.0.0.1", 0), c.admin(), c.metricsListen(), c.users(),
+    return start(sandbox.routingConf(), edit);
+  }
+
+  /** Starts a proxy on free ports with the config in {@code file}, changed by {@code edit}. */
+  static ProxyFixture start(java.nio.file.Path file, UnaryOperator<ProxyConfig> edit) {
+    ProxyConfig c = ConfigLoader.load(file);
+    // Free ports for every listener: several proxies may serve one sandbox at once.
+    c = new ProxyConfig(c.source(), new HostPort("127.0.0.1", 0),
+        c.admin().map(a -> new ProxyConfig.AdminConfig(new HostPort("127.0.0.1", 0), a.user(), a.password())),
+        c.metricsListen().map(m -> new HostPort("127.0.0.1", 0)), c.users(),
         c.backends(), c.monitor(), c.pool(), c.tls(), c.backendTls());
     return new ProxyFixture(edit.apply(c));
   }
@@ -60,6 +68,35 @@ final class ProxyFixture implements AutoCloseable {
       return new ProxyConfig(c.source(), c.listen(), c.admin(), c.metricsListen(), users, c.backends(),
           c.monitor(), c.pool(), c.tls(), c.backendTls());
     };
+  }
+
+  int adminPort() {
+    return server.adminAddress().orElseThrow().getPort();
+  }
+
+  /**
+   * Runs admin statements with the mariadb command-line client; returns its output lines
+   * (tab-separated columns), or throws with its error output.
+   */
+  java.util.List<String> adminAs(String password, String... statements) throws Exception {
+    Process p = new ProcessBuilder("mariadb", "--protocol=tcp", "-h127.0.0.1", "-P" + adminPort(), "-uadmin",
+        "-p" + password, "--batch", "--skip-column-names", "-e", String.join(";", statements)).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new AdminError(err.trim());
+    }
+    return out.isEmpty() ? java.util.List.of() : java.util.List.of(out.split("\n"));
+  }
+
+  java.util.List<String> admin(String... statements) throws Exception {
+    return adminAs("admin", statements);
+  }
+
+  static final class AdminError extends Exception {
+    AdminError(String message) {
+      super(message);
+    }
   }
 
   int port() {

@@ -1,0 +1,129 @@
+package io.sluice.server;
+
+import com.typesafe.config.parser.ConfigDocument;
+import com.typesafe.config.parser.ConfigDocumentFactory;
+import io.sluice.core.cluster.Backend;
+import io.sluice.core.cluster.BackendRole;
+import io.sluice.core.cluster.BackendStatus;
+import io.sluice.core.cluster.ClusterView;
+import io.sluice.server.config.Cidr;
+import io.sluice.server.config.ConfigException;
+import io.sluice.server.config.ConfigLoader;
+import io.sluice.server.config.ProxyConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies an edited config file to the running proxy without dropping a connection: users,
+ * per-user and total limits, the client allow-list, backends and weights. Backends that keep
+ * their name and address keep their health; new ones take reads after their first health
+ * check. An invalid file changes nothing. Settings bound at start (listen addresses, TLS,
+ * pools, the monitor) are reported as needing a restart.
+ */
+public final class ConfigReloader {
+  private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+
+  private final ProxyRuntime runtime;
+
+  public ConfigReloader(ProxyRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /** Reloads the file; returns a one-line summary. Throws ConfigException, naming file and key, if invalid. */
+  public synchronized String reload() {
+    ProxyConfig old = runtime.config();
+    ProxyConfig next = ConfigLoader.load(old.source());
+    List<String> restart = new ArrayList<>();
+    if (!next.listen().equals(old.listen())) {
+      restart.add("listen");
+    }
+    if (!next.admin().equals(old.admin()) || !next.metricsListen().equals(old.metricsListen())) {
+      restart.add("admin/metrics");
+    }
+    if (!next.tls().equals(old.tls()) || !next.backendTls().equals(old.backendTls())) {
+      restart.add("tls");
+    }
+    if (!next.pool().equals(old.pool())) {
+      restart.add("pool");
+    }
+    if (!next.monitor().equals(old.monitor())) {
+      restart.add("monitor");
+    }
+    ClusterView view = runtime.updateView(current -> ClusterViews.reloaded(current, next));
+    runtime.clients(next.clients());
+    // Settings that need a restart keep their running values, so what config() says stays true.
+    runtime.config(new ProxyConfig(old.source(), old.listen(), old.admin(), old.metricsListen(), next.users(),
+        next.backends(), old.monitor(), old.pool(), old.tls(), old.backendTls(), next.clients()));
+    String summary = "reloaded " + old.source() + ": " + next.users().size() + " users, "
+        + (view.replicas().size() + 1) + " backends"
+        + (restart.isEmpty() ? "" : "; changes to " + String.join(", ", restart) + " need a restart");
+    log.info(summary);
+    return summary;
+  }
+
+  /** Like {@link #reload} for callers that only log: a file watch or SIGHUP. */
+  public void reloadAndLog(String trigger) {
+    try {
+      reload();
+    } catch (ConfigException e) {
+      log.error("{}: config not reloaded, the running configuration stays: {}", trigger, e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("{}: config not reloaded, the running configuration stays", trigger, e);
+    }
+  }
+
+  /**
+   * Writes the live replicas (as the admin interface left them) and client allow-list into the
+   * config file, keeping its comments and every other setting. Returns the file.
+   */
+  public synchronized String saveConfig() {
+    Path file = runtime.config().source();
+    ClusterView view = runtime.view();
+    try {
+      ConfigDocument doc = ConfigDocumentFactory.parseFile(file.toFile());
+      doc = doc.withValueText("sluice.backends.slaves", backends(view, BackendRole.SLAVE));
+      List<String> relays = view.replicas().stream().filter(r -> r.backend().role() == BackendRole.RELAY)
+          .map(r -> r.backend().name()).toList();
+      if (!relays.isEmpty() || doc.hasPath("sluice.backends.relays")) {
+        doc = doc.withValueText("sluice.backends.relays", backends(view, BackendRole.RELAY));
+      }
+      List<Cidr> allow = runtime.clients().allow();
+      if (!allow.isEmpty() || doc.hasPath("sluice.clients.allow")) {
+        doc = doc.withValueText("sluice.clients.allow",
+            allow.stream().map(c -> "\"" + c.text() + "\"").collect(Collectors.joining(", ", "[", "]")));
+      }
+      Path tmp = file.resolveSibling(file.getFileName() + ".saving");
+      Files.writeString(tmp, doc.render());
+      ConfigLoader.load(tmp); // never replace a good file with one that would not load
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return file.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String backends(ClusterView view, BackendRole role) {
+    List<String> items = new ArrayList<>();
+    for (BackendStatus r : view.replicas()) {
+      Backend b = r.backend();
+      if (b.role() == role) {
+        items.add("{ name = " + quoted(b.name()) + ", address = " + quoted(b.address()) + ", weight = " + b.weight() + " }");
+      }
+    }
+    return items.isEmpty() ? "[]" : items.stream().collect(Collectors.joining("\n      ", "[\n      ", "\n    ]"));
+  }
+
+  private static String quoted(String s) {
+    Objects.requireNonNull(s);
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

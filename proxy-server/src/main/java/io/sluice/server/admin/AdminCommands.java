@@ -1,0 +1,216 @@
+package io.sluice.server.admin;
+
+import io.sluice.core.cluster.Backend;
+import io.sluice.core.cluster.BackendHealth;
+import io.sluice.core.cluster.BackendRole;
+import io.sluice.core.cluster.BackendStatus;
+import io.sluice.core.cluster.ClusterView;
+import io.sluice.server.config.Cidr;
+import io.sluice.server.config.ConfigException;
+import io.sluice.server.config.HostPort;
+import io.sluice.server.config.ProxyConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The admin language, Atlas's statements plus a few: each statement is matched whole (case
+ * does not matter, a trailing semicolon is allowed) and runs against the live proxy. Backends
+ * are numbered as {@code SELECT * FROM backends} lists them: 1 is the master, then the
+ * replicas in order. Changes apply at once and last until RELOAD; SAVE CONFIG writes them
+ * to the config file.
+ */
+public final class AdminCommands {
+  private static final List<List<String>> HELP = List.of(
+      List.of("SELECT * FROM help", "this list"),
+      List.of("SELECT * FROM backends", "backends with index, state, type, weight and replication lag"),
+      List.of("SET OFFLINE n", "take backend n out of rotation; running statements and transactions finish"),
+      List.of("SET ONLINE n", "put backend n back; it takes reads once a health check passes"),
+      List.of("SET WEIGHT n w", "give slave n read weight w (0: no reads)"),
+      List.of("ADD SLAVE host:port[@weight]", "add a slave; it takes reads once a health check passes"),
+      List.of("REMOVE BACKEND n", "remove slave n"),
+      List.of("SELECT * FROM sessions", "client sessions"),
+      List.of("SELECT * FROM clients", "client addresses allowed to connect (none listed: any)"),
+      List.of("ADD CLIENT cidr", "allow client addresses, e.g. 10.0.0.0/8"),
+      List.of("REMOVE CLIENT cidr", "stop allowing client addresses"),
+      List.of("RELOAD", "re-read the config file and apply backends, weights, users and limits"),
+      List.of("SAVE CONFIG", "write the live backends and client list into the config file"));
+
+  private static final Pattern SET_STATE = Pattern.compile("set\\s+(offline|online)\\s+(\\d+)");
+  private static final Pattern SET_WEIGHT = Pattern.compile("set\\s+weight\\s+(\\d+)\\s+(\\d+)");
+  private static final Pattern ADD_SLAVE = Pattern.compile("add\\s+slave\\s+(\\S+?)(?:@(\\d+))?");
+  private static final Pattern REMOVE_BACKEND = Pattern.compile("remove\\s+backend\\s+(\\d+)");
+  private static final Pattern CLIENT = Pattern.compile("(add|remove)\\s+client\\s+(\\S+)");
+  private static final Pattern SELECT_FROM = Pattern.compile("select\\s+\\*\\s+from\\s+(\\w+)");
+  private static final Pattern SELECT_VARIABLE = Pattern.compile("select\\s+@@[\\w.]+.*");
+
+  private final AdminContext context;
+
+  public AdminCommands(AdminContext context) {
+    this.context = context;
+  }
+
+  public AdminResult run(String statement) {
+    String s = statement.trim();
+    while (s.endsWith(";")) {
+      s = s.substring(0, s.length() - 1).trim();
+    }
+    String lower = s.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+    Matcher m;
+    try {
+      if ((m = SELECT_FROM.matcher(lower)).matches()) {
+        return switch (m.group(1)) {
+          case "help" -> new AdminResult.Table(List.of("command", "description"), HELP);
+          case "backends" -> backends();
+          case "sessions" -> sessions();
+          case "clients" -> clients();
+          default -> AdminResult.error("Unknown admin table '" + m.group(1) + "'; SELECT * FROM help lists the tables");
+        };
+      }
+      if (SELECT_VARIABLE.matcher(lower).matches()) {
+        // The mysql and mariadb command-line clients ask for @@version_comment on connect.
+        return new AdminResult.Table(List.of("@@version_comment"), List.of(List.of("Sluice admin interface")));
+      }
+      if ((m = SET_STATE.matcher(lower)).matches()) {
+        return setState(Integer.parseInt(m.group(2)), m.group(1).equals("offline"));
+      }
+      if ((m = SET_WEIGHT.matcher(lower)).matches()) {
+        return setWeight(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+      }
+      if ((m = ADD_SLAVE.matcher(s.replaceAll("\\s+", " ").toLowerCase(Locale.ROOT))).matches()) {
+        return addSlave(m.group(1), m.group(2) == null ? 1 : Integer.parseInt(m.group(2)));
+      }
+      if ((m = REMOVE_BACKEND.matcher(lower)).matches()) {
+        return removeBackend(Integer.parseInt(m.group(1)));
+      }
+      if ((m = CLIENT.matcher(lower)).matches()) {
+        return client(m.group(1).equals("add"), m.group(2));
+      }
+      if (lower.equals("reload")) {
+        return new AdminResult.Ok(0, context.reload());
+      }
+      if (lower.equals("save config")) {
+        return new AdminResult.Ok(0, "saved to " + context.saveConfig());
+      }
+    } catch (ConfigException e) {
+      return AdminResult.error(e.getMessage() + "; the running configuration is unchanged");
+    } catch (NumberFormatException e) {
+      return AdminResult.error("number out of range in '" + s + "'");
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return AdminResult.error(e.getMessage());
+    }
+    return AdminResult.syntax(s);
+  }
+
+  private AdminResult backends() {
+    ClusterView view = context.runtime().view();
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(row(1, view.master(), view.masterHealth(), 0));
+    int n = 2;
+    for (BackendStatus r : view.replicas()) {
+      rows.add(row(n++, r.backend(), r.health(), r.lagMillis()));
+    }
+    return new AdminResult.Table(List.of("backend_ndx", "name", "address", "state", "type", "weight", "lag_ms"), rows);
+  }
+
+  private static List<String> row(int ndx, Backend b, BackendHealth health, long lagMillis) {
+    String type = switch (b.role()) {
+      case MASTER -> "rw";
+      case RELAY -> "relay";
+      case SLAVE -> "ro";
+    };
+    return List.of(String.valueOf(ndx), b.name(), b.address(), health.name().toLowerCase(Locale.ROOT), type,
+        String.valueOf(b.weight()), lagMillis == BackendStatus.UNKNOWN_LAG ? "" : String.valueOf(lagMillis));
+  }
+
+  private AdminResult sessions() {
+    List<List<String>> rows = new ArrayList<>();
+    for (AdminContext.SessionInfo s : context.sessions()) {
+      rows.add(List.of(String.valueOf(s.id()), s.user(), s.host(), s.state(), s.backend(), s.consistency()));
+    }
+    return new AdminResult.Table(List.of("id", "user", "host", "state", "backend", "consistency"), rows);
+  }
+
+  private AdminResult clients() {
+    List<List<String>> rows = new ArrayList<>();
+    for (Cidr c : context.runtime().clients().allow()) {
+      rows.add(List.of(c.text()));
+    }
+    return new AdminResult.Table(List.of("client"), rows);
+  }
+
+  /** The replica numbered {@code ndx} (2..), or an exception naming the valid range. */
+  private static BackendStatus replica(ClusterView view, int ndx) {
+    if (ndx == 1) {
+      throw new IllegalArgumentException("backend 1 is the master; this statement applies to slaves only");
+    }
+    List<BackendStatus> replicas = view.replicas();
+    if (ndx < 2 || ndx > replicas.size() + 1) {
+      throw new IllegalArgumentException("no backend " + ndx + "; SELECT * FROM backends lists 1.." + (replicas.size() + 1));
+    }
+    return replicas.get(ndx - 2);
+  }
+
+  private AdminResult setState(int ndx, boolean offline) {
+    context.runtime().updateView(view -> {
+      BackendStatus r = replica(view, ndx);
+      // Back online it waits for the next health check before it takes reads.
+      BackendHealth health = offline ? BackendHealth.OFFLINE
+          : r.health() == BackendHealth.OFFLINE ? BackendHealth.LAGGING : r.health();
+      return view.toBuilder().replica(r.backend(), health, r.lagMillis()).build();
+    });
+    return new AdminResult.Ok(1, "");
+  }
+
+  private AdminResult setWeight(int ndx, int weight) {
+    context.runtime().updateView(view -> {
+      BackendStatus r = replica(view, ndx);
+      Backend b = r.backend();
+      return view.toBuilder().replica(new Backend(b.name(), b.host(), b.port(), b.role(), weight), r.health(),
+          r.lagMillis()).build();
+    });
+    return new AdminResult.Ok(1, "");
+  }
+
+  private AdminResult addSlave(String address, int weight) {
+    HostPort hp = HostPort.parse(address);
+    context.runtime().updateView(view -> {
+      for (BackendStatus r : view.replicas()) {
+        if (r.backend().host().equals(hp.host()) && r.backend().port() == hp.port()) {
+          throw new IllegalArgumentException("backend " + r.backend().name() + " already has address " + address);
+        }
+      }
+      int n = view.replicas().size();
+      String name = "slave-" + n;
+      while (view.replica(name).isPresent() || view.master().name().equals(name)) {
+        name = "slave-" + ++n;
+      }
+      return view.toBuilder().replica(new Backend(name, hp.host(), hp.port(), BackendRole.SLAVE, weight),
+          BackendHealth.LAGGING, BackendStatus.UNKNOWN_LAG).build();
+    });
+    return new AdminResult.Ok(1, "");
+  }
+
+  private AdminResult removeBackend(int ndx) {
+    context.runtime().updateView(view -> view.toBuilder().removeReplica(replica(view, ndx).backend().name()).build());
+    return new AdminResult.Ok(1, "");
+  }
+
+  private AdminResult client(boolean add, String text) {
+    Cidr cidr = Cidr.parse(text);
+    ProxyConfig.ClientsConfig now = context.runtime().clients();
+    List<Cidr> allow = new ArrayList<>(now.allow());
+    if (add) {
+      if (allow.contains(cidr)) {
+        return new AdminResult.Ok(0, "already allowed");
+      }
+      allow.add(cidr);
+    } else if (!allow.remove(cidr)) {
+      return AdminResult.error("client " + text + " is not in the list; SELECT * FROM clients shows it");
+    }
+    context.runtime().clients(new ProxyConfig.ClientsConfig(allow, now.maxConnections()));
+    return new AdminResult.Ok(1, "");
+  }
+}
