@@ -25,6 +25,7 @@ public final class ProxyRuntime {
   private volatile ClusterView view;
   private volatile ProxyConfig.ClientsConfig clients;
   private volatile Consumer<String> downListener;
+  private volatile io.sluice.server.metrics.ProxyMetrics metrics;
   private final StatementClassifier classifier = new StatementClassifier();
   private final BackendPools pools;
   private final Optional<SslContext> tls;
@@ -116,6 +117,15 @@ public final class ProxyRuntime {
   /** Who hears of a backend newly found DOWN: the server, which tells every session. */
   public void onBackendDown(Consumer<String> listener) {
     this.downListener = listener;
+  }
+
+  /** Set once at start, before the first client connects. */
+  public void metrics(io.sluice.server.metrics.ProxyMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  public io.sluice.server.metrics.ProxyMetrics metrics() {
+    return metrics;
   }
 
   public StatementClassifier classifier() {

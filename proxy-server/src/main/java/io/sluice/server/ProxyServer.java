@@ -60,6 +60,7 @@ public final class ProxyServer implements AutoCloseable {
   private final HealthChecker health;
   private final ConfigReloader reloader;
   private final io.sluice.server.admin.AdminServer admin;
+  private final io.sluice.server.metrics.MetricsHttpServer metricsHttp;
   private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ProxyServer(ProxyConfig config, int workerThreads) throws InterruptedException {
@@ -80,6 +81,7 @@ public final class ProxyServer implements AutoCloseable {
         CachingSha2Password.toPem(rsa.getPublic()), probeIdentity(config.backends().master().address(),
         pc.connectTimeout()), Router::new);
 
+    runtime.metrics(new io.sluice.server.metrics.ProxyMetrics(runtime));
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(serverClass)
@@ -96,6 +98,8 @@ public final class ProxyServer implements AutoCloseable {
     this.health = new HealthChecker(runtime, config.monitor());
     health.start();
     this.reloader = new ConfigReloader(runtime);
+    this.metricsHttp = config.metricsListen()
+        .map(l -> new io.sluice.server.metrics.MetricsHttpServer(l, runtime.metrics())).orElse(null);
     this.admin = config.admin().isPresent()
         ? io.sluice.server.admin.AdminServer.start(config.admin().get(), adminContext(), boss, workers, serverClass)
         : null;
@@ -135,6 +139,11 @@ public final class ProxyServer implements AutoCloseable {
 
   public ConfigReloader reloader() {
     return reloader;
+  }
+
+  /** The metrics port's address, if the config has a metrics section. */
+  public java.util.Optional<InetSocketAddress> metricsAddress() {
+    return java.util.Optional.ofNullable(metricsHttp).map(io.sluice.server.metrics.MetricsHttpServer::localAddress);
   }
 
   /** The admin port's address, if the config has an admin section. */
@@ -236,6 +245,9 @@ public final class ProxyServer implements AutoCloseable {
     serverChannel.close().syncUninterruptibly();
     if (admin != null) {
       admin.close();
+    }
+    if (metricsHttp != null) {
+      metricsHttp.close();
     }
     health.close();
     long deadline = System.nanoTime() + drain.toNanos();

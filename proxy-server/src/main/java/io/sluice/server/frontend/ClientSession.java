@@ -99,6 +99,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private final ClientStatements statements = new ClientStatements();
   private boolean discardHeldOnRelease;
   private boolean closeWhenIdle;
+  /** When the current command arrived, for the latency metrics. */
+  private long commandStartNanos;
   /** Whether this session counts against the total connection limit. */
   private boolean countedTotal;
   /** The user whose connection limit this session counts against, once counted. */
@@ -299,6 +301,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   // ---- commands ----
 
   private void onCommand(Packet packet) {
+    commandStartNanos = System.nanoTime();
     nextSequenceId = packet.nextSequenceId();
     CommandType type = CommandType.fromCode(packet.firstByte());
     CommandHandler handler = type == null ? null : handlers.get(type);
@@ -367,7 +370,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     if (runtime.view().isDown(target.name())) {
       // Confirmed down by the health checks: answer now rather than wait for a dead server.
       command.release();
-      failAttempt(ErrorCodes.backendUnavailable(target.name(), "health checks find it down"), callback);
+      failAttempt(ErrorCodes.backendUnavailable(target.name(), "health checks find it down"), target.name(), callback);
       return;
     }
     boolean reclaimed = false;
@@ -386,7 +389,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         command.release();
         SqlError err = f.cause() instanceof BackendException be
             ? be.error() : ErrorCodes.backendUnavailable(target.name(), String.valueOf(f.cause()));
-        failAttempt(err, callback);
+        failAttempt(err, target.name(), callback);
         return;
       }
       BackendConnection c = (BackendConnection) f.getNow();
@@ -400,7 +403,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       BackendSync.run(c, sync).addListener(s -> {
         if (!s.isSuccess()) {
           command.release();
-          failAttempt(BackendSync.errorOf(s.cause()), callback);
+          failAttempt(BackendSync.errorOf(s.cause()), target.name(), callback);
           return;
         }
         c.snapshot(session.snapshotAfterSync(c.snapshot(), statement));
@@ -415,7 +418,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
               retryRun.accept(runtime.view().master());
               return;
             }
-            failAttempt(BackendSync.errorOf(b.cause()), callback);
+            failAttempt(BackendSync.errorOf(b.cause()), target.name(), callback);
             return;
           }
           c.execute((Packet) b.getNow(), type, new ResponseForwarder(this, c, callback));
@@ -424,11 +427,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     });
   }
 
-  /** An attempt failed before anything reached the client: retry if allowed, else report. */
-  private void failAttempt(SqlError error, ExecutionCallback callback) {
+  /** An attempt on {@code backend} failed before anything reached the client: retry if allowed, else report. */
+  private void failAttempt(SqlError error, String backend, ExecutionCallback callback) {
     if (!retryElsewhere(error)) {
+      recordStatement(backend, true);
       finishWithError(error, callback);
     }
+  }
+
+  /** Metrics for the command now answered by {@code backend}. */
+  void recordStatement(String backend, boolean error) {
+    runtime.metrics().statement(backend, System.nanoTime() - commandStartNanos, error);
   }
 
   /**
@@ -455,6 +464,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       active = null;
       activePool = null;
     }
+    runtime.metrics().retry();
     retryRun.accept(next);
     return true;
   }

@@ -82,6 +82,7 @@ final class CommandHandlers {
     ClusterView view = s.runtime().view();
     SessionState session = s.session();
     Route route = s.runtime().router().route(c, session, view);
+    s.runtime().metrics().route(route);
     if (route.reason() == RouteReason.PROXY_SETTING) {
       packet.release();
       SqlError error = ProxySettings.apply(session, c.assignments());

@@ -90,6 +90,7 @@ final class PreparedStatementHandlers {
     Classification c = st.classification;
     ClusterView view = s.runtime().view();
     Route route = s.runtime().router().route(c, s.session(), view);
+    s.runtime().metrics().route(route);
     Backend target = route instanceof Route.Local ? view.master() : route.backend(view);
     s.session().beforeStatement(c, target);
     long[] backendId = {-1};

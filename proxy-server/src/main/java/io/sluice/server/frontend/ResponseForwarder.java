@@ -45,6 +45,7 @@ final class ResponseForwarder implements ResponseListener {
 
   @Override
   public void onComplete(ResponseTracker tracker) {
+    session.recordStatement(backend.backendName(), tracker.isError());
     callback.completed(tracker, backend, keep -> session.executionFinished(keep, false));
   }
 
@@ -57,6 +58,7 @@ final class ResponseForwarder implements ResponseListener {
     // allows in place of the next row too) and, if the session had a transaction or pinned
     // state on that connection, the client connection is closed: that state is gone, and
     // carrying on would run the next statements outside the transaction the app believes in.
+    session.recordStatement(backend.backendName(), true);
     boolean hadState = session.mustHoldConnection();
     callback.failed(error);
     session.sendError(error);

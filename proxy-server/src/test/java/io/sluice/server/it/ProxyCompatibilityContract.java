@@ -1016,6 +1016,53 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /** Prometheus metrics over HTTP: per backend, per route, health and client connections. */
+  @Test
+  void metricsAreServedInThePrometheusFormat() throws Exception {
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox());
+         Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      TestSql.execute(c, "INSERT INTO items (v) VALUES ('metrics')");
+      for (int i = 0; i < 10; i++) {
+        TestSql.serverId(c);
+      }
+      assertThrows(SQLException.class, () -> TestSql.execute(c, "INSERT INTO no_such_table VALUES (1)"));
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      int port = p.server.metricsAddress().orElseThrow().getPort();
+      java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      String body = r.body();
+      String master = cluster().master().name();
+      assertTrue(metric(body, "sluice_backend_statements_total{backend=\"" + master + "\"}") >= 2, body);
+      assertTrue(metric(body, "sluice_backend_errors_total{backend=\"" + master + "\"}") >= 1, body);
+      double slaveStatements = 0;
+      for (Instance s : cluster().slaves()) {
+        slaveStatements += metric(body, "sluice_backend_statements_total{backend=\"" + s.name() + "\"}");
+        assertEquals(1.0, metric(body, "sluice_backend_up{backend=\"" + s.name() + "\"}"), body);
+      }
+      assertTrue(slaveStatements >= 10, "reads counted on the slaves: " + slaveStatements);
+      assertTrue(metric(body, "sluice_routes_total{reason=\"read\",target=\"slave\"}") >= 10, body);
+      assertTrue(metric(body, "sluice_routes_total{reason=\"write\",target=\"master\"}") >= 2, body);
+      assertEquals(1.0, metric(body, "sluice_client_connections"), body);
+      assertTrue(body.contains("sluice_backend_latency_seconds_bucket{backend=\"" + master + "\""), body);
+      assertTrue(body.contains("sluice_pool_connections{backend=\"" + master + "\",state=\"open\"}"), body);
+      assertEquals(404, http.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + port + "/other")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+  }
+
+  /** The value of the sample {@code nameAndLabels} (labels as Prometheus orders them), or -1. */
+  private static double metric(String body, String nameAndLabels) {
+    for (String line : body.split("\n")) {
+      if (line.startsWith(nameAndLabels + " ")) {
+        return Double.parseDouble(line.substring(nameAndLabels.length() + 1).trim());
+      }
+    }
+    return -1;
+  }
+
   @Test
   void theTotalClientLimitRefusesOneConnectionTooMany() throws Exception {
     try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(),
