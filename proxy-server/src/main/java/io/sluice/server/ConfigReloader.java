@@ -58,11 +58,16 @@ public final class ConfigReloader {
     if (!next.monitor().equals(old.monitor())) {
       restart.add("monitor");
     }
+    if (!next.sqlLog().file().equals(old.sqlLog().file())) {
+      restart.add("sql-log.file");
+    }
     ClusterView view = runtime.updateView(current -> ClusterViews.reloaded(current, next));
     runtime.clients(next.clients());
+    runtime.sqlLog().configure(next.sqlLog());
     // Settings that need a restart keep their running values, so what config() says stays true.
     runtime.config(new ProxyConfig(old.source(), old.listen(), old.admin(), old.metricsListen(), next.users(),
-        next.backends(), old.monitor(), old.pool(), old.tls(), old.backendTls(), next.clients()));
+        next.backends(), old.monitor(), old.pool(), old.tls(), old.backendTls(), next.clients(),
+        new ProxyConfig.SqlLogConfig(next.sqlLog().mode(), next.sqlLog().slowThreshold(), old.sqlLog().file())));
     String summary = "reloaded " + old.source() + ": " + next.users().size() + " users, "
         + (view.replicas().size() + 1) + " backends"
         + (restart.isEmpty() ? "" : "; changes to " + String.join(", ", restart) + " need a restart");

@@ -26,6 +26,7 @@ public final class ProxyRuntime {
   private volatile ProxyConfig.ClientsConfig clients;
   private volatile Consumer<String> downListener;
   private volatile io.sluice.server.metrics.ProxyMetrics metrics;
+  private volatile io.sluice.server.metrics.SqlLog sqlLog;
   private final StatementClassifier classifier = new StatementClassifier();
   private final BackendPools pools;
   private final Optional<SslContext> tls;
@@ -122,6 +123,14 @@ public final class ProxyRuntime {
   /** Set once at start, before the first client connects. */
   public void metrics(io.sluice.server.metrics.ProxyMetrics metrics) {
     this.metrics = metrics;
+  }
+
+  public void sqlLog(io.sluice.server.metrics.SqlLog sqlLog) {
+    this.sqlLog = sqlLog;
+  }
+
+  public io.sluice.server.metrics.SqlLog sqlLog() {
+    return sqlLog;
   }
 
   public io.sluice.server.metrics.ProxyMetrics metrics() {

@@ -82,6 +82,7 @@ public final class ProxyServer implements AutoCloseable {
         pc.connectTimeout()), Router::new);
 
     runtime.metrics(new io.sluice.server.metrics.ProxyMetrics(runtime));
+    runtime.sqlLog(new io.sluice.server.metrics.SqlLog(config.sqlLog()));
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(serverClass)
@@ -262,6 +263,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     sessions.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     pools.closeAll();
+    runtime.sqlLog().close();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }

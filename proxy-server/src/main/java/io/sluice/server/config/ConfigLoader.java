@@ -65,7 +65,7 @@ public final class ConfigLoader {
     }
     Config c = parsed.getConfig(ROOT);
     allowOnly(c, ROOT, Set.of("listen", "admin", "metrics", "users", "backends", "monitor", "pool", "tls", "backend-tls",
-        "clients"));
+        "clients", "sql-log"));
 
     HostPort listen = hostPort(c, ROOT, "listen");
     Optional<AdminConfig> admin = optionalSection(c, "admin").map(a -> {
@@ -78,7 +78,8 @@ public final class ConfigLoader {
       return hostPort(m, ROOT + ".metrics", "listen");
     });
     return check(ROOT, () -> new ProxyConfig(
-        file, listen, admin, metrics, users(c), backends(c), monitor(c), pool(c), tls(c), backendTls(c), clients(c)));
+        file, listen, admin, metrics, users(c), backends(c), monitor(c), pool(c), tls(c), backendTls(c), clients(c),
+        sqlLog(c)));
   }
 
   private List<UserConfig> users(Config c) {
@@ -105,6 +106,27 @@ public final class ConfigLoader {
       users.add(check(at, () -> new UserConfig(name, password, plugin, max, level)));
     }
     return users;
+  }
+
+  private ProxyConfig.SqlLogConfig sqlLog(Config c) {
+    String at = ROOT + ".sql-log";
+    Config l = optionalSection(c, "sql-log").orElse(ConfigFactory.empty());
+    allowOnly(l, at, Set.of("mode", "slow-threshold", "file"));
+    ProxyConfig.SqlLogConfig.Mode mode = ProxyConfig.SqlLogConfig.Mode.OFF;
+    if (l.hasPath("mode")) {
+      String text = string(l, at, "mode");
+      try {
+        mode = ProxyConfig.SqlLogConfig.Mode.valueOf(text.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(file, at + ".mode", "\"" + text + "\" is not a mode; use off, on or slow");
+      }
+    }
+    Duration threshold = l.hasPath("slow-threshold") ? duration(l, at, "slow-threshold") : Duration.ofMillis(100);
+    // A relative file is relative to the config file, not to wherever the proxy was started.
+    Path base = file.toAbsolutePath().getParent();
+    Path log = l.hasPath("file") ? base.resolve(string(l, at, "file")) : base.resolve("sluice-sql.log");
+    ProxyConfig.SqlLogConfig.Mode m = mode;
+    return check(at, () -> new ProxyConfig.SqlLogConfig(m, threshold, log));
   }
 
   private ProxyConfig.ClientsConfig clients(Config c) {

@@ -23,11 +23,13 @@ public record ProxyConfig(
     PoolConfig pool,
     TlsConfig tls,
     BackendTlsConfig backendTls,
-    ClientsConfig clients) {
+    ClientsConfig clients,
+    SqlLogConfig sqlLog) {
 
   public ProxyConfig {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(clients, "clients");
+    Objects.requireNonNull(sqlLog, "sqlLog");
     users = List.copyOf(users);
     Set<String> names = new HashSet<>();
     for (UserConfig u : users) {
@@ -41,23 +43,29 @@ public record ProxyConfig(
   public ProxyConfig(Path source, HostPort listen, Optional<AdminConfig> admin, Optional<HostPort> metricsListen,
       List<UserConfig> users, BackendsConfig backends, MonitorConfig monitor, PoolConfig pool, TlsConfig tls,
       BackendTlsConfig backendTls) {
-    this(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, ClientsConfig.OPEN);
+    this(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, ClientsConfig.OPEN,
+        SqlLogConfig.OFF);
   }
 
   public ProxyConfig withBackends(BackendsConfig b) {
-    return new ProxyConfig(source, listen, admin, metricsListen, users, b, monitor, pool, tls, backendTls, clients);
+    return new ProxyConfig(source, listen, admin, metricsListen, users, b, monitor, pool, tls, backendTls, clients, sqlLog);
   }
 
   public ProxyConfig withClients(ClientsConfig c) {
-    return new ProxyConfig(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, c);
+    return new ProxyConfig(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, c, sqlLog);
   }
 
   public ProxyConfig withAdmin(Optional<AdminConfig> a, Optional<HostPort> metrics) {
-    return new ProxyConfig(source, listen, a, metrics, users, backends, monitor, pool, tls, backendTls, clients);
+    return new ProxyConfig(source, listen, a, metrics, users, backends, monitor, pool, tls, backendTls, clients, sqlLog);
+  }
+
+  public ProxyConfig withSqlLog(SqlLogConfig log) {
+    return new ProxyConfig(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, clients,
+        log);
   }
 
   public ProxyConfig withSource(Path file) {
-    return new ProxyConfig(file, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, clients);
+    return new ProxyConfig(file, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, clients, sqlLog);
   }
 
   public Optional<UserConfig> user(String name) {
@@ -95,6 +103,21 @@ public record ProxyConfig(
   }
 
   public record AdminConfig(HostPort listen, String user, String password) {}
+
+  /** The SQL log: off, every statement, or statements slower than {@code slowThreshold}. */
+  public record SqlLogConfig(Mode mode, Duration slowThreshold, Path file) {
+    public static final SqlLogConfig OFF = new SqlLogConfig(Mode.OFF, Duration.ofMillis(100), Path.of("sluice-sql.log"));
+
+    public enum Mode { OFF, ON, SLOW }
+
+    public SqlLogConfig {
+      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(file, "file");
+      if (slowThreshold.isNegative()) {
+        throw new IllegalArgumentException("slow-threshold must not be negative");
+      }
+    }
+  }
 
   /**
    * Who may connect: client addresses in {@code allow} (empty: anyone), and at most

@@ -435,6 +435,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** The SQL log's line for a statement answered by {@code backend} (a no-op when the log is off). */
+  void logStatement(String sql, String backend, boolean error) {
+    var sqlLog = runtime.sqlLog();
+    if (sqlLog.enabled()) {
+      sqlLog.statement(connectionId, user.name(), clientHost(), backend, System.nanoTime() - commandStartNanos, error,
+          sql);
+    }
+  }
+
   /** Metrics for the command now answered by {@code backend}. */
   void recordStatement(String backend, boolean error) {
     runtime.metrics().statement(backend, System.nanoTime() - commandStartNanos, error);

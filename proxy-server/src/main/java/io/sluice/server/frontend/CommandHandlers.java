@@ -121,6 +121,7 @@ final class CommandHandlers {
         new ClientSession.ExecutionCallback() {
           @Override
           public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
+            s.logStatement(sql, conn.backendName(), tracker.isError());
             SetFollowUp.outcome(c, tracker, conn).addListener(f -> {
               StatementOutcome outcome = f.isSuccess() ? (StatementOutcome) f.getNow() : Outcomes.of(tracker);
               session.afterStatement(c, outcome);
@@ -131,6 +132,7 @@ final class CommandHandlers {
 
           @Override
           public void failed(SqlError error) {
+            s.logStatement(sql, target.name(), true);
             session.afterStatement(c, StatementOutcome.error());
           }
         }, retryFor(s, route));

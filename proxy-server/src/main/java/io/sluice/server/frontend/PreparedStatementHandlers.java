@@ -102,6 +102,7 @@ final class PreparedStatementHandlers {
         new ClientSession.ExecutionCallback() {
           @Override
           public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
+            s.logStatement(st.sql, conn.backendName(), tracker.isError());
             StatementOutcome outcome = Outcomes.of(tracker);
             s.session().afterStatement(c, outcome);
             s.activeSnapshotAfter(outcome);

@@ -64,6 +64,24 @@ abstract class ProxyCompatibilityContract {
     cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
   }
 
+  /**
+   * Failure drills (SIGSTOP, kill -9, stopped replication) leave the shared proxy's health
+   * view behind for a check interval or two; each test starts once it sees every backend up.
+   */
+  @org.junit.jupiter.api.BeforeEach
+  void awaitHealthyCluster() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      io.sluice.core.cluster.ClusterView v = proxy.server.runtime().view();
+      if (v.masterHealth() == io.sluice.core.cluster.BackendHealth.UP
+          && v.usableSlaves().size() == cluster().slaves().size()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    org.junit.jupiter.api.Assertions.fail("the cluster did not become healthy: " + proxy.server.runtime().view());
+  }
+
   @AfterAll
   void stopProxy() throws SQLException {
     for (Connection c : counterConnections.values()) {
@@ -1050,6 +1068,45 @@ abstract class ProxyCompatibilityContract {
       assertEquals(404, http.send(java.net.http.HttpRequest.newBuilder(
           java.net.URI.create("http://127.0.0.1:" + port + "/other")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+  }
+
+  /** The SQL log writes slow statements only (mode slow) or every statement with its status (mode on). */
+  @Test
+  void theSqlLogRecordsSlowStatementsOrAll() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("sluice-sql", ".log");
+    try {
+      try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withSqlLog(new ProxyConfig.SqlLogConfig(
+          ProxyConfig.SqlLogConfig.Mode.SLOW, Duration.ofMillis(200), file)));
+           Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+        TestSql.queryRows(c, "SELECT 'fast-one'");
+        TestSql.queryRows(c, "SELECT SLEEP(0.3), 'slow-one'");
+      }
+      List<String> slow = java.nio.file.Files.readAllLines(file);
+      assertEquals(1, slow.size(), String.join("\n", slow));
+      String line = slow.get(0);
+      // SLEEP() has a side effect (it can be killed), so it runs on the master.
+      assertTrue(line.contains(" user=app client=127.0.0.1 backend=" + cluster().master().name() + " ")
+          && line.contains(" status=OK ")
+          && line.endsWith(" sql=SELECT SLEEP(0.3), 'slow-one'"), line);
+      double ms = Double.parseDouble(line.replaceAll(".* time_ms=([0-9.]+) .*", "$1"));
+      assertTrue(ms >= 300, line);
+
+      java.nio.file.Files.writeString(file, "");
+      try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withSqlLog(new ProxyConfig.SqlLogConfig(
+          ProxyConfig.SqlLogConfig.Mode.ON, Duration.ofMillis(200), file)));
+           Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+        TestSql.queryRows(c, "SELECT 'fast-one'");
+        assertThrows(SQLException.class, () -> TestSql.execute(c, "INSERT INTO no_such_table_for_log VALUES (1)"));
+      }
+      List<String> all = java.nio.file.Files.readAllLines(file);
+      assertTrue(all.stream().anyMatch(l -> l.contains(" status=OK ") && l.endsWith(" sql=SELECT 'fast-one'")),
+          String.join("\n", all));
+      assertTrue(all.stream().anyMatch(l -> l.contains(" backend=" + cluster().master().name() + " ")
+          && l.contains(" status=ERR ") && l.endsWith("sql=INSERT INTO no_such_table_for_log VALUES (1)")),
+          String.join("\n", all));
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
     }
   }
 
