@@ -67,7 +67,8 @@ public final class ConfigReloader {
     // Settings that need a restart keep their running values, so what config() says stays true.
     runtime.config(new ProxyConfig(old.source(), old.listen(), old.admin(), old.metricsListen(), next.users(),
         next.backends(), old.monitor(), old.pool(), old.tls(), old.backendTls(), next.clients(),
-        new ProxyConfig.SqlLogConfig(next.sqlLog().mode(), next.sqlLog().slowThreshold(), old.sqlLog().file())));
+        new ProxyConfig.SqlLogConfig(next.sqlLog().mode(), next.sqlLog().slowThreshold(), old.sqlLog().file()),
+        next.failover()));
     String summary = "reloaded " + old.source() + ": " + next.users().size() + " users, "
         + (view.replicas().size() + 1) + " backends"
         + (restart.isEmpty() ? "" : "; changes to " + String.join(", ", restart) + " need a restart");
@@ -87,14 +88,18 @@ public final class ConfigReloader {
   }
 
   /**
-   * Writes the live replicas (as the admin interface left them) and client allow-list into the
-   * config file, keeping its comments and every other setting. Returns the file.
+   * Writes the live topology (master and replicas, as the admin interface or a promotion left
+   * them) and client allow-list into the config file, keeping its comments and every other
+   * setting. Returns the file.
    */
   public synchronized String saveConfig() {
     Path file = runtime.config().source();
     ClusterView view = runtime.view();
     try {
       ConfigDocument doc = ConfigDocumentFactory.parseFile(file.toFile());
+      Backend master = view.master();
+      doc = doc.withValueText("sluice.backends.master",
+          "{ name = " + quoted(master.name()) + ", address = " + quoted(master.address()) + " }");
       doc = doc.withValueText("sluice.backends.slaves", backends(view, BackendRole.SLAVE));
       List<String> relays = view.replicas().stream().filter(r -> r.backend().role() == BackendRole.RELAY)
           .map(r -> r.backend().name()).toList();

@@ -59,6 +59,7 @@ public final class ProxyServer implements AutoCloseable {
   private final BackendPools pools;
   private final HealthChecker health;
   private final ConfigReloader reloader;
+  private final io.sluice.server.failover.FailoverCoordinator failovers;
   private final io.sluice.server.admin.AdminServer admin;
   private final io.sluice.server.metrics.MetricsHttpServer metricsHttp;
   private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
@@ -96,9 +97,10 @@ public final class ProxyServer implements AutoCloseable {
     HostPort listen = config.listen();
     this.serverChannel = b.bind(listen.host(), listen.port()).sync().channel();
     runtime.onBackendDown(name -> sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(new BackendDown(name))));
-    this.health = new HealthChecker(runtime, config.monitor());
-    health.start();
     this.reloader = new ConfigReloader(runtime);
+    this.failovers = new io.sluice.server.failover.FailoverCoordinator(runtime, v -> reloader.saveConfig());
+    this.health = new HealthChecker(runtime, config.monitor(), failovers);
+    health.start();
     this.metricsHttp = config.metricsListen()
         .map(l -> new io.sluice.server.metrics.MetricsHttpServer(l, runtime.metrics())).orElse(null);
     this.admin = config.admin().isPresent()
@@ -134,6 +136,16 @@ public final class ProxyServer implements AutoCloseable {
       @Override
       public String saveConfig() {
         return reloader.saveConfig();
+      }
+
+      @Override
+      public String switchover(String name) {
+        return failovers.switchover(name);
+      }
+
+      @Override
+      public String failover() {
+        return failovers.failover();
       }
     };
   }

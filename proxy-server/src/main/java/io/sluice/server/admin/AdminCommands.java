@@ -36,13 +36,16 @@ public final class AdminCommands {
       List.of("ADD CLIENT cidr", "allow client addresses, e.g. 10.0.0.0/8"),
       List.of("REMOVE CLIENT cidr", "stop allowing client addresses"),
       List.of("RELOAD", "re-read the config file and apply backends, weights, users and limits"),
-      List.of("SAVE CONFIG", "write the live backends and client list into the config file"));
+      List.of("SAVE CONFIG", "write the live backends and client list into the config file"),
+      List.of("SWITCHOVER n", "make slave n the master: fence the master, let n catch up, repoint the others"),
+      List.of("FAILOVER", "with the master down: promote the most advanced slave and repoint the others"));
 
   private static final Pattern SET_STATE = Pattern.compile("set\\s+(offline|online)\\s+(\\d+)");
   private static final Pattern SET_WEIGHT = Pattern.compile("set\\s+weight\\s+(\\d+)\\s+(\\d+)");
   private static final Pattern ADD_SLAVE = Pattern.compile("add\\s+slave\\s+(\\S+?)(?:@(\\d+))?");
   private static final Pattern REMOVE_BACKEND = Pattern.compile("remove\\s+backend\\s+(\\d+)");
   private static final Pattern CLIENT = Pattern.compile("(add|remove)\\s+client\\s+(\\S+)");
+  private static final Pattern SWITCHOVER = Pattern.compile("switchover\\s+(\\d+)");
   private static final Pattern SELECT_FROM = Pattern.compile("select\\s+\\*\\s+from\\s+(\\w+)");
   private static final Pattern SELECT_VARIABLE = Pattern.compile("select\\s+@@[\\w.]+.*");
 
@@ -90,6 +93,13 @@ public final class AdminCommands {
       }
       if (lower.equals("reload")) {
         return new AdminResult.Ok(0, context.reload());
+      }
+      if ((m = SWITCHOVER.matcher(lower)).matches()) {
+        String name = replica(context.runtime().view(), Integer.parseInt(m.group(1))).backend().name();
+        return new AdminResult.Ok(1, context.switchover(name));
+      }
+      if (lower.equals("failover")) {
+        return new AdminResult.Ok(1, context.failover());
       }
       if (lower.equals("save config")) {
         return new AdminResult.Ok(0, "saved to " + context.saveConfig());

@@ -16,6 +16,12 @@ public interface AdminContext {
   /** Writes the live backends and client allow-list into the config file; returns the file. */
   String saveConfig();
 
+  /** Planned promotion of replica {@code name}; returns what was done. */
+  String switchover(String name);
+
+  /** Promotion of the most advanced replica while the master is down; returns what was done. */
+  String failover();
+
   /** One row of {@code SELECT * FROM sessions}. */
   record SessionInfo(long id, String user, String host, String state, String backend, String consistency) {}
 }

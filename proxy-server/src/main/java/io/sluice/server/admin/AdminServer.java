@@ -25,6 +25,12 @@ public final class AdminServer implements AutoCloseable {
       EventLoopGroup workers, Class<? extends ServerChannel> serverClass) throws InterruptedException {
     AdminCommands commands = new AdminCommands(context);
     AtomicLong ids = new AtomicLong();
+    // One thread runs admin statements in order, off the event loops.
+    java.util.concurrent.ExecutorService commandThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "sluice-admin");
+      t.setDaemon(true);
+      return t;
+    });
     Channel ch = new ServerBootstrap()
         .group(boss, workers)
         .channel(serverClass)
@@ -34,7 +40,7 @@ public final class AdminServer implements AutoCloseable {
           protected void initChannel(SocketChannel c) {
             c.pipeline().addLast("frames", new PacketDecoder(1 << 20));
             c.pipeline().addLast("packets", new PacketEncoder());
-            c.pipeline().addLast("admin", new AdminSession(config, commands, ids.incrementAndGet()));
+            c.pipeline().addLast("admin", new AdminSession(config, commands, commandThread, ids.incrementAndGet()));
           }
         })
         .bind(config.listen().host(), config.listen().port()).sync().channel();

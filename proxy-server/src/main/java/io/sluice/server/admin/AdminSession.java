@@ -51,6 +51,7 @@ final class AdminSession extends ChannelInboundHandlerAdapter {
 
   private final ProxyConfig.AdminConfig admin;
   private final AdminCommands commands;
+  private final java.util.concurrent.Executor commandThread;
   private final long connectionId;
   private final byte[] nonce = new byte[20];
   private ChannelHandlerContext ctx;
@@ -59,8 +60,10 @@ final class AdminSession extends ChannelInboundHandlerAdapter {
   private FrontendAuthenticator authenticator;
   private int nextSequenceId;
 
-  AdminSession(ProxyConfig.AdminConfig admin, AdminCommands commands, long connectionId) {
+  AdminSession(ProxyConfig.AdminConfig admin, AdminCommands commands, java.util.concurrent.Executor commandThread,
+      long connectionId) {
     this.admin = admin;
+    this.commandThread = commandThread;
     this.commands = commands;
     this.connectionId = connectionId;
     for (int i = 0; i < nonce.length; i++) {
@@ -144,7 +147,14 @@ final class AdminSession extends ChannelInboundHandlerAdapter {
       return;
     }
     switch (type) {
-      case COM_QUERY -> answer(commands.run(ComQuery.decode(packet.payload()).query()));
+      case COM_QUERY -> {
+        // Off the event loop: a switchover waits on servers for seconds.
+        String sql = ComQuery.decode(packet.payload()).query();
+        commandThread.execute(() -> {
+          AdminResult result = commands.run(sql);
+          ctx.executor().execute(() -> answer(result));
+        });
+      }
       case COM_PING, COM_INIT_DB -> sendOk(0, "");
       case COM_QUIT -> {
         state = State.CLOSED;

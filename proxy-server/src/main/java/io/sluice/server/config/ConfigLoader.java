@@ -65,7 +65,7 @@ public final class ConfigLoader {
     }
     Config c = parsed.getConfig(ROOT);
     allowOnly(c, ROOT, Set.of("listen", "admin", "metrics", "users", "backends", "monitor", "pool", "tls", "backend-tls",
-        "clients", "sql-log"));
+        "clients", "sql-log", "failover"));
 
     HostPort listen = hostPort(c, ROOT, "listen");
     Optional<AdminConfig> admin = optionalSection(c, "admin").map(a -> {
@@ -79,7 +79,7 @@ public final class ConfigLoader {
     });
     return check(ROOT, () -> new ProxyConfig(
         file, listen, admin, metrics, users(c), backends(c), monitor(c), pool(c), tls(c), backendTls(c), clients(c),
-        sqlLog(c)));
+        sqlLog(c), failover(c)));
   }
 
   private List<UserConfig> users(Config c) {
@@ -106,6 +106,18 @@ public final class ConfigLoader {
       users.add(check(at, () -> new UserConfig(name, password, plugin, max, level)));
     }
     return users;
+  }
+
+  private ProxyConfig.FailoverConfig failover(Config c) {
+    String at = ROOT + ".failover";
+    Config f = optionalSection(c, "failover").orElse(ConfigFactory.empty());
+    allowOnly(f, at, Set.of("auto", "down-after", "replication-user", "replication-password"));
+    ProxyConfig.FailoverConfig d = ProxyConfig.FailoverConfig.MANUAL;
+    return check(at, () -> new ProxyConfig.FailoverConfig(
+        f.hasPath("auto") ? bool(f, at, "auto") : d.auto(),
+        f.hasPath("down-after") ? duration(f, at, "down-after") : d.downAfter(),
+        f.hasPath("replication-user") ? string(f, at, "replication-user") : d.replicationUser(),
+        f.hasPath("replication-password") ? string(f, at, "replication-password") : d.replicationPassword()));
   }
 
   private ProxyConfig.SqlLogConfig sqlLog(Config c) {

@@ -24,12 +24,14 @@ public record ProxyConfig(
     TlsConfig tls,
     BackendTlsConfig backendTls,
     ClientsConfig clients,
-    SqlLogConfig sqlLog) {
+    SqlLogConfig sqlLog,
+    FailoverConfig failover) {
 
   public ProxyConfig {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(clients, "clients");
     Objects.requireNonNull(sqlLog, "sqlLog");
+    Objects.requireNonNull(failover, "failover");
     users = List.copyOf(users);
     Set<String> names = new HashSet<>();
     for (UserConfig u : users) {
@@ -44,28 +46,41 @@ public record ProxyConfig(
       List<UserConfig> users, BackendsConfig backends, MonitorConfig monitor, PoolConfig pool, TlsConfig tls,
       BackendTlsConfig backendTls) {
     this(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, ClientsConfig.OPEN,
-        SqlLogConfig.OFF);
+        SqlLogConfig.OFF, FailoverConfig.MANUAL);
   }
 
   public ProxyConfig withBackends(BackendsConfig b) {
-    return new ProxyConfig(source, listen, admin, metricsListen, users, b, monitor, pool, tls, backendTls, clients, sqlLog);
+    return new ProxyConfig(source, listen, admin, metricsListen, users, b, monitor, pool, tls, backendTls, clients, sqlLog,
+        failover);
   }
 
   public ProxyConfig withClients(ClientsConfig c) {
-    return new ProxyConfig(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, c, sqlLog);
+    return new ProxyConfig(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, c, sqlLog, failover);
   }
 
   public ProxyConfig withAdmin(Optional<AdminConfig> a, Optional<HostPort> metrics) {
-    return new ProxyConfig(source, listen, a, metrics, users, backends, monitor, pool, tls, backendTls, clients, sqlLog);
+    return new ProxyConfig(source, listen, a, metrics, users, backends, monitor, pool, tls, backendTls, clients, sqlLog,
+        failover);
   }
 
   public ProxyConfig withSqlLog(SqlLogConfig log) {
     return new ProxyConfig(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, clients,
-        log);
+        log, failover);
+  }
+
+  public ProxyConfig withFailover(FailoverConfig f) {
+    return new ProxyConfig(source, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, clients,
+        sqlLog, f);
+  }
+
+  public ProxyConfig withMonitor(MonitorConfig m) {
+    return new ProxyConfig(source, listen, admin, metricsListen, users, backends, m, pool, tls, backendTls, clients,
+        sqlLog, failover);
   }
 
   public ProxyConfig withSource(Path file) {
-    return new ProxyConfig(file, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, clients, sqlLog);
+    return new ProxyConfig(file, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, clients, sqlLog,
+        failover);
   }
 
   public Optional<UserConfig> user(String name) {
@@ -103,6 +118,24 @@ public record ProxyConfig(
   }
 
   public record AdminConfig(HostPort listen, String user, String password) {}
+
+  /**
+   * Promotion of a replica: automatic after the master has been down for {@code downAfter}
+   * when {@code auto} (off by default: a human decides), or by the admin SWITCHOVER / FAILOVER.
+   * Repointed replicas log in to the new master with the replication account.
+   */
+  public record FailoverConfig(boolean auto, Duration downAfter, String replicationUser, String replicationPassword) {
+    public static final FailoverConfig MANUAL = new FailoverConfig(false, Duration.ofSeconds(10), "repl", "repl");
+
+    public FailoverConfig {
+      Objects.requireNonNull(downAfter, "downAfter");
+      Objects.requireNonNull(replicationUser, "replicationUser");
+      Objects.requireNonNull(replicationPassword, "replicationPassword");
+      if (downAfter.isNegative()) {
+        throw new IllegalArgumentException("down-after must not be negative");
+      }
+    }
+  }
 
   /** The SQL log: off, every statement, or statements slower than {@code slowThreshold}. */
   public record SqlLogConfig(Mode mode, Duration slowThreshold, Path file) {

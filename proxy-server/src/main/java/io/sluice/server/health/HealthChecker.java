@@ -40,9 +40,15 @@ public final class HealthChecker implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ExecutorService probes;
 
-  public HealthChecker(ProxyRuntime runtime, MonitorConfig monitor) {
+  private final io.sluice.server.failover.FailoverCoordinator failovers;
+  /** When the master was first seen down in the current outage (System.nanoTime), or 0. */
+  private long masterDownSince;
+
+  public HealthChecker(ProxyRuntime runtime, MonitorConfig monitor,
+      io.sluice.server.failover.FailoverCoordinator failovers) {
     this.runtime = runtime;
     this.monitor = monitor;
+    this.failovers = failovers;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sluice-health"));
     this.probes = Executors.newCachedThreadPool(r -> daemon(r, "sluice-health-probe"));
   }
@@ -80,8 +86,34 @@ public final class HealthChecker implements AutoCloseable {
       if (changed) {
         runtime.compareAndSetView(view, next.build()); // an admin change or reload in the meantime wins
       }
+      maybeFailOver(result(master, waitMs).health() == BackendHealth.DOWN);
     } catch (RuntimeException e) {
       log.warn("health check round failed", e);
+    }
+  }
+
+  /**
+   * Automatic failover (failover.auto): once the master has been down for failover.down-after,
+   * the most advanced replica is promoted. A failed attempt is retried after another period.
+   */
+  private void maybeFailOver(boolean masterDown) {
+    if (!masterDown) {
+      masterDownSince = 0;
+      return;
+    }
+    long now = System.nanoTime();
+    if (masterDownSince == 0) {
+      masterDownSince = now;
+    }
+    var f = runtime.config().failover();
+    if (f.auto() && now - masterDownSince >= f.downAfter().toNanos()) {
+      masterDownSince = 0;
+      try {
+        log.warn("the master has been down for {} s: failing over", f.downAfter().toSeconds());
+        failovers.failover();
+      } catch (RuntimeException e) {
+        log.error("automatic failover failed, retrying after {}: {}", f.downAfter(), e.getMessage());
+      }
     }
   }
 
@@ -113,6 +145,13 @@ public final class HealthChecker implements AutoCloseable {
         connections.put(monitorKey(b), c);
       }
       try (Statement s = c.createStatement()) {
+        if (failovers.mustFence(b.name())) {
+          // A former master back after a failover must not take writes: its data forked.
+          boolean mariaDb = c.getMetaData().getDatabaseProductVersion().contains("MariaDB");
+          s.execute(mariaDb ? "SET GLOBAL read_only = ON" : "SET GLOBAL super_read_only = ON");
+          failovers.fenced(b.name());
+          log.warn("fenced {} read-only: it was the master before a failover", b.name());
+        }
         if (b.role() == BackendRole.MASTER) {
           s.execute("DO 1"); // not a SELECT: the servers' Com_select counts only the applications'
           return new Probe(BackendHealth.UP, 0);

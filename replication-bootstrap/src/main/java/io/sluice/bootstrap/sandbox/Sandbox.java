@@ -4,6 +4,7 @@ import io.sluice.bootstrap.BootstrapException;
 import io.sluice.bootstrap.files.FileTrees;
 import io.sluice.bootstrap.flavor.DatadirTemplate;
 import io.sluice.bootstrap.flavor.Flavor;
+import io.sluice.bootstrap.flavor.CacheRoot;
 import io.sluice.bootstrap.flavor.ServerBinaries;
 import io.sluice.bootstrap.registration.AdminSession;
 import io.sluice.bootstrap.registration.ApplicationAccount;
@@ -479,6 +480,20 @@ public final class Sandbox implements AutoCloseable {
     try (DirLock lock = DirLock.acquire(state.dir())) {
       return SandboxScaling.removeReplica(load(dir), name);
     }
+  }
+
+  /**
+   * Starts one stopped server and waits until it accepts connections, touching nothing else:
+   * no replication is started or re-registered (after a failover the topology is no longer the
+   * sandbox's, so {@link #up} would be wrong).
+   */
+  public void start(Instance instance, Duration timeout) {
+    InstanceServer server = new InstanceServer(instance, state.flavor());
+    if (server.process().isRunning()) {
+      return;
+    }
+    server.checkPortFree();
+    server.awaitReady(server.launch(ServerBinaries.locate(state.flavor(), CacheRoot.resolve())), timeout);
   }
 
   /** Kills one server with SIGKILL, as a crash would; {@link #up} starts it again. */

@@ -1,0 +1,70 @@
+package io.sluice.server.failover;
+
+import io.sluice.core.cluster.ClusterView;
+import io.sluice.server.ProxyRuntime;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one promotion at a time (admin SWITCHOVER/FAILOVER or the automatic failover), publishes
+ * the new view, records the old master for fencing, and has the topology written to the
+ * config file so a later reload does not bring the old master back.
+ */
+public final class FailoverCoordinator {
+  private static final Logger log = LoggerFactory.getLogger(FailoverCoordinator.class);
+
+  private final ProxyRuntime runtime;
+  private final Consumer<ClusterView> persist;
+  /** Former masters to make read-only as soon as they answer again. */
+  private final Set<String> fenceOnReturn = ConcurrentHashMap.newKeySet();
+
+  public FailoverCoordinator(ProxyRuntime runtime, Consumer<ClusterView> persist) {
+    this.runtime = runtime;
+    this.persist = persist;
+  }
+
+  private Promotion promotion() {
+    return new Promotion(runtime.config().monitor(), runtime.config().failover());
+  }
+
+  public synchronized String switchover(String candidate) {
+    Promotion.Result r = promotion().switchover(runtime.view(), candidate);
+    publish(r.view());
+    return r.summary();
+  }
+
+  /** Promotes the most advanced replica; refused while the master still answers. */
+  public synchronized String failover() {
+    ClusterView view = runtime.view();
+    if (!view.isDown(view.master().name())) {
+      throw new IllegalStateException("the master " + view.master().name()
+          + " is not down; use SWITCHOVER n for a planned change");
+    }
+    String oldMaster = view.master().name();
+    Promotion.Result r = promotion().failover(view);
+    fenceOnReturn.add(oldMaster);
+    publish(r.view());
+    return r.summary();
+  }
+
+  public boolean mustFence(String backend) {
+    return fenceOnReturn.contains(backend);
+  }
+
+  public void fenced(String backend) {
+    fenceOnReturn.remove(backend);
+  }
+
+  private void publish(ClusterView next) {
+    runtime.updateView(current -> next);
+    try {
+      persist.accept(next);
+    } catch (RuntimeException e) {
+      log.error("the new topology could not be written to the config file; a reload would bring back the old"
+          + " master until it is fixed: {}", e.getMessage());
+    }
+  }
+}

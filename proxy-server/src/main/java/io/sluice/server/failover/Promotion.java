@@ -1,0 +1,290 @@
+package io.sluice.server.failover;
+
+import io.sluice.bootstrap.BootstrapException;
+import io.sluice.bootstrap.flavor.Flavor;
+import io.sluice.bootstrap.flavor.ReplicationDialect;
+import io.sluice.bootstrap.registration.AdminSession;
+import io.sluice.core.cluster.Backend;
+import io.sluice.core.cluster.BackendHealth;
+import io.sluice.core.cluster.BackendRole;
+import io.sluice.core.cluster.BackendStatus;
+import io.sluice.core.cluster.ClusterView;
+import io.sluice.server.config.ProxyConfig;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a replica the master, with the servers' own GTIDs as the measure of who has what.
+ *
+ * <p>Switchover (the master answers): fence the master read-only, wait until the chosen replica
+ * has applied everything the master executed, promote it, repoint the master's other replicas
+ * and the old master itself to it. No acknowledged write is lost.
+ *
+ * <p>Failover (the master is confirmed down): stop every replica's receiver, let each apply its
+ * relay log, promote the one that has executed the most, repoint the others to it. The old
+ * master is listed as a slave that takes no reads, and is fenced read-only if it comes back.
+ * Writes acknowledged by the old master but never received by any replica are lost; the
+ * caller reports how many were measured in the failover test.
+ */
+public final class Promotion {
+  private static final Logger log = LoggerFactory.getLogger(Promotion.class);
+  private static final Duration CATCH_UP = Duration.ofSeconds(30);
+
+  private final ProxyConfig.MonitorConfig admin;
+  private final ProxyConfig.FailoverConfig failover;
+
+  public Promotion(ProxyConfig.MonitorConfig admin, ProxyConfig.FailoverConfig failover) {
+    this.admin = admin;
+    this.failover = failover;
+  }
+
+  /** What a promotion did: the new view and a one-line account. */
+  public record Result(ClusterView view, String summary) {}
+
+  public Result switchover(ClusterView view, String candidateName) {
+    BackendStatus candidate = view.replica(candidateName)
+        .orElseThrow(() -> new IllegalArgumentException("no replica named " + candidateName));
+    if (candidate.health() != BackendHealth.UP) {
+      throw new IllegalStateException(candidateName + " is " + candidate.health().name().toLowerCase()
+          + "; switch over only to a healthy replica");
+    }
+    Backend oldMaster = view.master();
+    Backend newMaster = candidate.backend();
+    try (AdminSession m = open(oldMaster); AdminSession c = open(newMaster)) {
+      Flavor flavor = flavorOf(m);
+      ReplicationDialect d = flavor.dialect();
+      readOnly(m, flavor, true);
+      String executed = m.value(d.executedGtidsQuery());
+      if (!"0".equals(c.value(d.waitForGtidsQuery(), executed, CATCH_UP.toSeconds()))) {
+        readOnly(m, flavor, false);
+        throw new IllegalStateException(newMaster.name() + " did not apply the master's " + executed + " within "
+            + CATCH_UP.toSeconds() + " s; the master is writable again and nothing changed");
+      }
+      promote(c, flavor);
+      List<String> repointed = repointReplicasOf(view, oldMaster, newMaster, flavor, executed);
+      // The old master follows the new one: it has exactly the new master's data.
+      if (flavor.isMariaDb()) {
+        m.execute("SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_binlog_pos");
+      }
+      m.execute(d.changeSource(newMaster.host(), newMaster.port(), failover.replicationUser(),
+          failover.replicationPassword()));
+      m.execute(d.startReplica());
+      ClusterView next = swapped(view, newMaster, oldMaster, BackendHealth.LAGGING);
+      String summary = "switched over from " + oldMaster.name() + " to " + newMaster.name() + " at " + executed
+          + "; repointed " + (repointed.isEmpty() ? "no other replicas" : String.join(", ", repointed))
+          + " and " + oldMaster.name();
+      log.warn(summary);
+      return new Result(next, summary);
+    } catch (SQLException | BootstrapException e) {
+      throw new IllegalStateException("switchover to " + candidateName + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  public Result failover(ClusterView view) {
+    Backend oldMaster = view.master();
+    Map<Backend, AdminSession> alive = new LinkedHashMap<>();
+    try {
+      for (BackendStatus r : view.replicas()) {
+        if (r.health() == BackendHealth.DOWN || r.health() == BackendHealth.OFFLINE) {
+          continue;
+        }
+        try {
+          alive.put(r.backend(), open(r.backend()));
+        } catch (SQLException e) {
+          log.warn("failover: replica {} cannot be reached and is left out: {}", r.backend().name(), e.getMessage());
+        }
+      }
+      if (alive.isEmpty()) {
+        throw new IllegalStateException("no replica answers; nothing to promote");
+      }
+      Flavor flavor = flavorOf(alive.values().iterator().next());
+      ReplicationDialect d = flavor.dialect();
+      // Nothing more will arrive from a dead master: stop receiving and apply what was received.
+      Map<Backend, String> executed = new LinkedHashMap<>();
+      for (Map.Entry<Backend, AdminSession> e : alive.entrySet()) {
+        AdminSession s = e.getValue();
+        s.execute(d.stopIoThread());
+        awaitRelayLogApplied(s, d);
+        executed.put(e.getKey(), s.value(d.executedGtidsQuery()));
+      }
+      Backend chosen = mostAdvanced(executed, flavor, alive.values().iterator().next());
+      AdminSession c = alive.get(chosen);
+      promote(c, flavor);
+      List<String> repointed = new ArrayList<>();
+      for (Map.Entry<Backend, AdminSession> e : alive.entrySet()) {
+        if (e.getKey().equals(chosen)) {
+          continue;
+        }
+        AdminSession s = e.getValue();
+        s.execute(d.stopReplica());
+        s.execute(d.changeSource(chosen.host(), chosen.port(), failover.replicationUser(), failover.replicationPassword()));
+        s.execute(d.startReplica());
+        repointed.add(e.getKey().name());
+      }
+      ClusterView next = swapped(view, chosen, oldMaster, BackendHealth.DOWN);
+      String summary = "failed over from " + oldMaster.name() + " to " + chosen.name() + " (executed "
+          + executed.get(chosen) + "); repointed " + (repointed.isEmpty() ? "no other replicas" : String.join(", ", repointed))
+          + "; " + oldMaster.name() + " will be fenced read-only if it comes back";
+      log.warn(summary);
+      return new Result(next, summary);
+    } catch (BootstrapException e) {
+      throw new IllegalStateException("failover failed: " + e.getMessage(), e);
+    } finally {
+      alive.values().forEach(AdminSession::close);
+    }
+  }
+
+  /** Makes the server read-only (or writable again), also for accounts with SUPER. */
+  public static void readOnly(AdminSession s, Flavor flavor, boolean on) {
+    String v = on ? "ON" : "OFF";
+    if (flavor.isMariaDb()) {
+      s.execute("SET GLOBAL read_only = " + v);
+    } else if (on) {
+      s.execute("SET GLOBAL super_read_only = ON"); // implies read_only
+    } else {
+      s.execute("SET GLOBAL super_read_only = OFF");
+      s.execute("SET GLOBAL read_only = OFF");
+    }
+  }
+
+  private void promote(AdminSession c, Flavor flavor) {
+    ReplicationDialect d = flavor.dialect();
+    c.execute(d.stopReplica());
+    c.execute(flavor == Flavor.MYSQL_80 ? "RESET REPLICA ALL" : "RESET SLAVE ALL");
+    readOnly(c, flavor, false);
+  }
+
+  /** Points every healthy replica whose source was {@code oldMaster} at {@code newMaster}. */
+  private List<String> repointReplicasOf(ClusterView view, Backend oldMaster, Backend newMaster, Flavor flavor,
+      String executed) throws SQLException {
+    ReplicationDialect d = flavor.dialect();
+    List<String> repointed = new ArrayList<>();
+    for (BackendStatus r : view.replicas()) {
+      Backend b = r.backend();
+      if (b.equals(newMaster) || r.health() == BackendHealth.DOWN) {
+        continue;
+      }
+      try (AdminSession s = open(b)) {
+        Optional<Map<String, String>> status = s.firstRow(d.showReplicaStatus());
+        boolean followsOldMaster = status.isPresent()
+            && String.valueOf(oldMaster.port()).equals(status.get().get(d.sourcePortColumn()))
+            && sameHost(oldMaster.host(), status.get().get(d.sourceHostColumn()));
+        if (!followsOldMaster) {
+          continue; // fed by a relay, which keeps feeding it
+        }
+        s.value(d.waitForGtidsQuery(), executed, CATCH_UP.toSeconds());
+        s.execute(d.stopReplica());
+        s.execute(d.changeSource(newMaster.host(), newMaster.port(), failover.replicationUser(),
+            failover.replicationPassword()));
+        s.execute(d.startReplica());
+        repointed.add(b.name());
+      }
+    }
+    return repointed;
+  }
+
+  private static boolean sameHost(String a, String b) {
+    return a.equalsIgnoreCase(b) || (isLoopback(a) && isLoopback(b));
+  }
+
+  private static boolean isLoopback(String h) {
+    return h != null && (h.equals("127.0.0.1") || h.equalsIgnoreCase("localhost") || h.equals("::1"));
+  }
+
+  /** Polls until the SQL thread has executed everything the IO thread had received. */
+  private static void awaitRelayLogApplied(AdminSession s, ReplicationDialect d) {
+    long deadline = System.nanoTime() + CATCH_UP.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<Map<String, String>> row = s.firstRow(d.showReplicaStatus());
+      if (row.isEmpty()) {
+        return;
+      }
+      Map<String, String> r = row.get();
+      String read = first(r, "Read_Source_Log_Pos", "Read_Master_Log_Pos");
+      String exec = first(r, "Exec_Source_Log_Pos", "Exec_Master_Log_Pos");
+      String readFile = first(r, "Source_Log_File", "Master_Log_File");
+      String execFile = first(r, "Relay_Source_Log_File", "Relay_Master_Log_File");
+      if (read != null && read.equals(exec) && readFile != null && readFile.equals(execFile)) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    log.warn("failover: {} did not finish applying its relay log within {} s", s.label(), CATCH_UP.toSeconds());
+  }
+
+  private static String first(Map<String, String> row, String a, String b) {
+    return row.containsKey(a) ? row.get(a) : row.get(b);
+  }
+
+  /** The replica whose executed GTIDs include every other's (MySQL), or the furthest position (MariaDB). */
+  private static Backend mostAdvanced(Map<Backend, String> executed, Flavor flavor, AdminSession any) {
+    Backend best = null;
+    for (Backend candidate : executed.keySet()) {
+      if (best == null) {
+        best = candidate;
+        continue;
+      }
+      String mine = executed.get(candidate);
+      String theirs = executed.get(best);
+      boolean ahead = flavor.isMariaDb()
+          ? mariaDbSequence(mine) > mariaDbSequence(theirs)
+          : "1".equals(any.value("SELECT GTID_SUBSET(?, ?)", theirs, mine))
+              && !"1".equals(any.value("SELECT GTID_SUBSET(?, ?)", mine, theirs));
+      if (ahead) {
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  /** Sum of the sequence numbers of a MariaDB GTID position ("0-1-42,1-2-7"). */
+  static long mariaDbSequence(String position) {
+    long sum = 0;
+    for (String gtid : position.split(",")) {
+      String[] parts = gtid.trim().split("-");
+      if (parts.length == 3) {
+        sum += Long.parseLong(parts[2]);
+      }
+    }
+    return sum;
+  }
+
+  /** The view with {@code newMaster} as master and {@code oldMaster} listed as a slave. */
+  private static ClusterView swapped(ClusterView view, Backend newMaster, Backend oldMaster, BackendHealth oldHealth) {
+    ClusterView.Builder b = ClusterView.builder().relaysServeReads(view.relaysServeReads())
+        .master(new Backend(newMaster.name(), newMaster.host(), newMaster.port(), BackendRole.MASTER, newMaster.weight()),
+            BackendHealth.UP);
+    for (BackendStatus r : view.replicas()) {
+      if (!r.backend().equals(newMaster)) {
+        b.replica(r.backend(), r.health(), r.lagMillis());
+      }
+    }
+    b.replica(new Backend(oldMaster.name(), oldMaster.host(), oldMaster.port(), BackendRole.SLAVE,
+        Math.max(1, newMaster.weight())), oldHealth, BackendStatus.UNKNOWN_LAG);
+    return b.build();
+  }
+
+  private AdminSession open(Backend b) throws SQLException {
+    return AdminSession.open(b.name(), b.host(), b.port(), admin.user(), admin.password(), Duration.ofSeconds(5));
+  }
+
+  static Flavor flavorOf(AdminSession s) {
+    String version = s.value("SELECT VERSION()");
+    if (version.contains("MariaDB")) {
+      return Flavor.MARIADB_1011;
+    }
+    return version.startsWith("5.") ? Flavor.MYSQL_57 : Flavor.MYSQL_80;
+  }
+}

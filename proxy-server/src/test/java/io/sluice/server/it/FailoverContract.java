@@ -1,0 +1,233 @@
+package io.sluice.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.bootstrap.sandbox.Instance;
+import io.sluice.bootstrap.testing.SandboxExtension;
+import io.sluice.bootstrap.testing.TestSql;
+import io.sluice.server.config.ProxyConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Master failure and planned change on a cluster of its own (the drill changes the topology):
+ * kill -9 of the master under a writing application, automatic failover, fencing of the old
+ * master when it returns, then a switchover. Acknowledged writes are counted against what the
+ * final master has.
+ */
+abstract class FailoverContract {
+  abstract SandboxExtension cluster();
+
+  /** Makes every acknowledged commit wait for a replica's receipt, where the flavor can. */
+  abstract boolean enableSemiSync() throws SQLException;
+
+  abstract String readOnlyVariable();
+
+  @Test
+  void theMasterDiesThenASwitchoverAndNoAcknowledgedWriteIsLost() throws Exception {
+    Instance m0 = cluster().master();
+    boolean semiSync = enableSemiSync();
+    try (Connection root = TestSql.root(m0)) {
+      TestSql.execute(root, "CREATE TABLE IF NOT EXISTS app.acks (id INT PRIMARY KEY)");
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+    Path dir = Files.createTempDirectory("sluice-failover");
+    Path conf = dir.resolve("routing.conf");
+    Files.writeString(conf, Files.readString(cluster().sandbox().routingConf()));
+    try (ProxyFixture p = ProxyFixture.start(conf, c -> c
+        .withMonitor(new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300), Duration.ofMillis(500),
+            Duration.ofSeconds(10)))
+        .withFailover(new ProxyConfig.FailoverConfig(true, Duration.ofSeconds(1), "repl", "repl")));
+         Writer writer = new Writer(p)) {
+      writer.awaitAcks(20, Duration.ofSeconds(10));
+
+      // 1. kill -9 of the master: after failover.down-after the most advanced slave is promoted.
+      int ackedBeforeKill = writer.acked.size();
+      cluster().sandbox().kill(m0);
+      String promoted = awaitNewMaster(p, m0.name(), Duration.ofSeconds(30));
+      int ackedAtKill = writer.acked.size();
+      writer.awaitAcks(ackedAtKill + 20, Duration.ofSeconds(20));
+      Set<Integer> lostInFailover = missingOn(instance(promoted), writer.ackedUpTo(ackedAtKill));
+      System.out.printf("failover lost %d of %d acknowledged writes (semi-sync %s)%n", lostInFailover.size(),
+          ackedAtKill, semiSync ? "on" : "not available");
+      assertTrue(ackedAtKill >= ackedBeforeKill);
+      if (semiSync) {
+        assertEquals(Set.of(), lostInFailover, "with semi-synchronous replication no acknowledged write is lost");
+      }
+
+      // 2. The old master comes back: it is fenced read-only and takes no reads.
+      cluster().sandbox().start(m0, Duration.ofSeconds(60));
+      awaitValue(m0, "SELECT @@GLOBAL." + readOnlyVariable(), "1", Duration.ofSeconds(15));
+      List<String> backends = p.admin("SELECT * FROM backends");
+      assertTrue(backends.get(0).startsWith("1\t" + promoted + "\t") && backends.get(0).contains("\trw\t"),
+          String.join("\n", backends));
+      String oldMasterRow = backends.stream().filter(l -> l.contains("\t" + m0.name() + "\t")).findFirst().orElseThrow();
+      assertTrue(!oldMasterRow.contains("\tup\t"), "the fenced old master takes no reads: " + oldMasterRow);
+
+      // 3. A planned switchover to the other slave loses nothing.
+      String other = cluster().slaves().stream().map(Instance::name).filter(n -> !n.equals(promoted)).findFirst()
+          .orElseThrow();
+      int index = backends.stream().filter(l -> l.contains("\t" + other + "\t")).map(l -> Integer.parseInt(l.split("\t")[0]))
+          .findFirst().orElseThrow();
+      awaitBackendUp(p, other, Duration.ofSeconds(15));
+      p.admin("SWITCHOVER " + index);
+      int ackedAtSwitch = writer.acked.size();
+      assertTrue(p.admin("SELECT * FROM backends").get(0).startsWith("1\t" + other + "\t"));
+      writer.awaitAcks(ackedAtSwitch + 20, Duration.ofSeconds(20));
+      List<Integer> all = writer.stop();
+      Set<Integer> missing = missingOn(instance(other), all);
+      missing.removeAll(lostInFailover);
+      assertEquals(Set.of(), missing, "the switchover and everything after it lost nothing");
+      // The former master of step 1 now replicates from the new one.
+      awaitValue(instance(promoted), "SELECT COUNT(*) FROM app.acks WHERE id = " + all.get(all.size() - 1), "1",
+          Duration.ofSeconds(15));
+      ProxyConfig saved = io.sluice.server.config.ConfigLoader.load(conf);
+      assertEquals(other, saved.backends().master().name(), "the new topology is in the config file");
+    } finally {
+      Files.deleteIfExists(conf);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  private Instance instance(String name) {
+    return cluster().sandbox().instances().stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static Set<Integer> missingOn(Instance server, List<Integer> acked) throws SQLException {
+    Set<Integer> present = new TreeSet<>();
+    try (Connection c = TestSql.root(server)) {
+      for (List<String> row : TestSql.queryRows(c, "SELECT id FROM app.acks")) {
+        present.add(Integer.parseInt(row.get(0)));
+      }
+    }
+    Set<Integer> missing = new TreeSet<>(acked);
+    missing.removeAll(present);
+    return missing;
+  }
+
+  private static String awaitNewMaster(ProxyFixture p, String old, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      String first = p.admin("SELECT * FROM backends").get(0);
+      String name = first.split("\t")[1];
+      if (!name.equals(old)) {
+        return name;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no failover within " + within + ": " + p.admin("SELECT * FROM backends"));
+  }
+
+  private static void awaitBackendUp(ProxyFixture p, String name, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (p.admin("SELECT * FROM backends").stream().anyMatch(l -> l.contains("\t" + name + "\t") && l.contains("\tup\t"))) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(name + " not up: " + p.admin("SELECT * FROM backends"));
+  }
+
+  private static void awaitValue(Instance server, String sql, String expected, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    String seen = null;
+    while (System.nanoTime() < deadline) {
+      try (Connection c = TestSql.root(server)) {
+        seen = TestSql.queryString(c, sql);
+        if (expected.equals(seen)) {
+          return;
+        }
+      } catch (SQLException e) {
+        seen = e.getMessage();
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(server.name() + ": " + sql + " gave " + seen + ", expected " + expected);
+  }
+
+  /** An application inserting ids 1, 2, 3... through the proxy, remembering which were acknowledged. */
+  static final class Writer implements AutoCloseable {
+    final List<Integer> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final Set<Integer> failed = new ConcurrentSkipListSet<>();
+    private final AtomicInteger next = new AtomicInteger(1);
+    private final Thread thread;
+    private volatile boolean stop;
+
+    Writer(ProxyFixture p) {
+      thread = new Thread(() -> {
+        Connection c = null;
+        while (!stop) {
+          int id = next.getAndIncrement();
+          try {
+            if (c == null || c.isClosed()) {
+              c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true&connectTimeout=2000&socketTimeout=10000");
+            }
+            TestSql.execute(c, "INSERT INTO app.acks (id) VALUES (" + id + ")");
+            acked.add(id);
+          } catch (SQLException e) {
+            failed.add(id);
+            try {
+              if (c != null) {
+                c.close();
+              }
+            } catch (SQLException ignored) {
+              // reconnecting anyway
+            }
+            c = null;
+            sleep(50);
+          }
+        }
+        try {
+          if (c != null) {
+            c.close();
+          }
+        } catch (SQLException ignored) {
+          // done
+        }
+      }, "failover-writer");
+      thread.start();
+    }
+
+    void awaitAcks(int count, Duration within) throws InterruptedException {
+      long deadline = System.nanoTime() + within.toNanos();
+      while (acked.size() < count && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(acked.size() >= count, "writes resumed: " + acked.size() + " of " + count + " acknowledged");
+    }
+
+    List<Integer> ackedUpTo(int n) {
+      return List.copyOf(acked.subList(0, n));
+    }
+
+    List<Integer> stop() throws InterruptedException {
+      stop = true;
+      thread.join(30_000);
+      return List.copyOf(acked);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop();
+    }
+
+    private static void sleep(long ms) {
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
