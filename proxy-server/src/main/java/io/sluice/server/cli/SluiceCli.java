@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     versionProvider = SluiceCli.Version.class,
     description = "A read/write-splitting MySQL proxy and a MySQL replication bootstrapper.",
     subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, ProxyCommand.class, SandboxCommand.class,
-        BootstrapCommand.class})
+        BootstrapCommand.class, AdminCommand.class, SwitchoverCommand.class})
 public final class SluiceCli {
 
   public static void main(String[] args) {

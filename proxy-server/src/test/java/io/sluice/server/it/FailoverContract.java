@@ -80,7 +80,15 @@ abstract class FailoverContract {
       int index = backends.stream().filter(l -> l.contains("\t" + other + "\t")).map(l -> Integer.parseInt(l.split("\t")[0]))
           .findFirst().orElseThrow();
       awaitBackendUp(p, other, Duration.ofSeconds(15));
-      p.admin("SWITCHOVER " + index);
+      // Through the command line, as an operator would: it finds the admin port in the config file.
+      String text = Files.readString(conf);
+      Files.writeString(conf, text.replaceFirst("admin \\{ listen = \"127.0.0.1:\\d+\"",
+          "admin { listen = \"127.0.0.1:" + p.adminPort() + "\""));
+      java.io.StringWriter out = new java.io.StringWriter();
+      picocli.CommandLine cli = io.sluice.server.cli.SluiceCli.commandLine().setOut(new java.io.PrintWriter(out));
+      int exit = cli.execute("switchover", "--config", conf.toString(), "--to", String.valueOf(index));
+      assertEquals(0, exit, out.toString());
+      assertTrue(out.toString().contains("switched over from " + promoted + " to " + other), out.toString());
       int ackedAtSwitch = writer.acked.size();
       assertTrue(p.admin("SELECT * FROM backends").get(0).startsWith("1\t" + other + "\t"));
       writer.awaitAcks(ackedAtSwitch + 20, Duration.ofSeconds(20));

@@ -1021,6 +1021,24 @@ abstract class ProxyCompatibilityContract {
       p.admin("REMOVE CLIENT 10.0.0.0/8");
       p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true").close();
 
+      // `sluice admin` finds the admin port and account in the config file.
+      java.nio.file.Path conf = java.nio.file.Files.createTempFile("sluice-admin", ".conf");
+      try {
+        java.nio.file.Files.writeString(conf, java.nio.file.Files.readString(cluster().sandbox().routingConf())
+            .replaceFirst("admin \\{ listen = \"127.0.0.1:\\d+\"", "admin { listen = \"127.0.0.1:" + p.adminPort() + "\""));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = io.sluice.server.cli.SluiceCli.commandLine()
+            .setOut(new java.io.PrintWriter(out)).setErr(new java.io.PrintWriter(err));
+        assertEquals(0, cli.execute("admin", "-c", conf.toString(), "SELECT * FROM backends"), err.toString());
+        assertTrue(out.toString().startsWith("backend_ndx\tname\taddress\tstate\ttype\tweight\tlag_ms\n1\t"
+            + cluster().master().name() + "\t"), out.toString());
+        assertEquals(1, cli.execute("admin", "-c", conf.toString(), "SET SIDEWAYS 2"));
+        assertTrue(err.toString().contains("ERROR 1064 (42000)"), err.toString());
+      } finally {
+        java.nio.file.Files.deleteIfExists(conf);
+      }
+
       ProxyFixture.AdminError syntax = assertThrows(ProxyFixture.AdminError.class, () -> p.admin("SET SIDEWAYS 2"));
       assertTrue(syntax.getMessage().contains("ERROR 1064") && syntax.getMessage().contains("SELECT * FROM help"),
           syntax.getMessage());
