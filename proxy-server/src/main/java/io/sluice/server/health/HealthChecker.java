@@ -68,12 +68,18 @@ public final class HealthChecker implements AutoCloseable {
             ? new Probe(BackendHealth.OFFLINE, r.lagMillis()) : probe(r.backend())));
       }
       long waitMs = 2 * monitor.timeout().toMillis() + 500;
+      Probe masterProbe = result(master, waitMs);
       ClusterView.Builder next = ClusterView.builder().relaysServeReads(view.relaysServeReads())
-          .master(view.master(), result(master, waitMs).health());
-      boolean changed = view.masterHealth() != result(master, waitMs).health();
+          .master(view.master(), masterProbe.health());
+      boolean changed = view.masterHealth() != masterProbe.health();
       for (int i = 0; i < replicas.size(); i++) {
         BackendStatus before = view.replicas().get(i);
         Probe p = result(replicas.get(i), waitMs);
+        if (p.sourceUnreachable() && masterProbe.health() == BackendHealth.DOWN) {
+          // The master is gone, so nothing newer exists anywhere: the replica's data is as fresh
+          // as data can be until a failover. Taking every replica out now would fail all reads.
+          p = new Probe(BackendHealth.UP, BackendStatus.UNKNOWN_LAG);
+        }
         next.replica(before.backend(), p.health(), p.lagMillis());
         if (before.health() != p.health()) {
           log.info("backend {} is now {} (was {}){}", before.backend().name(), p.health(), before.health(),
@@ -86,7 +92,7 @@ public final class HealthChecker implements AutoCloseable {
       if (changed) {
         runtime.compareAndSetView(view, next.build()); // an admin change or reload in the meantime wins
       }
-      maybeFailOver(result(master, waitMs).health() == BackendHealth.DOWN);
+      maybeFailOver(masterProbe.health() == BackendHealth.DOWN);
     } catch (RuntimeException e) {
       log.warn("health check round failed", e);
     }
@@ -201,6 +207,10 @@ public final class HealthChecker implements AutoCloseable {
       long lagSeconds = rs.getLong(replicaWords ? "Seconds_Behind_Source" : "Seconds_Behind_Master");
       boolean lagKnown = !rs.wasNull();
       long lagMillis = lagKnown ? lagSeconds * 1000 : BackendStatus.UNKNOWN_LAG;
+      if (!io && sql) {
+        // Receiving stopped: fine to read from only while its source is down (see checkAll).
+        return new Probe(BackendHealth.LAGGING, lagMillis, "replication threads IO=false SQL=true", true);
+      }
       if (!io || !sql) {
         return new Probe(BackendHealth.LAGGING, lagMillis, "replication threads IO=" + io + " SQL=" + sql);
       }
@@ -232,9 +242,13 @@ public final class HealthChecker implements AutoCloseable {
   }
 
   /** What one probe concluded. */
-  record Probe(BackendHealth health, long lagMillis, String reason) {
+  record Probe(BackendHealth health, long lagMillis, String reason, boolean sourceUnreachable) {
     Probe(BackendHealth health, long lagMillis) {
-      this(health, lagMillis, null);
+      this(health, lagMillis, null, false);
+    }
+
+    Probe(BackendHealth health, long lagMillis, String reason) {
+      this(health, lagMillis, reason, false);
     }
   }
 }

@@ -89,11 +89,17 @@ final class FailureDrills {
       return reads.get();
     }
 
-    /** Stops the thread and returns the errors it saw. */
+    /** Stops the thread and returns the errors it saw (the first ten, then how many more). */
     List<String> stop() throws InterruptedException {
       stop = true;
       thread.join(30_000);
-      return List.copyOf(errors);
+      List<String> all = List.copyOf(errors);
+      if (all.size() <= 10) {
+        return all;
+      }
+      List<String> shown = new ArrayList<>(all.subList(0, 10));
+      shown.add("... and " + (all.size() - 10) + " more");
+      return shown;
     }
 
     @Override

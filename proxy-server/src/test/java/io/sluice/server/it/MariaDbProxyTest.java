@@ -36,6 +36,11 @@ class MariaDbProxyTest extends ProxyCompatibilityContract {
   }
 
   @Override
+  java.util.List<String> delaySql(int seconds) {
+    return java.util.List.of("STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = " + seconds, "START SLAVE");
+  }
+
+  @Override
   boolean backendsOfferTls() {
     return false;
   }

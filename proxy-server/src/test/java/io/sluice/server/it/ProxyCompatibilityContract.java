@@ -840,17 +840,19 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
-   * A hung master: writes get a clear error within the health-check bound instead of hanging,
-   * and at once once it is known down; reads go on on the slaves without an error; writes
-   * work again as soon as the master answers.
+   * A hung master (SIGSTOP): writes get a clear error within the health-check bound instead of
+   * hanging, and at once once it is known down; reads go on on the slaves without an error;
+   * writes work again as soon as the master answers. Then a killed master with automatic
+   * failover off: writes fail at once, reads go on, nothing is promoted, and writes resume
+   * when it is restarted.
    */
   @Test
   void aHungMasterFailsWritesPromptlyWhileReadsGoOn() throws Exception {
     ProxyConfig.MonitorConfig fast = new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300),
         Duration.ofMillis(500), Duration.ofSeconds(10));
     Instance master = cluster().master();
-    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> new ProxyConfig(c.source(), c.listen(), c.admin(),
-        c.metricsListen(), c.users(), c.backends(), fast, c.pool(), c.tls(), c.backendTls()));
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withMonitor(fast)
+        .withFailover(new ProxyConfig.FailoverConfig(false, Duration.ofSeconds(1), "repl", "repl")));
          Connection writer = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
       TestSql.execute(writer, "INSERT INTO items (v) VALUES ('before-hang')");
       FailureDrills.ReadLoad load = new FailureDrills.ReadLoad(p);
@@ -883,6 +885,34 @@ abstract class ProxyCompatibilityContract {
           Thread.sleep(200);
         }
       }
+
+      // Killed, with automatic failover off: writes fail at once, reads go on, nobody is promoted.
+      try {
+        cluster().sandbox().kill(master);
+        for (int i = 0; i < 3; i++) {
+          long start = System.nanoTime();
+          assertThrows(SQLException.class, () -> TestSql.execute(writer, "INSERT INTO items (v) VALUES ('killed')"));
+          long ms = (System.nanoTime() - start) / 1_000_000;
+          assertTrue(ms < 2_000, "a write to the killed master failed after " + ms + " ms");
+        }
+        Thread.sleep(1_500); // longer than failover.down-after (1 s): with auto off nothing happens
+        assertEquals(master.name(), p.server.runtime().view().master().name(), "no promotion with failover off");
+      } finally {
+        io.sluice.bootstrap.sandbox.Sandbox.up(io.sluice.bootstrap.sandbox.SandboxSpec.in(cluster().sandbox().dir()));
+      }
+      deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (true) {
+        try {
+          TestSql.execute(writer, "INSERT INTO items (v) VALUES ('after-restart')");
+          break;
+        } catch (SQLException e) {
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(200);
+        }
+      }
+      cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
       long reads = load.reads();
       assertEquals(List.of(), load.stop(), "errors the reading application saw");
       assertTrue(reads > 50, "the application kept reading: " + reads);
@@ -961,6 +991,56 @@ abstract class ProxyCompatibilityContract {
       } finally {
         setReplication(true);
       }
+    }
+  }
+
+  /** Statements that make a slave apply each transaction {@code seconds} after its commit. */
+  List<String> delaySql(int seconds) {
+    return List.of("STOP REPLICA SQL_THREAD", "CHANGE REPLICATION SOURCE TO SOURCE_DELAY = " + seconds,
+        "START REPLICA SQL_THREAD");
+  }
+
+  /**
+   * Slaves delayed on purpose by 2 s stay within max-replica-lag, so the health checks keep
+   * them in rotation, as a real moderately lagging slave. Write-then-read, 10 times each: an
+   * eventual session reads stale rows, a read-your-writes session never does.
+   */
+  @Test
+  void readYourWritesNeverReadsAStaleRowFromADelayedSlave() throws Exception {
+    try (Connection root = TestSql.root(cluster().master())) {
+      TestSql.execute(root, "CREATE USER IF NOT EXISTS 'ryw'@'%' IDENTIFIED BY 'ryw-pw'", "GRANT ALL ON app.* TO 'ryw'@'%'");
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+    ProxyConfig.UserConfig ryw = new ProxyConfig.UserConfig("ryw", "ryw-pw", null, 0,
+        io.sluice.core.session.ConsistencyLevel.READ_YOUR_WRITES);
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), ProxyFixture.withUser(ryw))) {
+      for (Instance slave : cluster().slaves()) {
+        try (Connection root = TestSql.root(slave)) {
+          TestSql.execute(root, delaySql(2).toArray(String[]::new));
+        }
+      }
+      try (Connection eventual = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+           Connection own = p.connect("ryw", "ryw-pw", "sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+        int staleEventual = 0;
+        int staleOwn = 0;
+        for (int i = 0; i < 10; i++) {
+          TestSql.execute(eventual, "INSERT INTO items (v) VALUES ('delayed-eventual-" + i + "')");
+          staleEventual += TestSql.queryRows(eventual, "SELECT v FROM items WHERE v = 'delayed-eventual-" + i + "'")
+              .isEmpty() ? 1 : 0;
+          TestSql.execute(own, "INSERT INTO items (v) VALUES ('delayed-own-" + i + "')");
+          staleOwn += TestSql.queryRows(own, "SELECT v FROM items WHERE v = 'delayed-own-" + i + "'").isEmpty() ? 1 : 0;
+        }
+        assertEquals(0, staleOwn, "read-your-writes returned a stale (empty) answer");
+        assertTrue(staleEventual > 0, "the delayed slaves really were behind: eventual reads saw every write");
+        assertTrue(p.server.runtime().view().usableSlaves().size() == 2, "the delayed slaves stayed in rotation");
+      }
+    } finally {
+      for (Instance slave : cluster().slaves()) {
+        try (Connection root = TestSql.root(slave)) {
+          TestSql.execute(root, delaySql(0).toArray(String[]::new));
+        }
+      }
+      cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
     }
   }
 
@@ -1177,6 +1257,7 @@ abstract class ProxyCompatibilityContract {
          Connection kept = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
       p.server.watchConfig();
       FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
+      FailureDrills.ReadLoad load = new FailureDrills.ReadLoad(p);
       String s0Entry = "address = \"" + s0.address() + "\"";
       assertTrue(original.contains(s0Entry), original);
       java.nio.file.Files.writeString(conf, original.replace(s0Entry + ", weight = 1", s0Entry + ", weight = 0")
@@ -1197,6 +1278,9 @@ abstract class ProxyCompatibilityContract {
       FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
       assertTrue(p.server.runtime().config().user("ryw").isEmpty(), "the removed user is gone");
       assertTrue(slaveIds().contains(TestSql.serverId(kept)), "the connection open all along still works");
+      long reads = load.reads();
+      assertEquals(List.of(), load.stop(), "errors of an application reading through every reload");
+      assertTrue(reads > 100, "it kept reading: " + reads);
 
       p.admin("SET WEIGHT 3 5", "ADD CLIENT 127.0.0.0/8", "SAVE CONFIG");
       ProxyConfig saved = io.sluice.server.config.ConfigLoader.load(conf);
