@@ -215,8 +215,9 @@ abstract class FailoverContract {
       assertTrue(acked.size() >= count, "writes resumed: " + acked.size() + " of " + count + " acknowledged");
     }
 
+    /** The first {@code n} acknowledged ids (a copy first: the writer keeps appending). */
     List<Integer> ackedUpTo(int n) {
-      return List.copyOf(acked.subList(0, n));
+      return List.copyOf(acked).subList(0, n);
     }
 
     List<Integer> stop() throws InterruptedException {
