@@ -191,13 +191,15 @@ public final class ConfigLoader {
   private MonitorConfig monitor(Config c) {
     String at = ROOT + ".monitor";
     Config m = optionalSection(c, "monitor").orElse(ConfigFactory.empty());
-    allowOnly(m, at, Set.of("user", "password", "interval", "timeout", "max-replica-lag"));
-    return new MonitorConfig(
+    allowOnly(m, at, Set.of("user", "password", "interval", "timeout", "max-replica-lag", "heartbeat-table"));
+    Optional<String> heartbeat = m.hasPath("heartbeat-table") ? Optional.of(string(m, at, "heartbeat-table"))
+        : Optional.empty();
+    return check(at, () -> new MonitorConfig(
         m.hasPath("user") ? string(m, at, "user") : "root",
         m.hasPath("password") ? string(m, at, "password") : "",
         m.hasPath("interval") ? duration(m, at, "interval") : Duration.ofSeconds(1),
         m.hasPath("timeout") ? duration(m, at, "timeout") : Duration.ofMillis(500),
-        m.hasPath("max-replica-lag") ? duration(m, at, "max-replica-lag") : Duration.ofSeconds(10));
+        m.hasPath("max-replica-lag") ? duration(m, at, "max-replica-lag") : Duration.ofSeconds(10), heartbeat));
   }
 
   private PoolConfig pool(Config c) {

@@ -204,8 +204,25 @@ public record ProxyConfig(
     }
   }
 
-  /** The account used for health checks and lag probes. */
-  public record MonitorConfig(String user, String password, Duration interval, Duration timeout, Duration maxReplicaLag) {}
+  /**
+   * The account used for health checks and lag probes. With {@code heartbeatTable}
+   * ({@code schema.table}) lag is measured from a row the master's probe stamps each interval
+   * instead of Seconds_Behind_Source.
+   */
+  public record MonitorConfig(String user, String password, Duration interval, Duration timeout, Duration maxReplicaLag,
+      Optional<String> heartbeatTable) {
+    public MonitorConfig {
+      Objects.requireNonNull(heartbeatTable, "heartbeatTable");
+      if (heartbeatTable.isPresent() && !heartbeatTable.get().matches("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+")) {
+        throw new IllegalArgumentException("heartbeat-table must be schema.table (letters, digits, _ and $), got \""
+            + heartbeatTable.get() + "\"");
+      }
+    }
+
+    public MonitorConfig(String user, String password, Duration interval, Duration timeout, Duration maxReplicaLag) {
+      this(user, password, interval, timeout, maxReplicaLag, Optional.empty());
+    }
+  }
 
   public record PoolConfig(int maxConnections, Duration idleTimeout, Duration connectTimeout) {
     public PoolConfig {

@@ -159,7 +159,11 @@ public final class HealthChecker implements AutoCloseable {
           log.warn("fenced {} read-only: it was the master before a failover", b.name());
         }
         if (b.role() == BackendRole.MASTER) {
-          s.execute("DO 1"); // not a SELECT: the servers' Com_select counts only the applications'
+          if (monitor.heartbeatTable().isPresent()) {
+            beat(s, monitor.heartbeatTable().get());
+          } else {
+            s.execute("DO 1"); // not a SELECT: the servers' Com_select counts only the applications'
+          }
           return new Probe(BackendHealth.UP, 0);
         }
         return replication(c, s);
@@ -174,6 +178,34 @@ public final class HealthChecker implements AutoCloseable {
         }
       }
       return new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, e.getMessage());
+    }
+  }
+
+  /**
+   * Heartbeat lag, as pt-heartbeat measures it: the master's probe stamps a row with its clock
+   * each interval, and a replica's lag is its clock minus the stamp it has applied. Unlike
+   * Seconds_Behind_Source it sees lag anywhere upstream (a relay) and through idle periods; it
+   * reads up to one interval high, and assumes the servers' clocks agree.
+   */
+  private static void beat(Statement s, String table) throws SQLException {
+    try {
+      s.execute("INSERT INTO " + table + " (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = NOW(6)");
+    } catch (SQLException e) {
+      if (e.getErrorCode() != 1146 && e.getErrorCode() != 1049) { // no such table / database yet
+        throw e;
+      }
+      String schema = table.substring(0, table.indexOf('.'));
+      s.execute("CREATE DATABASE IF NOT EXISTS " + schema);
+      s.execute("CREATE TABLE IF NOT EXISTS " + table + " (id INT PRIMARY KEY, ts DATETIME(6) NOT NULL)");
+      s.execute("INSERT INTO " + table + " (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = NOW(6)");
+    }
+  }
+
+  private static long heartbeatLag(Statement s, String table) {
+    try (ResultSet rs = s.executeQuery("SELECT TIMESTAMPDIFF(MICROSECOND, ts, NOW(6)) FROM " + table + " WHERE id = 1")) {
+      return rs.next() ? Math.max(0, rs.getLong(1) / 1000) : BackendStatus.UNKNOWN_LAG;
+    } catch (SQLException e) {
+      return BackendStatus.UNKNOWN_LAG; // not replicated here yet
     }
   }
 
@@ -207,6 +239,11 @@ public final class HealthChecker implements AutoCloseable {
       long lagSeconds = rs.getLong(replicaWords ? "Seconds_Behind_Source" : "Seconds_Behind_Master");
       boolean lagKnown = !rs.wasNull();
       long lagMillis = lagKnown ? lagSeconds * 1000 : BackendStatus.UNKNOWN_LAG;
+      if (monitor.heartbeatTable().isPresent() && io && sql) {
+        lagMillis = heartbeatLag(s, monitor.heartbeatTable().get());
+        lagKnown = lagMillis != BackendStatus.UNKNOWN_LAG;
+        lagSeconds = lagMillis / 1000;
+      }
       if (!io && sql) {
         // Receiving stopped: fine to read from only while its source is down (see checkAll).
         return new Probe(BackendHealth.LAGGING, lagMillis, "replication threads IO=false SQL=true", true);

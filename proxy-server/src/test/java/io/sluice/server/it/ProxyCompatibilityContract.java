@@ -840,6 +840,43 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
+   * With monitor.heartbeat-table the master's probe stamps a row each interval and a replica's
+   * lag is how old the stamp it has applied is: a slave delayed by 4 s passes a 2 s
+   * max-replica-lag, leaves rotation, and returns once the delay is removed.
+   */
+  @Test
+  void aHeartbeatTableMeasuresLagAndTakesALaggingSlaveOut() throws Exception {
+    Instance s0 = cluster().slaves().get(0);
+    Instance s1 = cluster().slaves().get(1);
+    Set<String> both = Set.of(String.valueOf(s0.serverId()), String.valueOf(s1.serverId()));
+    Set<String> onlyS1 = Set.of(String.valueOf(s1.serverId()));
+    ProxyConfig.MonitorConfig heartbeat = new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300),
+        Duration.ofMillis(500), Duration.ofSeconds(2), java.util.Optional.of("sluice_hb.heartbeat"));
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withMonitor(heartbeat))) {
+      FailureDrills.awaitTargets(p, both, Duration.ofSeconds(10));
+      try (Connection root = TestSql.root(cluster().master())) {
+        assertEquals("1", TestSql.queryString(root,
+            "SELECT COUNT(*) FROM sluice_hb.heartbeat WHERE ts > NOW(6) - INTERVAL 2 SECOND"), "the master is stamped");
+      }
+      try (Connection root = TestSql.root(s0)) {
+        TestSql.execute(root, delaySql(4).toArray(String[]::new));
+      }
+      try {
+        FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(10));
+        long lag = p.server.runtime().view().replica(s0.name()).orElseThrow().lagMillis();
+        assertTrue(lag > 2000, "heartbeat lag of the delayed slave: " + lag + " ms");
+        long fresh = p.server.runtime().view().replica(s1.name()).orElseThrow().lagMillis();
+        assertTrue(fresh >= 0 && fresh < 2000, "heartbeat lag of the other slave: " + fresh + " ms");
+      } finally {
+        try (Connection root = TestSql.root(s0)) {
+          TestSql.execute(root, delaySql(0).toArray(String[]::new));
+        }
+      }
+      FailureDrills.awaitTargets(p, both, Duration.ofSeconds(15));
+    }
+  }
+
+  /**
    * A hung master (SIGSTOP): writes get a clear error within the health-check bound instead of
    * hanging, and at once once it is known down; reads go on on the slaves without an error;
    * writes work again as soon as the master answers. Then a killed master with automatic
