@@ -61,7 +61,9 @@ public final class ConfigReloader {
     if (!next.sqlLog().file().equals(old.sqlLog().file())) {
       restart.add("sql-log.file");
     }
+    ClusterView before = runtime.view();
     ClusterView view = runtime.updateView(current -> ClusterViews.reloaded(current, next));
+    closePoolsOfMovedBackends(before, view);
     runtime.clients(next.clients());
     runtime.sqlLog().configure(next.sqlLog());
     // Settings that need a restart keep their running values, so what config() says stays true.
@@ -74,6 +76,22 @@ public final class ConfigReloader {
         + (restart.isEmpty() ? "" : "; changes to " + String.join(", ", restart) + " need a restart");
     log.info(summary);
     return summary;
+  }
+
+  /** A backend name now at another address must not keep handing out connections to the old one. */
+  private void closePoolsOfMovedBackends(ClusterView before, ClusterView after) {
+    java.util.Map<String, String> was = new java.util.HashMap<>();
+    was.put(before.master().name(), before.master().address());
+    before.replicas().forEach(r -> was.put(r.backend().name(), r.backend().address()));
+    java.util.List<Backend> now = new ArrayList<>();
+    now.add(after.master());
+    after.replicas().forEach(r -> now.add(r.backend()));
+    for (Backend b : now) {
+      String old = was.get(b.name());
+      if (old != null && !old.equals(b.address())) {
+        runtime.pools().closeBackend(b.name());
+      }
+    }
   }
 
   /** Like {@link #reload} for callers that only log: a file watch or SIGHUP. */

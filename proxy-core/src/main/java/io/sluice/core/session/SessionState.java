@@ -372,8 +372,22 @@ public final class SessionState {
     /** What the connection has after {@link #statementsToSync(BackendSessionSnapshot, Classification)} ran. */
     public BackendSessionSnapshot snapshotAfterSync(BackendSessionSnapshot current, Classification next) {
         boolean syncsLastInsertId = next != null && next.has(Trait.LAST_INSERT_ID);
+        if (matches(current) && (!syncsLastInsertId || lastInsertId == current.lastInsertId())) {
+            return current; // nothing was synced: no new snapshot (and no copy of the variables)
+        }
         return new BackendSessionSnapshot(schema != null ? schema : current.schema(), charset, autocommit, isolation,
                 sessionReadOnly, variables.asMap(), syncsLastInsertId ? lastInsertId : current.lastInsertId());
+    }
+
+    /**
+     * Whether a connection in state {@code current} already has this session's schema (or the
+     * session has none), charset, autocommit, isolation, read-only setting and variables.
+     */
+    boolean matches(BackendSessionSnapshot current) {
+        return (schema == null || schema.equals(current.schema())) && charset.equals(current.charset())
+                && autocommit == current.autocommit() && isolation == current.isolation()
+                && Objects.equals(sessionReadOnly, current.transactionReadOnly())
+                && variables.asMap().equals(current.variables());
     }
 
     /** What the connection has after it ran a statement of this session and reported {@code outcome}. */

@@ -22,6 +22,10 @@ final class SessionSync {
     }
 
     static List<String> statements(SessionState session, BackendSessionSnapshot current, Classification next) {
+        if (session.matches(current) && (next == null || (nextTransactionSettings(session, next) == null
+                && !(next.has(Trait.LAST_INSERT_ID) && session.lastInsertId() != current.lastInsertId())))) {
+            return List.of(); // the usual case: the connection already has the session's state
+        }
         List<String> out = new ArrayList<>();
         if (session.schema() != null && !session.schema().equals(current.schema())) {
             out.add("USE " + SqlLiterals.quoteIdentifier(session.schema()));

@@ -17,6 +17,11 @@ import picocli.CommandLine.Command;
 public final class SluiceCli {
 
   public static void main(String[] args) {
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      // Sampling leak detection records a stack trace for one buffer in 128: worth it in tests
+      // (which run paranoid), not on every production statement.
+      io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+    }
     System.exit(commandLine().execute(args));
   }
 

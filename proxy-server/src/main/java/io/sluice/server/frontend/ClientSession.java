@@ -384,7 +384,41 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       conn = borrow(target);
     }
     boolean clearDiagnostics = aboutPreviousStatement && !reclaimed && held == null;
-    conn.addListener(f -> {
+    Attempt attempt = new Attempt(command, type, target, statement, clearDiagnostics, binder, callback);
+    if (conn.isDone()) {
+      attempt.connected(conn); // the usual case, an idle pooled connection: no listener round trip
+    } else {
+      conn.addListener(attempt::connected);
+    }
+  }
+
+  /**
+   * One try of a command on one backend: connection, session sync, binding, send. Each step
+   * that is already complete (an idle pooled connection, nothing to sync, a command that needs
+   * no binding) runs straight on, so a plain read costs no future or listener.
+   */
+  private final class Attempt {
+    private final Packet command;
+    private final CommandType type;
+    private final Backend target;
+    private final Classification statement;
+    private final boolean clearDiagnostics;
+    private final CommandBinder binder;
+    private final ExecutionCallback callback;
+    private BackendConnection c;
+
+    Attempt(Packet command, CommandType type, Backend target, Classification statement, boolean clearDiagnostics,
+        CommandBinder binder, ExecutionCallback callback) {
+      this.command = command;
+      this.type = type;
+      this.target = target;
+      this.statement = statement;
+      this.clearDiagnostics = clearDiagnostics;
+      this.binder = binder;
+      this.callback = callback;
+    }
+
+    void connected(Future<?> f) {
       if (!f.isSuccess()) {
         command.release();
         SqlError err = f.cause() instanceof BackendException be
@@ -392,39 +426,54 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         failAttempt(err, target.name(), callback);
         return;
       }
-      BackendConnection c = (BackendConnection) f.getNow();
+      c = (BackendConnection) f.getNow();
       active = c;
-      List<String> sync = new ArrayList<>(session.statementsToSync(c.snapshot(), statement));
+      List<String> sync = session.statementsToSync(c.snapshot(), statement);
       if (clearDiagnostics) {
         // The connection that ran the previous statement was taken by another session: do not
         // show this session that session's warnings or row counts.
+        sync = new ArrayList<>(sync);
         sync.add("DO 0");
       }
-      BackendSync.run(c, sync).addListener(s -> {
-        if (!s.isSuccess()) {
-          command.release();
-          failAttempt(BackendSync.errorOf(s.cause()), target.name(), callback);
-          return;
-        }
-        c.snapshot(session.snapshotAfterSync(c.snapshot(), statement));
-        binder.bind(c, command).addListener(b -> {
-          if (!b.isSuccess()) {
-            if (b.cause() instanceof GtidWait.NotYetApplied && retry != null && c.isIdle()
-                && !target.name().equals(runtime.view().master().name())) {
-              // Read-your-writes: the slave is behind the session's last write; read from the master.
-              activePool.release(c);
-              active = null;
-              activePool = null;
-              retryRun.accept(runtime.view().master());
-              return;
-            }
-            failAttempt(BackendSync.errorOf(b.cause()), target.name(), callback);
+      if (sync.isEmpty()) {
+        synced();
+      } else {
+        BackendSync.run(c, sync).addListener(s -> {
+          if (!s.isSuccess()) {
+            command.release();
+            failAttempt(BackendSync.errorOf(s.cause()), target.name(), callback);
             return;
           }
-          c.execute((Packet) b.getNow(), type, new ResponseForwarder(this, c, callback));
+          synced();
         });
-      });
-    });
+      }
+    }
+
+    private void synced() {
+      c.snapshot(session.snapshotAfterSync(c.snapshot(), statement));
+      if (binder == AS_IS) {
+        c.execute(command, type, new ResponseForwarder(ClientSession.this, c, callback));
+        return;
+      }
+      binder.bind(c, command).addListener(this::bound);
+    }
+
+    private void bound(Future<?> b) {
+      if (!b.isSuccess()) {
+        if (b.cause() instanceof GtidWait.NotYetApplied && retry != null && c.isIdle()
+            && !target.name().equals(runtime.view().master().name())) {
+          // Read-your-writes: the slave is behind the session's last write; read from the master.
+          activePool.release(c);
+          active = null;
+          activePool = null;
+          retryRun.accept(runtime.view().master());
+          return;
+        }
+        failAttempt(BackendSync.errorOf(b.cause()), target.name(), callback);
+        return;
+      }
+      c.execute((Packet) b.getNow(), type, new ResponseForwarder(ClientSession.this, c, callback));
+    }
   }
 
   /** An attempt on {@code backend} failed before anything reached the client: retry if allowed, else report. */

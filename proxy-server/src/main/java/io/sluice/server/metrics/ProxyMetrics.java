@@ -27,7 +27,9 @@ public final class ProxyMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ProxyRuntime runtime;
   private final Map<String, BackendMeters> backends = new ConcurrentHashMap<>();
-  private final Map<String, Counter> routes = new ConcurrentHashMap<>();
+  private static final int REASONS = io.sluice.core.routing.RouteReason.values().length;
+  /** By target (master, slave, local) and reason, without building a key per statement. */
+  private final Counter[] routes = new Counter[3 * REASONS];
   private final Set<String> gaugedBackends = ConcurrentHashMap.newKeySet();
   private final Counter retries;
 
@@ -52,11 +54,17 @@ public final class ProxyMetrics {
   }
 
   public void route(Route route) {
-    String key = route.target() + "/" + route.reason();
-    routes.computeIfAbsent(key, k -> Counter.builder("sluice.routes")
-        .description("statements routed, by target and reason")
-        .tag("target", route.target()).tag("reason", route.reason().name().toLowerCase(java.util.Locale.ROOT))
-        .register(registry)).increment();
+    int target = route instanceof Route.Master ? 0 : route instanceof Route.Slave ? 1 : 2;
+    int index = target * REASONS + route.reason().ordinal();
+    Counter c = routes[index];
+    if (c == null) {
+      // Racy but harmless: the registry returns the same counter for the same name and tags.
+      c = Counter.builder("sluice.routes").description("statements routed, by target and reason")
+          .tag("target", route.target()).tag("reason", route.reason().name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry);
+      routes[index] = c;
+    }
+    c.increment();
   }
 
   public void retry() {
