@@ -140,6 +140,11 @@ public final class BackendPool {
     return idle.size();
   }
 
+  /** Closed pools hand out nothing; callers that cached this pool must look it up again. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   public int openCount() {
     return open;
   }

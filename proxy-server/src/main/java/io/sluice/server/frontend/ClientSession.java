@@ -112,6 +112,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   /** The connection serving the current command, held or borrowed. */
   private BackendConnection active;
   private BackendPool activePool;
+  /** Pools by backend, see poolOf. */
+  private final java.util.IdentityHashMap<Backend, BackendPool> poolCache = new java.util.IdentityHashMap<>(8);
   /** Read-your-writes: the last GTID of this session each slave was seen to have applied. */
   private final java.util.Map<String, String> gtidApplied = new java.util.HashMap<>(4);
   /** The current read's retry, if it may run again elsewhere; null otherwise. */
@@ -556,10 +558,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     return pool.acquire();
   }
 
+  /**
+   * The pool for {@code target} on this session's event loop. Looked up once per backend and
+   * kept (by the view's Backend instance, which health rounds reuse and reloads replace);
+   * forgotten when what the key is made of changes (user, multi-statements) or the pool closes.
+   */
   private BackendPool poolOf(Backend target) {
-    return runtime.pools().pool(ctx.channel().eventLoop(),
-        PoolKey.of(target.name(), user.name(), capabilities, login.characterSet()), target.host(), target.port(),
-        new BackendCredentials(user.name(), user.password()));
+    BackendPool p = poolCache.get(target);
+    if (p == null || p.isClosed()) {
+      p = runtime.pools().pool(ctx.channel().eventLoop(),
+          PoolKey.of(target.name(), user.name(), capabilities, login.characterSet()), target.host(), target.port(),
+          new BackendCredentials(user.name(), user.password()));
+      if (poolCache.size() >= 16) {
+        poolCache.clear(); // views replaced many times by reloads: start over
+      }
+      poolCache.put(target, p);
+    }
+    return p;
   }
 
   /**
@@ -688,6 +703,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   void changeUser(UserConfig newUser, String clientPlugin, byte[] answer, int characterSet, String database) {
     releaseHeld(true);
+    poolCache.clear();
     if (countedUser != null && !countedUser.equals(newUser.name())) {
       runtime.connectionLimits().release(countedUser);
       countedUser = null;
@@ -733,6 +749,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   }
 
   void multiStatements(boolean on) {
+    poolCache.clear();
     capabilities = on
         ? capabilities.with(Capabilities.CLIENT_MULTI_STATEMENTS)
         : capabilities.without(Capabilities.CLIENT_MULTI_STATEMENTS);
