@@ -29,9 +29,12 @@ import java.util.Map;
  * get ER_UNKNOWN_COM_ERROR, as from a server that does not know them.
  */
 final class CommandHandlers {
-  /** ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION. */
-  static final SqlError READ_ONLY_TRANSACTION =
-      new SqlError(1792, "25006", "Cannot execute statement in a READ ONLY transaction.");
+  /** ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION, worded as the master's flavor words it. */
+  static SqlError readOnlyTransaction(ClientSession s) {
+    boolean mariaDb = s.runtime().identity().serverVersion().contains("MariaDB");
+    return new SqlError(1792, "25006",
+        "Cannot execute statement in a READ ONLY transaction" + (mariaDb ? "" : "."));
+  }
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CommandHandlers.class);
   private final Map<CommandType, CommandHandler> handlers = new EnumMap<>(CommandType.class);
 
@@ -106,7 +109,7 @@ final class CommandHandlers {
       // (1290). On the master the app would get ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION, so
       // that is the answer; the transaction goes on, as it would there.
       packet.release();
-      s.sendError(READ_ONLY_TRANSACTION);
+      s.sendError(readOnlyTransaction(s));
       return;
     }
     Backend target = route.backend(view);

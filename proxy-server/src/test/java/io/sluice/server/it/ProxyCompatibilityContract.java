@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,18 @@ abstract class ProxyCompatibilityContract {
     }
     List<List<String>> rows = TestSql.queryRows(c, "SHOW GLOBAL STATUS LIKE '" + variable + "'");
     return Long.parseLong(rows.get(0).get(1));
+  }
+
+  /** Com_select of the master, then of each slave. */
+  long[] selectCounters() throws SQLException {
+    List<Instance> servers = new ArrayList<>();
+    servers.add(cluster().master());
+    servers.addAll(cluster().slaves());
+    long[] out = new long[servers.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = status(servers.get(i), "Com_select");
+    }
+    return out;
   }
 
   // ---- routing ----
@@ -638,12 +651,14 @@ abstract class ProxyCompatibilityContract {
       }
       // Replication is awaited after each proxied statement: this suite compares semantics;
       // replica lag on plain reads is what read-your-writes (a separate level) is about.
+      List<String> misplaced = new ArrayList<>();
       try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
         proxied = DifferentialScenarios.run(c, sc, "diff_proxy_" + i,
-            () -> cluster().sandbox().awaitReplication(Duration.ofSeconds(10)));
+            () -> cluster().sandbox().awaitReplication(Duration.ofSeconds(10)), this::selectCounters, misplaced);
       }
       assertEquals(direct.stream().map(l -> l.replace("diff_direct_" + i, "${t}")).toList(),
           proxied.stream().map(l -> l.replace("diff_proxy_" + i, "${t}")).toList());
+      assertEquals(List.of(), misplaced, "statements that ran on the wrong server (Com_select on each)");
     }));
   }
 
@@ -659,13 +674,46 @@ abstract class ProxyCompatibilityContract {
       try (Connection c = DriverManager.getConnection("jdbc:mariadb://" + cluster().master().address() + "/app" + params)) {
         direct = DifferentialScenarios.run(c, sc, "mdiff_direct_" + i, () -> {});
       }
+      List<String> misplaced = new ArrayList<>();
       try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + proxy.port() + "/app" + params)) {
         proxied = DifferentialScenarios.run(c, sc, "mdiff_proxy_" + i,
-            () -> cluster().sandbox().awaitReplication(Duration.ofSeconds(10)));
+            () -> cluster().sandbox().awaitReplication(Duration.ofSeconds(10)), this::selectCounters, misplaced);
       }
       assertEquals(direct.stream().map(l -> l.replace("mdiff_direct_" + i, "${t}")).toList(),
           proxied.stream().map(l -> l.replace("mdiff_proxy_" + i, "${t}")).toList());
+      assertEquals(List.of(), misplaced, "statements that ran on the wrong server (Com_select on each)");
     }));
+  }
+
+  /**
+   * The same scenarios as scripts for the mariadb command-line client, one session each, with
+   * errors and warnings shown. A script cannot wait for replication between statements, so the
+   * proxied session asks for read-your-writes (the proxy's own setting, which prints nothing).
+   */
+  @org.junit.jupiter.api.TestFactory
+  java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> scenariosBehaveAlikeInTheMariadbCommandLineClient() {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return DifferentialScenarios.all().stream().map(sc -> org.junit.jupiter.api.DynamicTest.dynamicTest(sc.name(), () -> {
+      int i = n.incrementAndGet();
+      String direct = mariadbCli(cluster().master().port(), DifferentialScenarios.script(sc, "cdiff_direct_" + i))
+          .replace("cdiff_direct_" + i, "${t}");
+      // On the script's first line, so the line numbers in error messages stay the same.
+      String proxied = mariadbCli(proxy.port(), "SET sluice_consistency = 'read-your-writes'; "
+          + DifferentialScenarios.script(sc, "cdiff_proxy_" + i)).replace("cdiff_proxy_" + i, "${t}");
+      assertEquals(direct, proxied, "mariadb client output");
+    }));
+  }
+
+  /** Runs a script in one mariadb client session; returns everything it printed, errors included. */
+  private static String mariadbCli(int port, String script) throws Exception {
+    Process p = new ProcessBuilder("mariadb", "--protocol=tcp", "-h127.0.0.1", "-P" + port, "-uapp", "-papp",
+        "--batch", "--force", "--show-warnings", "app").redirectErrorStream(true).start();
+    try (java.io.OutputStream in = p.getOutputStream()) {
+      in.write(script.getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "mariadb client finished");
+    return out;
   }
 
   @Test
