@@ -22,5 +22,10 @@ public enum PinReason {
     /** A change the proxy could not follow (SET ROLE, a SET it could not read, HANDLER OPEN). */
     UNTRACKED_SESSION_CHANGE,
     /** A session change inside a multi-statement text. */
-    MULTI_STATEMENT_SESSION_CHANGE
+    MULTI_STATEMENT_SESSION_CHANGE,
+    /**
+     * A stored procedure changed session state (temporary tables, user variables, locks), or
+     * may have: without session-state information from the server every CALL pins.
+     */
+    PROCEDURE_SESSION_CHANGE
 }

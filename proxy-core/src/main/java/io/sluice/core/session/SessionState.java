@@ -317,6 +317,11 @@ public final class SessionState {
             lastWrittenGtid = outcome.gtids();
         }
         applyKind(c, outcome);
+        if (c.kind() == StatementKind.CALL && !Boolean.FALSE.equals(outcome.sessionStateChanged())) {
+            // A procedure may create temporary tables, set user variables or take locks that
+            // only this connection has; unless the server says nothing changed, stay on it.
+            pins.add(PinReason.PROCEDURE_SESSION_CHANGE);
+        }
         if (outcome.schema() != null) {
             schema = outcome.schema();
         }

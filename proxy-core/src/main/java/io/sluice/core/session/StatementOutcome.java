@@ -14,12 +14,23 @@ import java.util.Map;
  * @param changedSystemVariables SESSION_TRACK_SYSTEM_VARIABLES pairs (lower-case names), possibly empty
  * @param schema                 SESSION_TRACK_SCHEMA, or null
  * @param transactionState       SESSION_TRACK_TRANSACTION_STATE (8 characters), or null
+ * @param sessionStateChanged    SESSION_TRACK_STATE_CHANGE: whether the statement changed session
+ *                               state the server tracks (temporary tables, user variables, ...);
+ *                               null when the connection carries no session-state information
  */
 public record StatementOutcome(boolean ok, int serverStatusFlags, long affectedRows, long lastInsertId, String gtids,
-                               Map<String, String> changedSystemVariables, String schema, String transactionState) {
+                               Map<String, String> changedSystemVariables, String schema, String transactionState,
+                               Boolean sessionStateChanged) {
 
     public StatementOutcome {
         changedSystemVariables = changedSystemVariables == null ? Map.of() : Map.copyOf(changedSystemVariables);
+    }
+
+    /** Without state-change information. */
+    public StatementOutcome(boolean ok, int serverStatusFlags, long affectedRows, long lastInsertId, String gtids,
+                            Map<String, String> changedSystemVariables, String schema, String transactionState) {
+        this(ok, serverStatusFlags, affectedRows, lastInsertId, gtids, changedSystemVariables, schema, transactionState,
+                null);
     }
 
     /** An OK with only status flags. */

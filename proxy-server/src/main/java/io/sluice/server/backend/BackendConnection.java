@@ -104,6 +104,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     return channel;
   }
 
+  /** Whether this connection negotiated session-state information in OK packets. */
+  public boolean tracksSessionState() {
+    return negotiated != null && negotiated.tracksSessionState();
+  }
+
   public boolean isMariaDb() {
     return serverVersion != null && serverVersion.contains("MariaDB");
   }

@@ -126,7 +126,8 @@ final class CommandHandlers {
           public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
             s.logStatement(sql, conn.backendName(), tracker.isError());
             SetFollowUp.outcome(c, tracker, conn).addListener(f -> {
-              StatementOutcome outcome = f.isSuccess() ? (StatementOutcome) f.getNow() : Outcomes.of(tracker);
+              StatementOutcome outcome = f.isSuccess() ? (StatementOutcome) f.getNow()
+                  : Outcomes.of(tracker, conn.tracksSessionState());
               session.afterStatement(c, outcome);
               s.activeSnapshotAfter(outcome);
               GtidWait.learnAfterWrite(s, c, outcome, conn).addListener(g -> finish.accept(s.mustHoldConnection()));

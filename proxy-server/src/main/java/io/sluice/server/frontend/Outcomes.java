@@ -10,6 +10,14 @@ final class Outcomes {
   private Outcomes() {}
 
   static StatementOutcome of(ResponseTracker t) {
+    return of(t, false);
+  }
+
+  /**
+   * As above; {@code tracksSessionState} says whether the connection negotiated session-state
+   * information, so that the absence of a state-change report means "nothing changed".
+   */
+  static StatementOutcome of(ResponseTracker t, boolean tracksSessionState) {
     if (t.isError()) {
       return StatementOutcome.error();
     }
@@ -22,6 +30,7 @@ final class Outcomes {
     // its last_gtid variable changing (session_track_system_variables).
     String gtids = ok.trackedGtids() != null ? ok.trackedGtids() : ok.trackedSystemVariables().get("last_gtid");
     return new StatementOutcome(true, ok.statusFlags(), ok.affectedRows(), ok.lastInsertId(), gtids,
-        ok.trackedSystemVariables(), ok.trackedSchema(), ok.trackedTransactionState());
+        ok.trackedSystemVariables(), ok.trackedSchema(), ok.trackedTransactionState(),
+        tracksSessionState ? ok.trackedStateChange() : null);
   }
 }

@@ -103,7 +103,7 @@ final class PreparedStatementHandlers {
           @Override
           public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
             s.logStatement(st.sql, conn.backendName(), tracker.isError());
-            StatementOutcome outcome = Outcomes.of(tracker);
+            StatementOutcome outcome = Outcomes.of(tracker, conn.tracksSessionState());
             s.session().afterStatement(c, outcome);
             s.activeSnapshotAfter(outcome);
             st.longData.clear(); // the server forgets long data after an execution

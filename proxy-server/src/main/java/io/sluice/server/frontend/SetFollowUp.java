@@ -30,7 +30,7 @@ final class SetFollowUp {
 
   static Future<StatementOutcome> outcome(Classification c, ResponseTracker tracker, BackendConnection conn) {
     Promise<StatementOutcome> done = conn.channel().eventLoop().newPromise();
-    StatementOutcome reported = Outcomes.of(tracker);
+    StatementOutcome reported = Outcomes.of(tracker, conn.tracksSessionState());
     if (c.kind() != StatementKind.SET_SESSION || !reported.ok()) {
       return done.setSuccess(reported);
     }

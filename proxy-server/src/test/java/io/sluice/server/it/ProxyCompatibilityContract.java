@@ -716,6 +716,34 @@ abstract class ProxyCompatibilityContract {
     return out;
   }
 
+  /**
+   * A procedure that creates a temporary table leaves state on its connection that Sluice never
+   * saw being made. Without session-state information every CALL pins the session; with it
+   * (Connector/J's trackSessionState) only a CALL the server reports as changing state does.
+   */
+  @Test
+  void aStoredProcedureThatChangesSessionStateKeepsTheSessionOnItsConnection() throws Exception {
+    try (Connection root = TestSql.root(cluster().master())) {
+      TestSql.execute(root, "DROP PROCEDURE IF EXISTS app.make_tmp", "DROP PROCEDURE IF EXISTS app.just_insert",
+          "CREATE PROCEDURE app.make_tmp() BEGIN CREATE TEMPORARY TABLE IF NOT EXISTS proc_tmp (id INT);"
+              + " INSERT INTO proc_tmp VALUES (7); END",
+          "CREATE PROCEDURE app.just_insert() BEGIN INSERT INTO app.items (v) VALUES ('from-procedure'); END");
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      TestSql.execute(c, "CALL make_tmp()");
+      assertEquals(List.of(List.of("7")), TestSql.queryRows(c, "SELECT id FROM proc_tmp"));
+      assertEquals(cluster().master().serverId(), TestSql.serverId(c), "pinned after a CALL it cannot see into");
+    }
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true&trackSessionState=true")) {
+      TestSql.execute(c, "CALL just_insert()");
+      assertTrue(slaveIds().contains(TestSql.serverId(c)), "a CALL that changed no session state does not pin");
+      TestSql.execute(c, "CALL make_tmp()");
+      assertEquals(List.of(List.of("7")), TestSql.queryRows(c, "SELECT id FROM proc_tmp"));
+      assertEquals(cluster().master().serverId(), TestSql.serverId(c), "pinned after the server reported a change");
+    }
+  }
+
   @Test
   void loadDataLocalInfileWorksThroughTheProxy() throws Exception {
     java.nio.file.Path csv = java.nio.file.Files.createTempFile("sluice-load", ".csv");
