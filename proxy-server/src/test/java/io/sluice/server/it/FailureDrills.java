@@ -26,6 +26,27 @@ final class FailureDrills {
     assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
   }
 
+  /** Something an application does that fails while a server is away. */
+  interface SqlAction {
+    void run() throws SQLException;
+  }
+
+  /** Repeats {@code action} until it succeeds; throws its last error after {@code within}. */
+  static void awaitSuccess(SqlAction action, Duration within) throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      try {
+        action.run();
+        return;
+      } catch (SQLException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
   /** The set of servers 20 plain reads reached; a read that failed counts as "error". */
   static Set<String> readTargets(ProxyFixture p) {
     Set<String> seen = new HashSet<>();

@@ -986,18 +986,8 @@ abstract class ProxyCompatibilityContract {
       } finally {
         FailureDrills.signal(master, "CONT");
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (true) {
-        try {
-          TestSql.execute(writer, "INSERT INTO items (v) VALUES ('after-hang')");
-          break;
-        } catch (SQLException e) {
-          if (System.nanoTime() > deadline) {
-            throw e;
-          }
-          Thread.sleep(200);
-        }
-      }
+      FailureDrills.awaitSuccess(() -> TestSql.execute(writer, "INSERT INTO items (v) VALUES ('after-hang')"),
+          Duration.ofSeconds(10));
 
       // Killed, with automatic failover off: writes fail at once, reads go on, nobody is promoted.
       try {
@@ -1013,18 +1003,8 @@ abstract class ProxyCompatibilityContract {
       } finally {
         io.sluice.bootstrap.sandbox.Sandbox.up(io.sluice.bootstrap.sandbox.SandboxSpec.in(cluster().sandbox().dir()));
       }
-      deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (true) {
-        try {
-          TestSql.execute(writer, "INSERT INTO items (v) VALUES ('after-restart')");
-          break;
-        } catch (SQLException e) {
-          if (System.nanoTime() > deadline) {
-            throw e;
-          }
-          Thread.sleep(200);
-        }
-      }
+      FailureDrills.awaitSuccess(() -> TestSql.execute(writer, "INSERT INTO items (v) VALUES ('after-restart')"),
+          Duration.ofSeconds(15));
       cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
       long reads = load.reads();
       assertEquals(List.of(), load.stop(), "errors the reading application saw");
