@@ -34,6 +34,7 @@ public final class ProxyRuntime {
   private final String rsaPublicKeyPem;
   private final AuthCache authCache = new AuthCache();
   private final ConnectionLimits connectionLimits = new ConnectionLimits();
+  private final io.sluice.server.frontend.Kills kills = new io.sluice.server.frontend.Kills();
   private final AtomicLong connectionIds = new AtomicLong();
   private final ServerIdentity identity;
   private final FastThreadLocal<Router> routers;
@@ -164,6 +165,11 @@ public final class ProxyRuntime {
 
   public AuthCache authCache() {
     return authCache;
+  }
+
+  /** Sessions by connection id, for KILL. */
+  public io.sluice.server.frontend.Kills kills() {
+    return kills;
   }
 
   public ConnectionLimits connectionLimits() {

@@ -149,6 +149,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       return;
     }
     countedTotal = true;
+    runtime.kills().register(this);
     long caps = SERVER_CAPABILITIES | (runtime.tls().isPresent() ? Capabilities.CLIENT_SSL : 0);
     ProxyRuntime.ServerIdentity id = runtime.identity();
     HandshakeV10 greeting = new HandshakeV10(id.serverVersion(), connectionId, nonce, Capabilities.of(caps),
@@ -537,6 +538,68 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     gtidApplied.put(backend, gtid);
   }
 
+  /**
+   * KILL from another session of the same user, run on this session's event loop: the statement
+   * running now is killed on its backend (KILL QUERY of that connection's server thread, sent on
+   * another connection to the same server); with {@code closeSession} this session ends too.
+   */
+  void killRunningStatement(boolean closeSession, Consumer<SqlError> done) {
+    BackendConnection running = state == State.EXECUTING ? active : null;
+    if (running == null) {
+      if (closeSession) {
+        ctx.close();
+      }
+      done.accept(null);
+      return;
+    }
+    Backend backend = backendNamed(running.backendName());
+    long thread = running.serverConnectionId();
+    BackendPool pool = poolOf(backend);
+    pool.acquire().addListener(f -> {
+      if (!f.isSuccess()) {
+        done.accept(f.cause() instanceof BackendException be ? be.error()
+            : ErrorCodes.backendUnavailable(backend.name(), String.valueOf(f.cause())));
+        return;
+      }
+      BackendConnection killer = (BackendConnection) f.getNow();
+      killer.query("KILL QUERY " + thread).addListener(q -> {
+        pool.release(killer);
+        if (closeSession) {
+          ctx.close();
+        }
+        done.accept(q.isSuccess() && ((ResponseTracker) q.getNow()).isError()
+            ? ((ResponseTracker) q.getNow()).error().toSqlError() : null);
+      });
+    });
+  }
+
+  /** The backend of that name in the current view (the master if it is gone from the view). */
+  private Backend backendNamed(String name) {
+    ClusterView view = runtime.view();
+    if (view.master().name().equals(name)) {
+      return view.master();
+    }
+    return view.replica(name).map(io.sluice.core.cluster.BackendStatus::backend).orElse(view.master());
+  }
+
+  String userName() {
+    return user == null ? "" : user.name();
+  }
+
+  /** Runs a KILL statement or COM_PROCESS_KILL of this session's user. */
+  void kill(Kills.Request request) {
+    state = State.EXECUTING;
+    runtime.kills().kill(this, request, error -> {
+      state = State.READY;
+      if (error != null) {
+        sendError(error);
+      } else {
+        sendOk(0, 0);
+      }
+      drainQueued();
+    });
+  }
+
   /** The health checks found {@code backend} down: a command waiting on it there is abandoned. */
   void backendDown(String backend) {
     if (active != null && active.backendName().equals(backend) && state == State.EXECUTING) {
@@ -852,6 +915,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
     endRetry();
+    runtime.kills().unregister(this);
     Packet p;
     while ((p = queued.poll()) != null) {
       p.release();

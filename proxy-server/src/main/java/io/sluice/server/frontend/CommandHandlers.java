@@ -58,8 +58,10 @@ final class CommandHandlers {
     handlers.put(CommandType.COM_RESET_CONNECTION, CommandHandlers::resetConnection);
     handlers.put(CommandType.COM_CHANGE_USER, CommandHandlers::changeUser);
     handlers.put(CommandType.COM_PROCESS_KILL, (s, t, p) -> {
+      // COM_PROCESS_KILL: the command byte, then the connection id as int<4>.
+      long id = p.payload().getUnsignedIntLE(p.payload().readerIndex() + 1);
       p.release();
-      s.sendError(ErrorCodes.notSupportedThroughProxy("COM_PROCESS_KILL (use KILL QUERY on the backend)"));
+      s.kill(new Kills.Request(id, false));
     });
     PreparedStatementHandlers ps = new PreparedStatementHandlers();
     handlers.put(CommandType.COM_STMT_PREPARE, ps::prepare);
@@ -81,6 +83,15 @@ final class CommandHandlers {
 
   private static void query(ClientSession s, CommandType type, Packet packet) {
     String sql = ComQuery.decode(packet.payload().duplicate()).query();
+    if (sql.length() < 64 && sql.stripLeading().regionMatches(true, 0, "KILL", 0, 4)) {
+      Kills.Request kill = Kills.parse(sql);
+      if (kill != null) {
+        // Connection ids the application sees are Sluice's: resolved here, not on a backend.
+        packet.release();
+        s.kill(kill);
+        return;
+      }
+    }
     Classification c = s.runtime().classifier().classify(sql, s.session().noBackslashEscapes());
     ClusterView view = s.runtime().view();
     SessionState session = s.session();

@@ -744,6 +744,68 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * Applications know Sluice's connection ids. A JDBC query timeout (Connector/J sends KILL QUERY
+   * on a second connection), KILL QUERY and KILL from another session of the same user reach the
+   * statement where it runs; unknown ids get the server's error.
+   */
+  @Test
+  void queryTimeoutsAndKillReachTheRunningStatement() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         Connection other = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      long start = System.nanoTime();
+      try (Statement st = c.createStatement()) {
+        st.setQueryTimeout(1);
+        assertThrows(java.sql.SQLTimeoutException.class, () -> st.executeQuery("SELECT SLEEP(20)"));
+      }
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms < 5_000, "the timeout ended the statement after " + ms + " ms");
+      assertTrue(slaveIds().contains(TestSql.serverId(c)), "the connection works after its timeout");
+
+      long id = c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId();
+      java.util.concurrent.Future<String> sleeping = pool.submit(() -> {
+        try {
+          return TestSql.queryString(c, "SELECT SLEEP(20)");
+        } catch (SQLException e) {
+          return "error " + e.getErrorCode();
+        }
+      });
+      Thread.sleep(500);
+      start = System.nanoTime();
+      TestSql.execute(other, "KILL QUERY " + id);
+      // What a direct connection sees too: MySQL's SLEEP returns 1 when killed, MariaDB's fails with 1317.
+      String killed = sleeping.get(5, TimeUnit.SECONDS);
+      assertTrue(killed.equals("1") || killed.equals("error 1317"), "the statement was interrupted: " + killed);
+      assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000);
+
+      TestSql.execute(other, "KILL " + id);
+      Thread.sleep(300);
+      assertThrows(SQLException.class, () -> TestSql.serverId(c), "KILL closed the session");
+      SQLException unknown = assertThrows(SQLException.class, () -> TestSql.execute(other, "KILL QUERY 999999"));
+      assertEquals(1094, unknown.getErrorCode());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void onlyTheSameUserMayKillASession() throws Exception {
+    try (Connection root = TestSql.root(cluster().master())) {
+      TestSql.execute(root, "CREATE USER IF NOT EXISTS 'ryw'@'%' IDENTIFIED BY 'ryw-pw'", "GRANT ALL ON app.* TO 'ryw'@'%'");
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(),
+        ProxyFixture.withUser(new ProxyConfig.UserConfig("ryw", "ryw-pw", null, 0)));
+         Connection app = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         Connection stranger = p.connect("ryw", "ryw-pw", "sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      long id = app.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId();
+      SQLException denied = assertThrows(SQLException.class, () -> TestSql.execute(stranger, "KILL " + id));
+      assertEquals(1095, denied.getErrorCode());
+      assertTrue(slaveIds().contains(TestSql.serverId(app)), "the session lives on");
+    }
+  }
+
   @Test
   void loadDataLocalInfileWorksThroughTheProxy() throws Exception {
     java.nio.file.Path csv = java.nio.file.Files.createTempFile("sluice-load", ".csv");
@@ -1440,6 +1502,23 @@ abstract class ProxyCompatibilityContract {
           buf -> new io.sluice.protocol.packet.ComStatistics().encode(buf));
       assertEquals(1, r.size());
       assertTrue(new String(r.get(0), StandardCharsets.US_ASCII).startsWith("Uptime: "));
+    }
+  }
+
+  /** COM_PROCESS_KILL (mysqladmin kill) with Sluice's ids: an unknown id is the server's 1094, a known one closes it. */
+  @Test
+  void processKillUsesTheProxysConnectionIds() throws Exception {
+    try (RawClient killer = proxied(); Connection victim = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      List<byte[]> unknown = killer.command(io.sluice.protocol.CommandType.COM_PROCESS_KILL,
+          buf -> buf.writeByte(0x0C).writeIntLE(999_999));
+      assertEquals(0xFF, unknown.get(0)[0] & 0xFF);
+      assertEquals(1094, (unknown.get(0)[1] & 0xFF) | (unknown.get(0)[2] & 0xFF) << 8);
+      long id = victim.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId();
+      List<byte[]> ok = killer.command(io.sluice.protocol.CommandType.COM_PROCESS_KILL,
+          buf -> buf.writeByte(0x0C).writeIntLE((int) id));
+      assertEquals(0x00, ok.get(0)[0] & 0xFF, "OK");
+      Thread.sleep(300);
+      assertThrows(SQLException.class, () -> TestSql.serverId(victim), "the killed session is closed");
     }
   }
 
