@@ -114,16 +114,6 @@ public final class ErrorCodes {
     return new SqlError(ER_LOCK_WAIT_TIMEOUT, "HY000", "Lock wait timeout exceeded; try restarting transaction");
   }
 
-  /**
-   * Something a client asked for that the proxy cannot do on its behalf (COM_PROCESS_KILL of a
-   * proxy connection id, replication commands). MySQL's "doesn't yet support" error: SQLSTATE
-   * 42000 makes drivers report a syntax/access-class error and keep the connection.
-   */
-  public static SqlError notSupportedThroughProxy(String what) {
-    return new SqlError(ER_NOT_SUPPORTED_YET, "42000", "This version of MySQL doesn't yet support '" + what
-        + "' through the Sluice proxy");
-  }
-
   /** {@code id} is printed the way mysqld prints it: the statement id as a decimal number. */
   public static SqlError unknownStatementHandler(long id, String command) {
     return new SqlError(ER_UNKNOWN_STMT_HANDLER, "HY000",
