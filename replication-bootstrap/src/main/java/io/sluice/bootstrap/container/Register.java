@@ -29,11 +29,26 @@ public final class Register {
 
   public enum Outcome { MASTER_READY, RESTARTED, REGISTERED, SEEDED_AND_REGISTERED, ALREADY_REPLICATING }
 
+  /**
+   * The statements differ by flavor, so a MariaDB server bootstrapped as MySQL (SLUICE_FLAVOR
+   * left at its default) would fail later with an obscure "Unknown system variable"; say so now.
+   */
+  static void requireFlavor(AdminSession session, Flavor flavor) {
+    String version = session.value("SELECT VERSION()");
+    boolean mariaDb = version.contains("MariaDB");
+    Flavor actual = mariaDb ? Flavor.MARIADB_1011 : version.startsWith("5.") ? Flavor.MYSQL_57 : Flavor.MYSQL_80;
+    if (actual.isMariaDb() != flavor.isMariaDb() || (!mariaDb && actual != flavor)) {
+      throw new BootstrapException(session.label() + " runs " + version + " but " + BootstrapEnv.FLAVOR + " is "
+          + flavor.id() + "; set " + BootstrapEnv.FLAVOR + "=" + actual.id());
+    }
+  }
+
   public static Outcome run(BootstrapEnv env, String localHost, Consumer<String> progress) {
     Flavor flavor = env.flavor();
     Endpoint local = new Endpoint(env.hostname(), localHost, env.port(), "root", env.rootPassword());
     long deadline = System.nanoTime() + env.timeout().toNanos();
     try (AdminSession session = awaitLogin(local, deadline, progress)) {
+      requireFlavor(session, flavor);
       if (env.role() == Role.MASTER) {
         new ReplicationAccount(env.replicationUser(), env.requireReplicationPassword()).ensureOn(session, flavor);
         if (env.appUser().isPresent() && env.appDatabase().isPresent()) {

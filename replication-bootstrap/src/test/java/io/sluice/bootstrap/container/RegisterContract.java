@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.bootstrap.BootstrapException;
-import io.sluice.bootstrap.flavor.Flavor;
 import io.sluice.bootstrap.sandbox.Instance;
 import io.sluice.bootstrap.testing.SandboxExtension;
 import io.sluice.bootstrap.testing.TestSql;
@@ -18,17 +17,17 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code bootstrap register} against a real master, as a container would run it. */
+/** {@code bootstrap register} against a real master, as a container would run it; once per flavor. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RegisterTest {
-  @RegisterExtension
-  static final SandboxExtension cluster = SandboxExtension.flavor(Flavor.MYSQL_80).replicas(1);
+abstract class RegisterContract {
+  abstract SandboxExtension cluster();
 
-  private static BootstrapEnv env(String role, Instance local) {
+  private BootstrapEnv env(String role, Instance local) {
+    SandboxExtension cluster = cluster();
     Map<String, String> env = new HashMap<>();
     env.put(BootstrapEnv.ROLE, role);
+    env.put(BootstrapEnv.FLAVOR, cluster.sandbox().flavor().id());
     env.put(BootstrapEnv.HOSTNAME, local.name());
     env.put(BootstrapEnv.DATADIR, local.layout().datadir().toString());
     env.put("MYSQLC_MYSQLD_PORT", Integer.toString(local.port()));
@@ -45,6 +44,7 @@ class RegisterTest {
   @Test
   @Order(1)
   void masterGetsTheApplicationAccountAndReplicasReceiveIt() throws Exception {
+    SandboxExtension cluster = cluster();
     assertEquals(Register.Outcome.MASTER_READY, Register.run(env("master", cluster.master()), "127.0.0.1", l -> {}));
     assertEquals(Register.Outcome.MASTER_READY, Register.run(env("master", cluster.master()), "127.0.0.1", l -> {}));
     cluster.awaitReplication();
@@ -56,6 +56,7 @@ class RegisterTest {
   @Test
   @Order(2)
   void registerOnAReplicatingSlaveLeavesItAloneThenRestartsFromTheMarker() throws Exception {
+    SandboxExtension cluster = cluster();
     Instance slave = cluster.slaves().get(0);
     assertEquals(Register.Outcome.ALREADY_REPLICATING, Register.run(env("slave", slave), "127.0.0.1", l -> {}));
     assertTrue(Files.readString(slave.layout().datadir().resolve(RegistrationMarker.FILE))
@@ -72,8 +73,28 @@ class RegisterTest {
   }
 
   @Test
+  @Order(4)
+  void aWrongFlavorIsNamedWithTheFix() {
+    SandboxExtension cluster = cluster();
+    String wrong = cluster.sandbox().flavor().isMariaDb() ? "mysql-8.0" : "mariadb-10.11";
+    Map<String, String> env = new HashMap<>();
+    env.put(BootstrapEnv.ROLE, "master");
+    env.put(BootstrapEnv.FLAVOR, wrong);
+    env.put(BootstrapEnv.HOSTNAME, cluster.master().name());
+    env.put(BootstrapEnv.DATADIR, cluster.master().layout().datadir().toString());
+    env.put("MYSQLC_MYSQLD_PORT", Integer.toString(cluster.master().port()));
+    env.put(BootstrapEnv.REPLICATION_PASSWORD, "repl");
+    env.put(BootstrapEnv.TIMEOUT, "30");
+    BootstrapException e = assertThrows(BootstrapException.class,
+        () -> Register.run(BootstrapEnv.from(env, "unused"), "127.0.0.1", l -> {}));
+    assertTrue(e.getMessage().contains("SLUICE_FLAVOR is " + wrong + "; set SLUICE_FLAVOR="
+        + cluster.sandbox().flavor().id()), e.getMessage());
+  }
+
+  @Test
   @Order(3)
   void aSourceThatIsTheSameServerIsRefused() {
+    SandboxExtension cluster = cluster();
     BootstrapException e = assertThrows(BootstrapException.class,
         () -> Register.run(env("relay", cluster.master()), "127.0.0.1", l -> {}));
     assertTrue(e.getMessage().contains("both have server_id 1"), e.getMessage());
