@@ -1418,8 +1418,13 @@ abstract class ProxyCompatibilityContract {
       java.nio.file.Files.writeString(conf, original.replace(s0Entry + ", weight = 1", s0Entry + ", weight = 0")
           .replace("{ name = \"app\", password = \"app\" }",
               "{ name = \"app\", password = \"app\" }, { name = \"ryw\", password = \"ryw-pw\", consistency = \"primary\" }"));
-      FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(5));
+      // Wait for the reload itself: a slave briefly out of rotation would make reads alone prove nothing.
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (p.server.runtime().config().user("ryw").isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
       assertTrue(p.server.runtime().config().user("ryw").isPresent(), "the new user is known");
+      FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(5));
 
       java.nio.file.Files.writeString(conf, original.replace(s0Entry + ", weight = 1", s0Entry + ", weight = -3"));
       ProxyFixture.AdminError invalid = assertThrows(ProxyFixture.AdminError.class, () -> p.admin("RELOAD"));
