@@ -771,7 +771,7 @@ abstract class ProxyCompatibilityContract {
           return "error " + e.getErrorCode();
         }
       });
-      Thread.sleep(500);
+      awaitRunningOnMaster("SELECT SLEEP(20)");
       start = System.nanoTime();
       TestSql.execute(other, "KILL QUERY " + id);
       // What a direct connection sees too: MySQL's SLEEP returns 1 when killed, MariaDB's fails with 1317.
@@ -780,13 +780,42 @@ abstract class ProxyCompatibilityContract {
       assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000);
 
       TestSql.execute(other, "KILL " + id);
-      Thread.sleep(300);
-      assertThrows(SQLException.class, () -> TestSql.serverId(c), "KILL closed the session");
+      awaitClosed(c);
       SQLException unknown = assertThrows(SQLException.class, () -> TestSql.execute(other, "KILL QUERY 999999"));
       assertEquals(1094, unknown.getErrorCode());
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** Waits until the master's process list shows {@code sql} running. */
+  private void awaitRunningOnMaster(String sql) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    try (Connection root = TestSql.root(cluster().master())) {
+      while (System.nanoTime() < deadline) {
+        String n = TestSql.queryString(root,
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = " + "'" + sql.replace("'", "''") + "'");
+        if (!"0".equals(n)) {
+          return;
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError(sql + " never ran on the master");
+  }
+
+  /** Waits until a statement on {@code c} fails because the proxy closed the session. */
+  private static void awaitClosed(Connection c) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        TestSql.serverId(c);
+      } catch (SQLException e) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the killed session is still open");
   }
 
   @Test
@@ -1384,8 +1413,11 @@ abstract class ProxyCompatibilityContract {
         assertEquals(1040, e.getErrorCode(), e.getMessage());
         assertEquals("08004", e.getSQLState());
         a.close();
-        Thread.sleep(300); // the proxy frees the slot when it sees the connection close
-        try (Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+        // The proxy frees the slot when it sees the connection close, a moment later.
+        Connection[] freed = new Connection[1];
+        FailureDrills.awaitSuccess(() -> freed[0] = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true"),
+            Duration.ofSeconds(5));
+        try (Connection c = freed[0]) {
           assertTrue(slaveIds().contains(TestSql.serverId(c)), "a freed slot is usable again");
           assertTrue(slaveIds().contains(TestSql.serverId(b)));
         }
@@ -1522,8 +1554,7 @@ abstract class ProxyCompatibilityContract {
       List<byte[]> ok = killer.command(io.sluice.protocol.CommandType.COM_PROCESS_KILL,
           buf -> buf.writeByte(0x0C).writeIntLE((int) id));
       assertEquals(0x00, ok.get(0)[0] & 0xFF, "OK");
-      Thread.sleep(300);
-      assertThrows(SQLException.class, () -> TestSql.serverId(victim), "the killed session is closed");
+      awaitClosed(victim);
     }
   }
 
