@@ -281,10 +281,6 @@ public final class Promotion {
   }
 
   static Flavor flavorOf(AdminSession s) {
-    String version = s.value("SELECT VERSION()");
-    if (version.contains("MariaDB")) {
-      return Flavor.MARIADB_1011;
-    }
-    return version.startsWith("5.") ? Flavor.MYSQL_57 : Flavor.MYSQL_80;
+    return Flavor.ofVersion(s.value("SELECT VERSION()"));
   }
 }

@@ -118,7 +118,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private final java.util.Map<String, String> gtidApplied = new java.util.HashMap<>(4);
   /** The current read's retry, if it may run again elsewhere; null otherwise. */
   private ReadRetry retry;
-  private Consumer<Backend> retryRun;
+  /** The current command's try on its backend, which a retry repeats elsewhere. */
+  private Attempt attempt;
   /** The connection that served the previous command, already back in its pool. */
   private BackendConnection last;
   private BackendPool lastPool;
@@ -359,13 +360,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     if (retry != null) {
       retry.attempt(target, command);
       this.retry = retry;
-      this.retryRun = next -> {
-        if (statement != null) {
-          session.beforeStatement(statement, next);
-        }
-        execute(retry.takeCommand(), type, next, statement, false, binder, callback, retry);
-      };
     }
+    Attempt attempt = new Attempt(command, type, target, statement, binder, callback);
+    this.attempt = attempt;
     if (held != null && (!held.isUsable() || !held.backendName().equals(target.name()))) {
       // e.g. an implicit commit on the master ends a READ ONLY transaction held on a slave
       releaseHeld(true);
@@ -386,8 +383,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     } else {
       conn = borrow(target);
     }
-    boolean clearDiagnostics = aboutPreviousStatement && !reclaimed && held == null;
-    Attempt attempt = new Attempt(command, type, target, statement, clearDiagnostics, binder, callback);
+    attempt.clearDiagnostics = aboutPreviousStatement && !reclaimed && held == null;
     if (conn.isDone()) {
       attempt.connected(conn); // the usual case, an idle pooled connection: no listener round trip
     } else {
@@ -405,18 +401,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final CommandType type;
     private final Backend target;
     private final Classification statement;
-    private final boolean clearDiagnostics;
     private final CommandBinder binder;
     private final ExecutionCallback callback;
+    /** Set once the connection is chosen: see execute. */
+    private boolean clearDiagnostics;
     private BackendConnection c;
 
-    Attempt(Packet command, CommandType type, Backend target, Classification statement, boolean clearDiagnostics,
-        CommandBinder binder, ExecutionCallback callback) {
+    Attempt(Packet command, CommandType type, Backend target, Classification statement, CommandBinder binder,
+        ExecutionCallback callback) {
       this.command = command;
       this.type = type;
       this.target = target;
       this.statement = statement;
-      this.clearDiagnostics = clearDiagnostics;
       this.binder = binder;
       this.callback = callback;
     }
@@ -424,9 +420,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     void connected(Future<?> f) {
       if (!f.isSuccess()) {
         command.release();
-        SqlError err = f.cause() instanceof BackendException be
-            ? be.error() : ErrorCodes.backendUnavailable(target.name(), String.valueOf(f.cause()));
-        failAttempt(err, target.name(), callback);
+        failAttempt(unavailable(target, f.cause()), target.name(), callback);
         return;
       }
       c = (BackendConnection) f.getNow();
@@ -461,6 +455,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       binder.bind(c, command).addListener(this::bound);
     }
 
+    /** The same command again on {@code next}, with the read retry it belongs to. */
+    void rerunOn(Backend next) {
+      if (statement != null) {
+        session.beforeStatement(statement, next);
+      }
+      execute(retry.takeCommand(), type, next, statement, false, binder, callback, retry);
+    }
+
     private void bound(Future<?> b) {
       if (!b.isSuccess()) {
         if (b.cause() instanceof GtidWait.NotYetApplied && retry != null && c.isIdle()
@@ -469,7 +471,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           activePool.release(c);
           active = null;
           activePool = null;
-          retryRun.accept(runtime.view().master());
+          rerunOn(runtime.view().master());
           return;
         }
         failAttempt(BackendSync.errorOf(b.cause()), target.name(), callback);
@@ -526,7 +528,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       activePool = null;
     }
     runtime.metrics().retry();
-    retryRun.accept(next);
+    attempt.rerunOn(next);
     return true;
   }
 
@@ -557,8 +559,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     BackendPool pool = poolOf(backend);
     pool.acquire().addListener(f -> {
       if (!f.isSuccess()) {
-        done.accept(f.cause() instanceof BackendException be ? be.error()
-            : ErrorCodes.backendUnavailable(backend.name(), String.valueOf(f.cause())));
+        done.accept(unavailable(backend, f.cause()));
         return;
       }
       BackendConnection killer = (BackendConnection) f.getNow();
@@ -571,6 +572,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             ? ((ResponseTracker) q.getNow()).error().toSqlError() : null);
       });
     });
+  }
+
+  /** Why no connection to {@code backend} could be had: the server's own error, or "unavailable". */
+  private static SqlError unavailable(Backend backend, Throwable cause) {
+    return cause instanceof BackendException be
+        ? be.error() : ErrorCodes.backendUnavailable(backend.name(), String.valueOf(cause));
   }
 
   /** The backend of that name in the current view (the master if it is gone from the view). */
@@ -611,7 +618,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     if (retry != null) {
       retry.release();
       retry = null;
-      retryRun = null;
     }
   }
 
@@ -789,11 +795,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   /** The backend of the held connection, as the current cluster view knows it. */
   Backend heldBackend() {
-    ClusterView view = runtime.view();
-    if (held == null || view.master().name().equals(held.backendName())) {
-      return view.master();
-    }
-    return view.replica(held.backendName()).map(io.sluice.core.cluster.BackendStatus::backend).orElse(view.master());
+    return held == null ? runtime.view().master() : backendNamed(held.backendName());
   }
 
   /** After a statement: the connection that ran it now has the session's new state. */
@@ -829,8 +831,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       BackendPool pool = activePool;
       activePool = null;
       if (!f.isSuccess()) {
-        loginFinished(f.cause() instanceof BackendException be
-            ? be.error() : ErrorCodes.backendUnavailable(master.name(), String.valueOf(f.cause())));
+        loginFinished(unavailable(master, f.cause()));
         return;
       }
       BackendConnection c = (BackendConnection) f.getNow();

@@ -35,9 +35,8 @@ public final class Register {
    */
   static void requireFlavor(AdminSession session, Flavor flavor) {
     String version = session.value("SELECT VERSION()");
-    boolean mariaDb = version.contains("MariaDB");
-    Flavor actual = mariaDb ? Flavor.MARIADB_1011 : version.startsWith("5.") ? Flavor.MYSQL_57 : Flavor.MYSQL_80;
-    if (actual.isMariaDb() != flavor.isMariaDb() || (!mariaDb && actual != flavor)) {
+    Flavor actual = Flavor.ofVersion(version);
+    if (actual != flavor) {
       throw new BootstrapException(session.label() + " runs " + version + " but " + BootstrapEnv.FLAVOR + " is "
           + flavor.id() + "; set " + BootstrapEnv.FLAVOR + "=" + actual.id());
     }

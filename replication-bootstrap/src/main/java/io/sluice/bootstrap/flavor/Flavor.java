@@ -36,6 +36,14 @@ public enum Flavor {
     return !isMariaDb();
   }
 
+  /** The flavor of a running server, from its {@code SELECT VERSION()}. */
+  public static Flavor ofVersion(String version) {
+    if (version.contains("MariaDB")) {
+      return MARIADB_1011;
+    }
+    return version.startsWith("5.") ? MYSQL_57 : MYSQL_80;
+  }
+
   public static Flavor parse(String id) {
     return Arrays.stream(values())
         .filter(f -> f.id.equalsIgnoreCase(id.trim()) || f.name().equalsIgnoreCase(id.trim()))
