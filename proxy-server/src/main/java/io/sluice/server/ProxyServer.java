@@ -2,7 +2,6 @@ package io.sluice.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -31,9 +30,7 @@ import io.sluice.server.config.ProxyConfig;
 import io.sluice.server.frontend.FrontendInitializer;
 import io.sluice.server.health.HealthChecker;
 import io.sluice.server.tls.ServerTls;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.KeyPair;
@@ -309,12 +306,8 @@ public final class ProxyServer implements AutoCloseable {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(master.host(), master.port()), (int) timeout.toMillis());
       s.setSoTimeout((int) timeout.toMillis());
-      InputStream in = new DataInputStream(s.getInputStream());
-      byte[] header = in.readNBytes(4);
-      int len = (header[0] & 0xFF) | (header[1] & 0xFF) << 8 | (header[2] & 0xFF) << 16;
-      byte[] payload = in.readNBytes(len);
-      ByteBuf buf = Unpooled.wrappedBuffer(payload);
-      if (payload.length > 0 && (payload[0] & 0xFF) == 10) {
+      ByteBuf buf = io.sluice.protocol.wire.BlockingFrames.read(s.getInputStream()).payload();
+      if (buf.isReadable() && buf.getUnsignedByte(0) == 10) {
         HandshakeV10 hs = HandshakeV10.decode(buf);
         String plugin = "caching_sha2_password".equals(hs.authPluginName())
             ? "caching_sha2_password" : "mysql_native_password";

@@ -1,7 +1,6 @@
 package io.sluice.server.admin;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.sluice.protocol.Capabilities;
 import io.sluice.protocol.auth.MysqlNativePassword;
 import io.sluice.protocol.packet.ColumnDefinition41;
@@ -11,6 +10,7 @@ import io.sluice.protocol.packet.HandshakeResponse41;
 import io.sluice.protocol.packet.HandshakeV10;
 import io.sluice.protocol.packet.OkPacket;
 import io.sluice.protocol.packet.TextResultRow;
+import io.sluice.protocol.wire.BlockingFrames;
 import io.sluice.protocol.wire.Wire;
 import io.sluice.protocol.error.SqlError;
 import java.io.IOException;
@@ -90,26 +90,11 @@ public final class AdminClient implements AutoCloseable {
   }
 
   private ByteBuf read() throws IOException {
-    byte[] header = in.readNBytes(4);
-    if (header.length < 4) {
-      throw new IOException("the admin port closed the connection");
-    }
-    int length = (header[0] & 0xFF) | (header[1] & 0xFF) << 8 | (header[2] & 0xFF) << 16;
-    return Unpooled.wrappedBuffer(in.readNBytes(length));
+    return BlockingFrames.read(in).payload();
   }
 
   private void write(int sequenceId, Consumer<ByteBuf> body) throws IOException {
-    ByteBuf b = Unpooled.buffer();
-    body.accept(b);
-    int n = b.readableBytes();
-    byte[] frame = new byte[4 + n];
-    frame[0] = (byte) n;
-    frame[1] = (byte) (n >> 8);
-    frame[2] = (byte) (n >> 16);
-    frame[3] = (byte) sequenceId;
-    b.readBytes(frame, 4, n);
-    out.write(frame);
-    out.flush();
+    BlockingFrames.write(out, sequenceId, body);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.sluice.server.it;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.sluice.protocol.Capabilities;
 import io.sluice.protocol.CommandType;
 import io.sluice.protocol.auth.AuthPlugins;
@@ -142,27 +141,11 @@ final class RawClient implements AutoCloseable {
   }
 
   private void write(int seq, Consumer<ByteBuf> body) throws IOException {
-    ByteBuf buf = Unpooled.buffer();
-    try {
-      body.accept(buf);
-      int len = buf.readableBytes();
-      out.write(new byte[] {(byte) len, (byte) (len >> 8), (byte) (len >> 16), (byte) seq});
-      byte[] bytes = new byte[len];
-      buf.readBytes(bytes);
-      out.write(bytes);
-      out.flush();
-    } finally {
-      buf.release();
-    }
+    io.sluice.protocol.wire.BlockingFrames.write(out, seq, body);
   }
 
   private Packet read() throws IOException {
-    byte[] h = in.readNBytes(4);
-    if (h.length < 4) {
-      throw new IOException("connection closed");
-    }
-    int len = (h[0] & 0xFF) | (h[1] & 0xFF) << 8 | (h[2] & 0xFF) << 16;
-    return new Packet(h[3] & 0xFF, Unpooled.wrappedBuffer(in.readNBytes(len)));
+    return io.sluice.protocol.wire.BlockingFrames.read(in);
   }
 
   @Override
