@@ -75,6 +75,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | Capabilities.CLIENT_SESSION_TRACK
           | Capabilities.CLIENT_DEPRECATE_EOF;
 
+  /** Forwarded packets at least this large are written as they are, not copied into a batch. */
+  private static final int FORWARD_COPY_LIMIT = 8 * 1024;
+  /** A batch of forwarded packets is written once it holds this much. */
+  private static final int FORWARD_BATCH_LIMIT = 64 * 1024;
+  private static final int FORWARD_INITIAL_CAPACITY = 512;
+
   /** Commands a pipelining client may queue before Sluice stops reading from it. */
   private static final int MAX_QUEUED_COMMANDS = 16;
 
@@ -120,6 +126,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private ReadRetry retry;
   /** The current command's try on its backend, which a retry repeats elsewhere. */
   private Attempt attempt;
+  /** Small forwarded packets not yet written, framed (see forward). */
+  private ByteBuf forwarded;
   /** The connection that served the previous command, already back in its pool. */
   private BackendConnection last;
   private BackendPool lastPool;
@@ -157,7 +165,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         id.characterSet(), ServerStatus.SERVER_STATUS_AUTOCOMMIT, id.defaultAuthPlugin());
     nextSequenceId = 0;
     send(greeting::encode);
-    ctx.flush();
+    flush();
   }
 
   @Override
@@ -245,7 +253,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           @Override
           public void send(Consumer<ByteBuf> body) {
             ClientSession.this.send(body);
-            ctx.flush();
+            flush();
           }
 
           @Override
@@ -712,7 +720,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       }
     }
     state = State.READY;
-    ctx.flush();
+    flush();
     if (closeWhenIdle) {
       ctx.close();
       return;
@@ -734,13 +742,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     callback.failed(err);
     sendError(err);
     state = State.READY;
-    ctx.flush();
+    flush();
     drainQueued();
   }
 
   void startSendingFile() {
     state = State.SENDING_FILE;
-    ctx.flush();
+    flush();
   }
 
   /**
@@ -858,22 +866,58 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   // ---- output ----
 
   void send(Consumer<ByteBuf> body) {
+    writeForwarded();
     ByteBuf buf = ctx.alloc().buffer();
     body.accept(buf);
     ctx.write(new Packet(nextSequenceId, buf));
     nextSequenceId = (nextSequenceId + 1) & 0xFF;
   }
 
-  /** Forwards a backend packet unchanged (sequence ids already match the client's command). */
+  /**
+   * Forwards a backend packet unchanged (sequence ids already match the client's command).
+   * Small packets are framed into one buffer per backend read ({@link #forwarded}), so a
+   * response of several packets costs one buffer, one pipeline pass and one plain {@code send}
+   * instead of a buffer and an iovec per packet; large ones go out as they are, never copied.
+   */
   void forward(Packet packet) {
     nextSequenceId = packet.nextSequenceId();
-    ctx.write(packet);
+    ByteBuf payload = packet.payload();
+    int length = payload.readableBytes();
+    if (length >= FORWARD_COPY_LIMIT) {
+      writeForwarded();
+      ctx.write(packet);
+      return;
+    }
+    if (forwarded == null) {
+      forwarded = ctx.alloc().buffer(Math.max(FORWARD_INITIAL_CAPACITY, 4 + length));
+    }
+    forwarded.writeMediumLE(length).writeByte(packet.sequenceId()).writeBytes(payload, payload.readerIndex(), length);
+    packet.release();
+    if (forwarded.readableBytes() >= FORWARD_BATCH_LIMIT) {
+      // Written now, so the client channel's writability (backpressure) sees these bytes.
+      writeForwarded();
+    }
+  }
+
+  /** Writes the packets {@link #forward} framed so far; every other write and flush comes after them. */
+  private void writeForwarded() {
+    ByteBuf batch = forwarded;
+    if (batch != null) {
+      forwarded = null;
+      ctx.write(batch);
+    }
+  }
+
+  /** Sends everything written so far. */
+  void flush() {
+    writeForwarded();
+    ctx.flush();
   }
 
   void sendOk(long affectedRows, long lastInsertId) {
     int status = session == null ? ServerStatus.SERVER_STATUS_AUTOCOMMIT : session.statusFlags();
     send(buf -> OkPacket.of(affectedRows, lastInsertId, status, 0).encode(buf, capabilities));
-    ctx.flush();
+    flush();
   }
 
   /** The reply to COM_SET_OPTION: EOF, or an OK with the EOF header when the client deprecates EOF. */
@@ -884,13 +928,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     } else {
       send(buf -> new EofPacket(0, status).encode(buf, capabilities));
     }
-    ctx.flush();
+    flush();
   }
 
   void sendError(SqlError error) {
     Capabilities caps = capabilities == null ? Capabilities.of(Capabilities.CLIENT_PROTOCOL_41) : capabilities;
     send(buf -> error.toErrPacket().encode(buf, caps));
-    ctx.flush();
+    flush();
   }
 
   /** Sends ERR and closes: for failed logins and protocol violations. */
@@ -915,6 +959,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
+    if (forwarded != null) {
+      forwarded.release();
+      forwarded = null;
+    }
     endRetry();
     runtime.kills().unregister(this);
     Packet p;

@@ -40,7 +40,7 @@ final class ResponseForwarder implements ResponseListener {
 
   @Override
   public void onReadComplete() {
-    session.ctx().flush();
+    session.flush();
   }
 
   @Override

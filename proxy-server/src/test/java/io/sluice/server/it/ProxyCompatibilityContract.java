@@ -543,6 +543,31 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * Sluice frames small forwarded packets into one buffer per backend read and writes large
+   * ones as they are: rows on both sides of that line (8 KiB) and of the 64 KiB batch limit,
+   * interleaved, must arrive complete and in order.
+   */
+  @Test
+  void rowsOfMixedSizesArriveCompleteAndInOrder() throws Exception {
+    String length = "CASE seq % 4 WHEN 0 THEN 70000 WHEN 1 THEN 8170 + seq % 40 WHEN 2 THEN 3 ELSE 600 END";
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT seq, " + length + " AS len, REPEAT(CHAR(65 + seq % 26), " + length
+             + ") AS v FROM " + numbers(400) + " n ORDER BY seq")) {
+      int expected = 1;
+      while (rs.next()) {
+        assertEquals(expected, rs.getInt(1));
+        String v = rs.getString(3);
+        assertEquals(rs.getInt(2), v.length(), "row " + expected);
+        char letter = (char) (65 + expected % 26);
+        assertEquals(-1, v.chars().filter(ch -> ch != letter).findFirst().orElse(-1), "row " + expected + " content");
+        expected++;
+      }
+      assertEquals(401, expected);
+    }
+  }
+
   /** A derived table of 1..n without recursion limits: works on MySQL 5.7, 8.0 and MariaDB. */
   static String numbers(int n) {
     StringBuilder sb = new StringBuilder("(SELECT (t.d + 10 * u.d + 100 * h.d) + 1 AS seq FROM ");
