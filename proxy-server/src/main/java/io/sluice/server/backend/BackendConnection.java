@@ -176,11 +176,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     state = State.BUSY;
-    channel.writeAndFlush(command).addListener(f -> {
-      if (!f.isSuccess()) {
-        closeWithFailure(ErrorCodes.backendLost(backendName, f.cause()));
-      }
-    });
+    // A failed write reaches exceptionCaught (the void promise fires it), which fails the
+    // listener: no promise and listener per command.
+    channel.writeAndFlush(command, channel.voidPromise());
   }
 
   /** Forwards a client's LOAD DATA LOCAL file packet; an empty packet ends the file. */

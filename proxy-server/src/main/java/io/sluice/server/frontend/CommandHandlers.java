@@ -1,5 +1,6 @@
 package io.sluice.server.frontend;
 
+import io.netty.util.concurrent.Future;
 import io.sluice.core.cluster.Backend;
 import io.sluice.core.cluster.ClusterView;
 import io.sluice.core.routing.Route;
@@ -136,12 +137,13 @@ final class CommandHandlers {
           @Override
           public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
             s.logStatement(sql, conn.backendName(), tracker.isError());
-            SetFollowUp.outcome(c, tracker, conn).addListener(f -> {
-              StatementOutcome outcome = f.isSuccess() ? (StatementOutcome) f.getNow()
-                  : Outcomes.of(tracker, conn.tracksSessionState());
+            // Both steps are usually complete at once (no SET to read back, no GTID to ask
+            // for): then they run straight on, without a listener.
+            whenDone(SetFollowUp.outcome(c, tracker, conn), f -> {
+              StatementOutcome outcome = f.isSuccess() ? f.getNow() : Outcomes.of(tracker, conn.tracksSessionState());
               session.afterStatement(c, outcome);
               s.activeSnapshotAfter(outcome);
-              GtidWait.learnAfterWrite(s, c, outcome, conn).addListener(g -> finish.accept(s.mustHoldConnection()));
+              whenDone(GtidWait.learnAfterWrite(s, c, outcome, conn), g -> finish.accept(s.mustHoldConnection()));
             });
           }
 
@@ -151,6 +153,15 @@ final class CommandHandlers {
             session.afterStatement(c, StatementOutcome.error());
           }
         }, retryFor(s, route));
+  }
+
+  /** Runs {@code then} now if {@code future} is complete, else when it completes. */
+  static <T> void whenDone(Future<T> future, Consumer<Future<T>> then) {
+    if (future.isDone()) {
+      then.accept(future);
+    } else {
+      future.addListener(f -> then.accept(future));
+    }
   }
 
   /**

@@ -67,11 +67,11 @@ final class GtidWait {
    */
   static Future<Void> learnAfterWrite(ClientSession session, io.sluice.core.sql.Classification c,
       io.sluice.core.session.StatementOutcome outcome, BackendConnection conn) {
-    Promise<Void> done = conn.channel().eventLoop().newPromise();
     boolean onMaster = conn.backendName().equals(session.runtime().view().master().name());
     if (!onMaster || !session.session().mayHaveCommittedWrite(c, outcome)) {
-      return done.setSuccess(null);
+      return conn.channel().eventLoop().newSucceededFuture(null);
     }
+    Promise<Void> done = conn.channel().eventLoop().newPromise();
     String sql = conn.isMariaDb() ? "SELECT @@global.gtid_binlog_pos" : "SELECT @@global.gtid_executed";
     session.queryMasterAside(sql).addListener(q -> {
       if (q.isSuccess()) {

@@ -29,11 +29,11 @@ final class SetFollowUp {
   private SetFollowUp() {}
 
   static Future<StatementOutcome> outcome(Classification c, ResponseTracker tracker, BackendConnection conn) {
-    Promise<StatementOutcome> done = conn.channel().eventLoop().newPromise();
     StatementOutcome reported = Outcomes.of(tracker, conn.tracksSessionState());
     if (c.kind() != StatementKind.SET_SESSION || !reported.ok()) {
-      return done.setSuccess(reported);
+      return conn.channel().eventLoop().newSucceededFuture(reported);
     }
+    Promise<StatementOutcome> done = conn.channel().eventLoop().newPromise();
     List<String> unread = new ArrayList<>();
     boolean trackersChanged = false;
     for (VariableAssignment a : c.assignments()) {
