@@ -164,7 +164,18 @@ public final class ResponseTracker {
     if (first < 0) {
       throw ProtocolException.malformed("empty packet in the response to " + command + " (state " + state + ")");
     }
-    ByteBuf payload = packet.payload().duplicate();
+    // Decoders read the payload in place and its reader index is put back afterwards: no
+    // duplicate per packet, since most packets (rows, column definitions) are not decoded at all.
+    ByteBuf payload = packet.payload();
+    int start = payload.readerIndex();
+    try {
+      return advance(packet, first, payload);
+    } finally {
+      payload.readerIndex(start);
+    }
+  }
+
+  private Outcome advance(Packet packet, int first, ByteBuf payload) {
     if (first == ErrPacket.HEADER) {
       error = ErrPacket.decode(payload, negotiated);
       return complete();
