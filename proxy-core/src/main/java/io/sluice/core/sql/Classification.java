@@ -1,5 +1,6 @@
 package io.sluice.core.sql;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -37,7 +38,7 @@ public record Classification(
     public Classification {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(hint, "hint");
-        traits = traits.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(traits));
+        traits = traits.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(traits));
         assignments = List.copyOf(assignments);
         tables = Set.copyOf(tables);
         temporaryTables = List.copyOf(temporaryTables);

@@ -15,7 +15,8 @@ final class ClassificationBuilder {
     CharsetChange charsetChange;
     TransactionSettings transactionSettings;
     String schema;
-    final Set<String> tables = new LinkedHashSet<>();
+    /** Insertion-ordered; may be the set of the scan it was taken from (see scan). */
+    Set<String> tables = new LinkedHashSet<>();
     final List<String> temporaryTables = new ArrayList<>();
     String preparedStatementName;
     final List<UserLockCall> userLockCalls = new ArrayList<>();
@@ -32,7 +33,7 @@ final class ClassificationBuilder {
     /** Takes over what a token scan found; unknown function calls count as side effects. */
     ClassificationBuilder scan(TokenScan scan) {
         traits.addAll(scan.traits);
-        tables.addAll(scan.tables);
+        takeTables(scan);
         userLockCalls.addAll(scan.lockCalls);
         if (!scan.unknownFunctions.isEmpty()) {
             traits.add(Trait.SIDE_EFFECT_FUNCTION);
@@ -46,9 +47,18 @@ final class ClassificationBuilder {
      */
     ClassificationBuilder scanDefinition(TokenScan scan) {
         traits.addAll(scan.traits);
-        tables.addAll(scan.tables);
+        takeTables(scan);
         userLockCalls.addAll(scan.lockCalls);
         return this;
+    }
+
+    /** The scan is not used afterwards, so its set is taken over rather than copied when this one is empty. */
+    private void takeTables(TokenScan scan) {
+        if (tables.isEmpty()) {
+            tables = scan.tables;
+        } else {
+            tables.addAll(scan.tables);
+        }
     }
 
     Classification build() {

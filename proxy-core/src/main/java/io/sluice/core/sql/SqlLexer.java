@@ -1,6 +1,7 @@
 package io.sluice.core.sql;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -64,7 +65,7 @@ final class SqlLexer {
                     complete = false;
                     break;
                 }
-                tokens.add(new Token(TokenType.STRING, sql.substring(pos, end), pos, end));
+                tokens.add(Token.in(TokenType.STRING, sql, pos, end));
                 pos = end;
             } else if (c == '`') {
                 int end = backtickEnd(sql, pos);
@@ -88,11 +89,11 @@ final class SqlLexer {
                     // MySQL identifiers may start with digits (1abc): read the whole word.
                     end = wordEnd(sql, end);
                 }
-                tokens.add(new Token(type, sql.substring(pos, end), pos, end));
+                tokens.add(Token.in(type, sql, pos, end));
                 pos = end;
             } else if (isWordStart(c)) {
                 int end = wordEnd(sql, pos);
-                tokens.add(new Token(TokenType.WORD, sql.substring(pos, end), pos, end));
+                tokens.add(Token.in(TokenType.WORD, sql, pos, end));
                 pos = end;
             } else if (c == ':' && at(sql, pos + 1) == '=') {
                 tokens.add(new Token(TokenType.SYMBOL, ":=", pos, pos + 2));
@@ -101,14 +102,27 @@ final class SqlLexer {
                 tokens.add(new Token(TokenType.PARAMETER, "?", pos, pos + 1));
                 pos++;
             } else {
-                tokens.add(new Token(TokenType.SYMBOL, String.valueOf(c), pos, pos + 1));
+                tokens.add(new Token(TokenType.SYMBOL, symbol(c), pos, pos + 1));
                 pos++;
             }
         }
         if (inVersionedComment) {
             complete = false;
         }
-        return new LexedSql(sql, List.copyOf(tokens), hint, complete);
+        return new LexedSql(sql, Collections.unmodifiableList(tokens), hint, complete);
+    }
+
+    /** One shared string per ASCII symbol character: symbols are in every statement. */
+    private static final String[] ASCII_SYMBOLS = new String[128];
+
+    static {
+        for (char c = 0; c < ASCII_SYMBOLS.length; c++) {
+            ASCII_SYMBOLS[c] = String.valueOf(c).intern();
+        }
+    }
+
+    private static String symbol(char c) {
+        return c < ASCII_SYMBOLS.length ? ASCII_SYMBOLS[c] : String.valueOf(c);
     }
 
     private static char at(String s, int i) {

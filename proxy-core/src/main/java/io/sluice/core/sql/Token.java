@@ -5,24 +5,93 @@ import java.util.Locale;
 /**
  * One lexical token with its position in the original text, so that values can be
  * reproduced exactly as the application wrote them.
+ *
+ * <p>Every statement through the proxy is lexed, so a token costs as little as it can: a word
+ * or literal keeps only its position until something asks for its text, keyword tests compare
+ * against the statement in place, and the upper-cased text is computed once.
  */
-record Token(TokenType type, String text, int start, int end) {
+final class Token {
+    private final TokenType type;
+    private final String source;
+    private final int start;
+    private final int end;
+    private String text;
+    private String upper;
+
+    /** A token whose text is not simply {@code source[start, end)} (a quoted identifier, a variable name). */
+    Token(TokenType type, String text, int start, int end) {
+        this.type = type;
+        this.text = text;
+        this.source = null;
+        this.start = start;
+        this.end = end;
+    }
+
+    // fromSource only tells this constructor from the one above.
+    private Token(TokenType type, String source, int start, int end, boolean fromSource) {
+        this.type = type;
+        this.source = source;
+        this.start = start;
+        this.end = end;
+    }
+
+    /** A token whose text is {@code source[start, end)}, cut out only if asked for. */
+    static Token in(TokenType type, String source, int start, int end) {
+        return new Token(type, source, start, end, true);
+    }
+
+    TokenType type() {
+        return type;
+    }
+
+    String text() {
+        String t = text;
+        if (t == null) {
+            t = source.substring(start, end);
+            text = t;
+        }
+        return t;
+    }
+
+    int start() {
+        return start;
+    }
+
+    int end() {
+        return end;
+    }
 
     /** Upper-cased text for keyword comparison; identifiers in SQL keywords are ASCII. */
     String upper() {
-        return text.toUpperCase(Locale.ROOT);
+        String u = upper;
+        if (u == null) {
+            u = text().toUpperCase(Locale.ROOT);
+            upper = u;
+        }
+        return u;
     }
 
     boolean isWord(String keyword) {
-        return type == TokenType.WORD && text.equalsIgnoreCase(keyword);
+        if (type != TokenType.WORD) {
+            return false;
+        }
+        if (text == null) {
+            return end - start == keyword.length() && source.regionMatches(true, start, keyword, 0, keyword.length());
+        }
+        return text.equalsIgnoreCase(keyword);
     }
 
     boolean isSymbol(String symbol) {
-        return type == TokenType.SYMBOL && text.equals(symbol);
+        return type == TokenType.SYMBOL && text().equals(symbol);
     }
 
     /** A word or a back-quoted identifier: something that can name a table or a variable. */
     boolean isName() {
         return type == TokenType.WORD || type == TokenType.QUOTED_IDENTIFIER;
+    }
+
+    @Override
+    public String toString() {
+        return "Token[" + type + " " + text() + " " + start + ".." + end + "]";
     }
 }
