@@ -9,6 +9,7 @@
 #                     [--workloads "oltp_point_select oltp_read_only oltp_read_write"]
 #                     [--large-mb 1024] [--idle 10000] [--profile-seconds 30] [--skip-sysbench]
 #                     [--syscalls]   (also count system calls per statement with strace -c)
+#                     [--io-threads N]  (Sluice's event loops; default: its own, one per core)
 #
 # Needs: java 17, sysbench and haproxy (Debian packages; installed here when missing and root),
 # the mariadb client, proxy-server/target/sluice.jar and benchmarks/target/benchmarks.jar (built
@@ -27,6 +28,7 @@ IDLE=10000
 PROFILE_SECONDS=30
 SKIP_SYSBENCH=0
 SYSCALLS=0
+IO_THREADS=""
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -39,6 +41,7 @@ while [[ $# -gt 0 ]]; do
     --profile-seconds) PROFILE_SECONDS=$2; shift 2 ;;
     --skip-sysbench) SKIP_SYSBENCH=1; shift ;;
     --syscalls) SYSCALLS=1; shift ;;
+    --io-threads) IO_THREADS=$2; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -136,10 +139,11 @@ proc_status_kb() { # pid field: VmRSS, VmHWM, ... in kB
 
 start_sluice() { # tag, then JVM options
   local tag=$1; shift
-  java "$@" -jar "$DIR/sluice.jar" proxy --config "$DIR/sb/routing.conf" >"$LOGS/sluice-$tag.log" 2>&1 &
+  java "$@" -jar "$DIR/sluice.jar" proxy --config "$DIR/sb/routing.conf" ${IO_THREADS:+--io-threads "$IO_THREADS"} \
+    >"$LOGS/sluice-$tag.log" 2>&1 &
   SLUICE_PID=$!
   wait_port "$SLUICE_PORT" "$SLUICE_PID" || { tail -20 "$LOGS/sluice-$tag.log" >&2; return 1; }
-  log "sluice ($tag, $*) pid $SLUICE_PID on $SLUICE_PORT"
+  log "sluice ($tag, $*${IO_THREADS:+ --io-threads $IO_THREADS}) pid $SLUICE_PID on $SLUICE_PORT"
 }
 
 # ---- the cluster -------------------------------------------------------------------------

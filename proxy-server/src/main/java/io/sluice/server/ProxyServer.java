@@ -207,10 +207,15 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  /** Starts the proxy; fails with a clear message if the listen address is taken. */
+  /** Starts the proxy with one event loop per core; fails with a clear message if the listen address is taken. */
   public static ProxyServer start(ProxyConfig config) {
+    return start(config, Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** As above, with {@code ioThreads} event loops. */
+  public static ProxyServer start(ProxyConfig config, int ioThreads) {
     try {
-      return new ProxyServer(config, Math.max(1, Runtime.getRuntime().availableProcessors()));
+      return new ProxyServer(config, ioThreads);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting", e);

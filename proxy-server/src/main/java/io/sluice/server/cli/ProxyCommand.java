@@ -27,8 +27,17 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "On shutdown, how long running statements may take to finish (default: ${DEFAULT-VALUE}).")
   int drainSeconds;
 
+  @Option(names = "--io-threads", paramLabel = "N",
+      description = "Event-loop threads serving client and backend connections (default: one per core)."
+          + " Fewer than the cores suits a machine the proxy shares with busy database servers.")
+  Integer ioThreads;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (ioThreads != null && (ioThreads < 1 || ioThreads > 1024)) {
+      spec.commandLine().getErr().println("sluice: --io-threads must be between 1 and 1024, got " + ioThreads);
+      return 2;
+    }
     ProxyConfig cfg;
     try {
       cfg = ConfigLoader.load(config);
@@ -38,7 +47,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     ProxyServer server;
     try {
-      server = ProxyServer.start(cfg);
+      server = ioThreads == null ? ProxyServer.start(cfg) : ProxyServer.start(cfg, ioThreads);
     } catch (IllegalStateException e) {
       spec.commandLine().getErr().println("sluice: " + e.getMessage());
       return 1;

@@ -49,6 +49,12 @@ class SluiceCliTest {
   }
 
   @Test
+  void proxyRefusesAnIoThreadCountOutOfRange() {
+    assertEquals(2, run("proxy", "--config", dir.resolve("routing.conf").toString(), "--io-threads", "0"));
+    assertTrue(err.toString().contains("--io-threads must be between 1 and 1024, got 0"), err.toString());
+  }
+
+  @Test
   void proxyWithoutConfigOptionIsAUsageError() {
     assertEquals(2, run("proxy"));
     assertTrue(err.toString().contains("--config"), err.toString());

@@ -36,7 +36,8 @@ class Mysql80ProxyTest extends ProxyCompatibilityContract {
         "listen = \"127.0.0.1:" + port + "\""));
     Process proxyProcess = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx128m", "-cp", System.getProperty("java.class.path"), "io.sluice.server.cli.SluiceCli",
-        "proxy", "--config", conf.toString()).redirectErrorStream(true).start();
+        // One event loop: the client and backend channels then share it, the case with least slack.
+        "proxy", "--config", conf.toString(), "--io-threads", "1").redirectErrorStream(true).start();
     try {
       java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(proxyProcess.getInputStream()));
       String line = out.readLine();
