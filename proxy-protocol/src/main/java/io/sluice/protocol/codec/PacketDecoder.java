@@ -27,6 +27,14 @@ import java.util.List;
  */
 public final class PacketDecoder extends ByteToMessageDecoder {
   private static final int HEADER = 4;
+  /**
+   * Payloads below this size are handed out as retained slices of the cumulation, larger ones
+   * copied out (see copyOut). Small packets are consumed and released on the event loop within
+   * the read that brought them (a row is framed into the client's batch, a command is
+   * re-framed for the backend), so they share the cumulation only briefly; a copy per packet
+   * costs more than the packet itself.
+   */
+  static final int SLICE_LIMIT = 8 * 1024;
 
   private final int maxPayloadBytes;
   private CompositeByteBuf pending;
@@ -71,7 +79,7 @@ public final class PacketDecoder extends ByteToMessageDecoder {
       lastSequenceId = sequenceId;
       boolean continues = length == Packet.MAX_FRAME_PAYLOAD;
       if (pending == null && !continues) {
-        out.add(new Packet(sequenceId, copyOut(ctx, in, length)));
+        out.add(new Packet(sequenceId, length < SLICE_LIMIT ? in.readRetainedSlice(length) : copyOut(ctx, in, length)));
         continue;
       }
       if (pending == null) {
