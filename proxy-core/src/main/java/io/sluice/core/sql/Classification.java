@@ -2,6 +2,7 @@ package io.sluice.core.sql;
 
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -40,7 +41,9 @@ public record Classification(
         Objects.requireNonNull(hint, "hint");
         traits = traits.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(traits));
         assignments = List.copyOf(assignments);
-        tables = Set.copyOf(tables);
+        // Set.copyOf builds a HashSet first to drop duplicates; a builder's set has none.
+        tables = tables.isEmpty() ? Set.of() : tables.size() == 1 ? Set.of(tables.iterator().next())
+                : Collections.unmodifiableSet(new LinkedHashSet<>(tables));
         temporaryTables = List.copyOf(temporaryTables);
         userLockCalls = List.copyOf(userLockCalls);
     }

@@ -14,12 +14,22 @@ import java.util.Set;
  * once, then the master.
  */
 final class ReadRetry {
-  private final Set<String> tried = new HashSet<>();
+  /** The first backend tried; almost every read has only this one, so no set is made for it. */
+  private String firstTried;
+  /** The backends tried after the first, once a retry happens. */
+  private Set<String> laterTried;
   private Packet copy;
 
   /** Called as an attempt starts on {@code target} with {@code command} (which the attempt consumes). */
   void attempt(Backend target, Packet command) {
-    tried.add(target.name());
+    if (firstTried == null) {
+      firstTried = target.name();
+    } else {
+      if (laterTried == null) {
+        laterTried = new HashSet<>(4);
+      }
+      laterTried.add(target.name());
+    }
     release();
     copy = new Packet(command.sequenceId(), command.payload().retainedDuplicate());
   }
@@ -27,11 +37,15 @@ final class ReadRetry {
   /** The backend for the next attempt, or null when every candidate has been tried. */
   Backend next(ClusterView view) {
     for (Backend slave : view.usableSlaves()) {
-      if (!tried.contains(slave.name())) {
+      if (!tried(slave.name())) {
         return slave;
       }
     }
-    return tried.contains(view.master().name()) ? null : view.master();
+    return tried(view.master().name()) ? null : view.master();
+  }
+
+  private boolean tried(String backend) {
+    return backend.equals(firstTried) || (laterTried != null && laterTried.contains(backend));
   }
 
   /** The kept command, handed to the next attempt. */

@@ -45,7 +45,10 @@ public final class ProxyMetrics {
 
   /** One command answered by {@code backend} after {@code nanos} since it arrived. */
   public void statement(String backend, long nanos, boolean error) {
-    BackendMeters m = backends.computeIfAbsent(backend, this::metersFor);
+    BackendMeters m = backends.get(backend);
+    if (m == null) {
+      m = backends.computeIfAbsent(backend, this::metersFor);
+    }
     m.statements.increment();
     if (error) {
       m.errors.increment();
