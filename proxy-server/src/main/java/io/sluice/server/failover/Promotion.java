@@ -143,15 +143,20 @@ public final class Promotion {
 
   /** Makes the server read-only (or writable again), also for accounts with SUPER. */
   public static void readOnly(AdminSession s, Flavor flavor, boolean on) {
-    String v = on ? "ON" : "OFF";
+    readOnlyStatements(flavor, on).forEach(s::execute);
+  }
+
+  /**
+   * The statements that make a server read-only (or writable again), also for accounts with
+   * SUPER: the one rule for fencing, used here and by the health checks' own connections.
+   */
+  public static List<String> readOnlyStatements(Flavor flavor, boolean on) {
     if (flavor.isMariaDb()) {
-      s.execute("SET GLOBAL read_only = " + v);
-    } else if (on) {
-      s.execute("SET GLOBAL super_read_only = ON"); // implies read_only
-    } else {
-      s.execute("SET GLOBAL super_read_only = OFF");
-      s.execute("SET GLOBAL read_only = OFF");
+      return List.of("SET GLOBAL read_only = " + (on ? "ON" : "OFF"));
     }
+    return on
+        ? List.of("SET GLOBAL super_read_only = ON") // implies read_only
+        : List.of("SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF");
   }
 
   private void promote(AdminSession c, Flavor flavor) {

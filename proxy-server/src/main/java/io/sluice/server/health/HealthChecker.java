@@ -1,5 +1,6 @@
 package io.sluice.server.health;
 
+import io.sluice.bootstrap.flavor.Flavor;
 import io.sluice.core.cluster.Backend;
 import io.sluice.core.cluster.BackendHealth;
 import io.sluice.core.cluster.BackendRole;
@@ -7,6 +8,7 @@ import io.sluice.core.cluster.BackendStatus;
 import io.sluice.core.cluster.ClusterView;
 import io.sluice.server.ProxyRuntime;
 import io.sluice.server.config.ProxyConfig.MonitorConfig;
+import io.sluice.server.failover.Promotion;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -153,8 +155,10 @@ public final class HealthChecker implements AutoCloseable {
       try (Statement s = c.createStatement()) {
         if (failovers.mustFence(b.name())) {
           // A former master back after a failover must not take writes: its data forked.
-          boolean mariaDb = c.getMetaData().getDatabaseProductVersion().contains("MariaDB");
-          s.execute(mariaDb ? "SET GLOBAL read_only = ON" : "SET GLOBAL super_read_only = ON");
+          Flavor flavor = Flavor.ofVersion(c.getMetaData().getDatabaseProductVersion());
+          for (String sql : Promotion.readOnlyStatements(flavor, true)) {
+            s.execute(sql);
+          }
           failovers.fenced(b.name());
           log.warn("fenced {} read-only: it was the master before a failover", b.name());
         }
