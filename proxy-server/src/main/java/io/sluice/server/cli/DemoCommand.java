@@ -85,7 +85,8 @@ public final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Sluice is listening. Point your application at:");
     out.println("  " + url);
-    out.println("or: mariadb -h127.0.0.1 -P" + port + " -uapp -papp app");
+    // --comments: the command-line client drops comments, and with them /*master*/ hints, unless told not to.
+    out.println("or: mariadb --comments -h127.0.0.1 -P" + port + " -uapp -papp app");
     out.println("(" + sandbox.flavor().id() + " sandbox in " + sandbox.dir() + "; Ctrl-C stops the proxy and the sandbox)");
     out.flush();
     if (check) {

@@ -489,8 +489,9 @@ abstract class ProxyCompatibilityContract {
   }
 
   String mariadbCli(String sql) throws Exception {
-    Process p = new ProcessBuilder("mariadb", "-h127.0.0.1", "-P" + proxy.port(), "-uapp", "-papp", "--batch",
-        "--skip-column-names", "app", "-e", sql).redirectErrorStream(true).start();
+    // --comments: by default the client strips comments, /*master*/ hints included, before sending.
+    Process p = new ProcessBuilder("mariadb", "--comments", "-h127.0.0.1", "-P" + proxy.port(), "-uapp", "-papp",
+        "--batch", "--skip-column-names", "app", "-e", sql).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "mariadb client finished");
     assertEquals(0, p.exitValue(), "mariadb client failed: " + out);
