@@ -75,12 +75,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | Capabilities.CLIENT_SESSION_TRACK
           | Capabilities.CLIENT_DEPRECATE_EOF;
 
-  /** Forwarded packets at least this large are written as they are, not copied into a batch. */
-  private static final int FORWARD_COPY_LIMIT = 8 * 1024;
-  /** A batch of forwarded packets is written once it holds this much. */
-  private static final int FORWARD_BATCH_LIMIT = 64 * 1024;
-  private static final int FORWARD_INITIAL_CAPACITY = 512;
-
   /** Commands a pipelining client may queue before Sluice stops reading from it. */
   private static final int MAX_QUEUED_COMMANDS = 16;
 
@@ -126,8 +120,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private ReadRetry retry;
   /** The current command's try on its backend, which a retry repeats elsewhere. */
   private Attempt attempt;
-  /** Small forwarded packets not yet written, framed (see forward). */
-  private ByteBuf forwarded;
+  /** Small forwarded packets not yet written (see forward). */
+  private final ForwardBatch forwarded = new ForwardBatch();
   /** The connection that served the previous command, already back in its pool. */
   private BackendConnection last;
   private BackendPool lastPool;
@@ -874,38 +868,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Forwards a backend packet unchanged (sequence ids already match the client's command).
-   * Small packets are framed into one buffer per backend read ({@link #forwarded}), so a
-   * response of several packets costs one buffer, one pipeline pass and one plain {@code send}
-   * instead of a buffer and an iovec per packet; large ones go out as they are, never copied.
+   * Forwards a backend packet unchanged (sequence ids already match the client's command):
+   * small ones into the {@link ForwardBatch} of this backend read, large ones as they are.
    */
   void forward(Packet packet) {
     nextSequenceId = packet.nextSequenceId();
-    ByteBuf payload = packet.payload();
-    int length = payload.readableBytes();
-    if (length >= FORWARD_COPY_LIMIT) {
+    if (!ForwardBatch.fits(packet)) {
       writeForwarded();
       ctx.write(packet);
-      return;
-    }
-    if (forwarded == null) {
-      forwarded = ctx.alloc().buffer(Math.max(FORWARD_INITIAL_CAPACITY, 4 + length));
-    }
-    forwarded.writeMediumLE(length).writeByte(packet.sequenceId()).writeBytes(payload, payload.readerIndex(), length);
-    packet.release();
-    if (forwarded.readableBytes() >= FORWARD_BATCH_LIMIT) {
-      // Written now, so the client channel's writability (backpressure) sees these bytes.
+    } else if (forwarded.add(ctx, packet)) {
       writeForwarded();
     }
   }
 
-  /** Writes the packets {@link #forward} framed so far; every other write and flush comes after them. */
+  /** Writes the packets {@link #forward} batched so far; every other write and flush comes after them. */
   private void writeForwarded() {
-    ByteBuf batch = forwarded;
-    if (batch != null) {
-      forwarded = null;
-      ctx.write(batch);
-    }
+    forwarded.writeTo(ctx);
   }
 
   /** Sends everything written so far. */
@@ -959,10 +937,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
-    if (forwarded != null) {
-      forwarded.release();
-      forwarded = null;
-    }
+    forwarded.release();
     endRetry();
     runtime.kills().unregister(this);
     Packet p;

@@ -1,0 +1,61 @@
+package io.sluice.server.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.sluice.protocol.wire.Packet;
+
+/**
+ * The small response packets of one backend read, framed into one buffer: a response of several
+ * packets then costs one buffer, one pipeline pass and one plain {@code send} instead of a
+ * buffer and an iovec per packet. Large packets are not copied; the session writes them as
+ * they are, after what is batched here.
+ *
+ * <p>Owned by one session, on its event loop. Whatever else the session writes or flushes must
+ * come after {@link #writeTo}, so the packets keep their order.
+ */
+final class ForwardBatch {
+  /** Packets at least this large are written as they are, not copied into the batch. */
+  static final int COPY_LIMIT = 8 * 1024;
+  /** A batch is written once it holds this much, so the channel's writability (backpressure) sees it. */
+  private static final int WRITE_AT = 64 * 1024;
+  private static final int INITIAL_CAPACITY = 512;
+
+  private ByteBuf frames;
+
+  /** Whether {@code packet} is small enough to be copied into the batch rather than written itself. */
+  static boolean fits(Packet packet) {
+    return packet.payload().readableBytes() < COPY_LIMIT;
+  }
+
+  /**
+   * Frames {@code packet} (header with its own sequence id, then the payload) and releases it.
+   * Returns true when the batch has grown enough to be written now.
+   */
+  boolean add(ChannelHandlerContext ctx, Packet packet) {
+    ByteBuf payload = packet.payload();
+    int length = payload.readableBytes();
+    if (frames == null) {
+      frames = ctx.alloc().buffer(Math.max(INITIAL_CAPACITY, 4 + length));
+    }
+    frames.writeMediumLE(length).writeByte(packet.sequenceId()).writeBytes(payload, payload.readerIndex(), length);
+    packet.release();
+    return frames.readableBytes() >= WRITE_AT;
+  }
+
+  /** Writes (without flushing) what is batched, if anything. */
+  void writeTo(ChannelHandlerContext ctx) {
+    ByteBuf batch = frames;
+    if (batch != null) {
+      frames = null;
+      ctx.write(batch);
+    }
+  }
+
+  /** Drops what is batched: the client is gone. */
+  void release() {
+    if (frames != null) {
+      frames.release();
+      frames = null;
+    }
+  }
+}
