@@ -20,10 +20,19 @@ import java.util.List;
 @Sharable
 public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
   /** Below this size, copying is cheaper than a second buffer in the outbound list. */
-  private static final int COPY_THRESHOLD = 8 * 1024;
+  public static final int COPY_THRESHOLD = 8 * 1024;
 
   public PacketEncoder() {
     super(Packet.class);
+  }
+
+  /**
+   * Appends one frame, header then a copy of {@code payload} (left as it was), to {@code out}
+   * and returns {@code out}. For payloads shorter than {@link Packet#MAX_FRAME_PAYLOAD}.
+   */
+  public static ByteBuf writeFrame(ByteBuf out, int sequenceId, ByteBuf payload) {
+    int length = payload.readableBytes();
+    return out.writeMediumLE(length).writeByte(sequenceId).writeBytes(payload, payload.readerIndex(), length);
   }
 
   @Override
@@ -32,11 +41,7 @@ public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
     int remaining = payload.readableBytes();
     int sequenceId = packet.sequenceId();
     if (remaining < COPY_THRESHOLD) {
-      ByteBuf frame = ctx.alloc().buffer(4 + remaining);
-      frame.writeMediumLE(remaining);
-      frame.writeByte(sequenceId);
-      frame.writeBytes(payload, payload.readerIndex(), remaining);
-      out.add(frame);
+      out.add(writeFrame(ctx.alloc().buffer(4 + remaining), sequenceId, payload));
       return;
     }
     int offset = payload.readerIndex();

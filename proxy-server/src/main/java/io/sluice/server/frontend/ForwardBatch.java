@@ -2,6 +2,7 @@ package io.sluice.server.frontend;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.sluice.protocol.codec.PacketEncoder;
 import io.sluice.protocol.wire.Packet;
 
 /**
@@ -14,8 +15,8 @@ import io.sluice.protocol.wire.Packet;
  * come after {@link #writeTo}, so the packets keep their order.
  */
 final class ForwardBatch {
-  /** Packets at least this large are written as they are, not copied into the batch. */
-  static final int COPY_LIMIT = 8 * 1024;
+  /** Packets at least this large are written as they are, not copied: the encoder's own line. */
+  static final int COPY_LIMIT = PacketEncoder.COPY_THRESHOLD;
   /** A batch is written once it holds this much, so the channel's writability (backpressure) sees it. */
   private static final int WRITE_AT = 64 * 1024;
   private static final int INITIAL_CAPACITY = 512;
@@ -32,12 +33,10 @@ final class ForwardBatch {
    * Returns true when the batch has grown enough to be written now.
    */
   boolean add(ChannelHandlerContext ctx, Packet packet) {
-    ByteBuf payload = packet.payload();
-    int length = payload.readableBytes();
     if (frames == null) {
-      frames = ctx.alloc().buffer(Math.max(INITIAL_CAPACITY, 4 + length));
+      frames = ctx.alloc().buffer(Math.max(INITIAL_CAPACITY, 4 + packet.payload().readableBytes()));
     }
-    frames.writeMediumLE(length).writeByte(packet.sequenceId()).writeBytes(payload, payload.readerIndex(), length);
+    PacketEncoder.writeFrame(frames, packet.sequenceId(), packet.payload());
     packet.release();
     return frames.readableBytes() >= WRITE_AT;
   }
