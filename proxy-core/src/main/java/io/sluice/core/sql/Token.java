@@ -20,24 +20,20 @@ final class Token {
 
     /** A token whose text is not simply {@code source[start, end)} (a quoted identifier, a variable name). */
     Token(TokenType type, String text, int start, int end) {
-        this.type = type;
-        this.text = text;
-        this.source = null;
-        this.start = start;
-        this.end = end;
+        this(type, null, text, start, end);
     }
 
-    // fromSource only tells this constructor from the one above.
-    private Token(TokenType type, String source, int start, int end, boolean fromSource) {
+    private Token(TokenType type, String source, String text, int start, int end) {
         this.type = type;
         this.source = source;
+        this.text = text;
         this.start = start;
         this.end = end;
     }
 
     /** A token whose text is {@code source[start, end)}, cut out only if asked for. */
     static Token in(TokenType type, String source, int start, int end) {
-        return new Token(type, source, start, end, true);
+        return new Token(type, source, null, start, end);
     }
 
     TokenType type() {
