@@ -16,7 +16,8 @@ final class ClusterViews {
     ProxyConfig.BackendsConfig b = config.backends();
     ClusterView.Builder view = ClusterView.builder()
         .master(backend(b.master(), BackendRole.MASTER), BackendHealth.UP)
-        .relaysServeReads(b.relaysServeReads());
+        .relaysServeReads(b.relaysServeReads())
+        .readAffinity(b.readAffinity());
     for (BackendConfig relay : b.relays()) {
       view.replica(backend(relay, BackendRole.RELAY), BackendHealth.UP, BackendStatus.UNKNOWN_LAG);
     }
@@ -36,7 +37,8 @@ final class ClusterViews {
     boolean sameMaster = sameServer(current.master(), master);
     ClusterView.Builder view = ClusterView.builder()
         .master(master, sameMaster ? current.masterHealth() : BackendHealth.UP)
-        .relaysServeReads(b.relaysServeReads());
+        .relaysServeReads(b.relaysServeReads())
+        .readAffinity(b.readAffinity());
     for (BackendConfig relay : b.relays()) {
       add(view, current, backend(relay, BackendRole.RELAY));
     }

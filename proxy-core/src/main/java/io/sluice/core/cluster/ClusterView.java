@@ -21,6 +21,7 @@ public final class ClusterView {
     private final BackendStatus master;
     private final Map<String, BackendStatus> replicas;
     private final boolean relaysServeReads;
+    private final ReadAffinity readAffinity;
     private final List<Backend> usableSlaves;
 
     private ClusterView(Builder builder) {
@@ -28,6 +29,7 @@ public final class ClusterView {
         // Insertion order is kept: round robin breaks ties by position, so equal views must list alike.
         this.replicas = Collections.unmodifiableMap(new LinkedHashMap<>(builder.replicas));
         this.relaysServeReads = builder.relaysServeReads;
+        this.readAffinity = builder.readAffinity;
         List<Backend> usable = new ArrayList<>();
         for (BackendStatus status : builder.replicas.values()) {
             Backend backend = status.backend();
@@ -45,7 +47,7 @@ public final class ClusterView {
 
     /** A builder holding this view's content, to derive the next view from. */
     public Builder toBuilder() {
-        Builder builder = new Builder().master(master.backend(), master.health()).relaysServeReads(relaysServeReads);
+        Builder builder = new Builder().master(master.backend(), master.health()).readPolicyOf(this);
         replicas.values().forEach(status -> builder.replica(status.backend(), status.health(), status.lagMillis()));
         return builder;
     }
@@ -67,9 +69,24 @@ public final class ClusterView {
         return relaysServeReads;
     }
 
+    /** How long a session's reads stay on one slave. */
+    public ReadAffinity readAffinity() {
+        return readAffinity;
+    }
+
     /** Replicas that may take reads now: UP, weight above 0, and a slave (or a relay if relays serve reads). */
     public List<Backend> usableSlaves() {
         return usableSlaves;
+    }
+
+    /** The usable slave of that name, or null. */
+    public Backend usableSlave(String name) {
+        for (Backend backend : usableSlaves) {
+            if (backend.name().equals(name)) {
+                return backend;
+            }
+        }
+        return null;
     }
 
     public Optional<BackendStatus> replica(String name) {
@@ -86,18 +103,13 @@ public final class ClusterView {
     }
 
     public boolean isUsableSlave(String name) {
-        for (Backend backend : usableSlaves) {
-            if (backend.name().equals(name)) {
-                return true;
-            }
-        }
-        return false;
+        return usableSlave(name) != null;
     }
 
     @Override
     public String toString() {
         return "ClusterView[master=" + master + ", replicas=" + replicas.values()
-                + ", relaysServeReads=" + relaysServeReads + "]";
+                + ", relaysServeReads=" + relaysServeReads + ", readAffinity=" + readAffinity + "]";
     }
 
     /** Not thread-safe; build on one thread, then publish the built view. */
@@ -105,6 +117,7 @@ public final class ClusterView {
         private BackendStatus master;
         private final Map<String, BackendStatus> replicas = new LinkedHashMap<>();
         private boolean relaysServeReads;
+        private ReadAffinity readAffinity = ReadAffinity.OFF;
 
         private Builder() {
         }
@@ -134,6 +147,16 @@ public final class ClusterView {
         public Builder relaysServeReads(boolean relaysServeReads) {
             this.relaysServeReads = relaysServeReads;
             return this;
+        }
+
+        public Builder readAffinity(ReadAffinity readAffinity) {
+            this.readAffinity = java.util.Objects.requireNonNull(readAffinity, "readAffinity");
+            return this;
+        }
+
+        /** Reads are served as in {@code view}: whether relays take reads, and the read affinity. */
+        public Builder readPolicyOf(ClusterView view) {
+            return relaysServeReads(view.relaysServeReads).readAffinity(view.readAffinity);
         }
 
         public ClusterView build() {

@@ -3,6 +3,7 @@ package io.sluice.core.routing;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 import io.sluice.core.cluster.Backend;
 import io.sluice.core.cluster.BackendRole;
@@ -10,6 +11,7 @@ import io.sluice.core.cluster.ClusterView;
 import io.sluice.core.cluster.SmoothWeightedRoundRobin;
 import io.sluice.core.session.ConsistencyLevel;
 import io.sluice.core.session.SessionState;
+import io.sluice.core.session.SlaveAffinity;
 import io.sluice.core.sql.Classification;
 import io.sluice.core.sql.RouteHint;
 import io.sluice.core.sql.StatementKind;
@@ -38,11 +40,14 @@ import io.sluice.core.sql.Trait;
  *   <li>anything but a plain read (writes, locking reads, side effects, user variables,
  *       INTO, SQL_CALC_FOUND_ROWS, questions about one server, what was not understood): master;</li>
  *   <li>SERIALIZABLE: master; consistency PRIMARY: master unless a slave hint;</li>
- *   <li>no usable slave: master; otherwise a slave by smooth weighted round robin, with the
- *       session's last written GTID to wait for under READ_YOUR_WRITES.</li>
+ *   <li>no usable slave: master; otherwise the slave the session's reads are staying on (the
+ *       view's {@link io.sluice.core.cluster.ReadAffinity}) or a slave by smooth weighted round
+ *       robin, with the session's last written GTID to wait for under READ_YOUR_WRITES.</li>
  * </ol>
  *
- * <p>Not thread-safe because of the selector: one Router per event loop.
+ * <p>Apart from advancing its selector and the session's {@link SlaveAffinity} it changes
+ * neither the session nor the view. Not thread-safe because of the selector: one Router per
+ * event loop.
  */
 public final class Router {
 
@@ -58,13 +63,20 @@ public final class Router {
             Trait.PREVIOUS_STATEMENT_DIAGNOSTICS, Trait.FOUND_ROWS, Trait.ROW_COUNT, Trait.PARSED);
 
     private final SmoothWeightedRoundRobin selector;
+    private final LongSupplier nanoClock;
 
     public Router() {
         this(new SmoothWeightedRoundRobin());
     }
 
     public Router(SmoothWeightedRoundRobin selector) {
+        this(selector, System::nanoTime);
+    }
+
+    /** With the clock the read affinity's time is measured by. */
+    public Router(SmoothWeightedRoundRobin selector, LongSupplier nanoClock) {
         this.selector = selector;
+        this.nanoClock = nanoClock;
     }
 
     public Route route(Classification c, SessionState s, ClusterView view) {
@@ -121,11 +133,11 @@ public final class Router {
         if (!hinted && s.consistency() == ConsistencyLevel.PRIMARY) {
             return new Route.Master(RouteReason.CONSISTENCY_PRIMARY);
         }
-        Optional<Backend> slave = selector.pick(view);
-        if (slave.isEmpty()) {
+        Backend slave = pickSlave(s, view);
+        if (slave == null) {
             return new Route.Master(RouteReason.NO_USABLE_SLAVE);
         }
-        return new Route.Slave(slave.get(), hinted ? RouteReason.HINT_SLAVE : RouteReason.READ, false,
+        return new Route.Slave(slave, hinted ? RouteReason.HINT_SLAVE : RouteReason.READ, false,
                 hinted ? null : gtidToWaitFor(s));
     }
 
@@ -140,11 +152,28 @@ public final class Router {
         if (s.consistency() == ConsistencyLevel.PRIMARY) {
             return new Route.Master(RouteReason.CONSISTENCY_PRIMARY);
         }
-        Optional<Backend> slave = selector.pick(view);
-        if (slave.isEmpty()) {
+        Backend slave = pickSlave(s, view);
+        if (slave == null) {
             return new Route.Master(RouteReason.NO_USABLE_SLAVE);
         }
-        return new Route.Slave(slave.get(), RouteReason.READ_ONLY_TRANSACTION, true, gtidToWaitFor(s));
+        return new Route.Slave(slave, RouteReason.READ_ONLY_TRANSACTION, true, gtidToWaitFor(s));
+    }
+
+    /** The slave the session's reads are staying on, else one chosen by weight (null: none usable). */
+    private Backend pickSlave(SessionState s, ClusterView view) {
+        SlaveAffinity affinity = s.slaveAffinity();
+        if (view.readAffinity().isOff()) {
+            return selector.pick(view).orElse(null);
+        }
+        long now = nanoClock.getAsLong();
+        Backend slave = affinity.slave(view, now);
+        if (slave == null) {
+            slave = selector.pick(view).orElse(null);
+            if (slave != null) {
+                affinity.chose(slave, view.readAffinity(), now);
+            }
+        }
+        return slave;
     }
 
     /** {@code SET sluice_x = ...} with only the proxy's own variables (no server knows them). */

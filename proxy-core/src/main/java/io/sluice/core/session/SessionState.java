@@ -77,6 +77,7 @@ public final class SessionState {
 
     private Backend currentBackend;
     private Backend lastBackend;
+    private final SlaveAffinity slaveAffinity = new SlaveAffinity();
 
     /**
      * @param schema  the schema from the handshake, or null
@@ -239,6 +240,11 @@ public final class SessionState {
     }
 
     /** The backend that ran the previous statement, or null before the first. */
+    /** The slave this session's plain reads stay on for now (see {@link io.sluice.core.cluster.ReadAffinity}). */
+    public SlaveAffinity slaveAffinity() {
+        return slaveAffinity;
+    }
+
     public Backend lastBackend() {
         return lastBackend;
     }

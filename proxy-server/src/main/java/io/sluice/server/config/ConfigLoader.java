@@ -19,6 +19,7 @@ import io.sluice.server.config.ProxyConfig.TlsConfig;
 import io.sluice.server.config.ProxyConfig.UserConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.sluice.core.cluster.ReadAffinity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,12 +161,23 @@ public final class ConfigLoader {
   private BackendsConfig backends(Config c) {
     String at = ROOT + ".backends";
     Config b = section(c, at, "backends");
-    allowOnly(b, at, Set.of("master", "relays", "relays-serve-reads", "slaves"));
+    allowOnly(b, at, Set.of("master", "relays", "relays-serve-reads", "slaves", "read-affinity"));
     BackendConfig master = backend(section(b, at + ".master", "master"), at + ".master", "master");
     List<BackendConfig> relays = backendList(b, at, "relays", "relay-");
     List<BackendConfig> slaves = backendList(b, at, "slaves", "slave-");
     boolean relaysServeReads = b.hasPath("relays-serve-reads") && bool(b, at, "relays-serve-reads");
-    return check(at, () -> new BackendsConfig(master, relays, relaysServeReads, slaves));
+    ReadAffinity affinity = readAffinity(b, at);
+    return check(at, () -> new BackendsConfig(master, relays, relaysServeReads, slaves, affinity));
+  }
+
+  /** {@code read-affinity = 1s}: how long a session's reads stay on one slave (0: every read by weight). */
+  private ReadAffinity readAffinity(Config b, String backendsAt) {
+    if (!b.hasPath("read-affinity")) {
+      return ReadAffinity.DEFAULT;
+    }
+    String at = backendsAt + ".read-affinity";
+    Duration time = get(at, () -> b.getDuration("read-affinity")); // 0 is allowed here
+    return check(at, () -> new ReadAffinity(time));
   }
 
   private List<BackendConfig> backendList(Config b, String at, String key, String defaultNamePrefix) {

@@ -183,10 +183,17 @@ public record ProxyConfig(
     }
   }
 
-  public record BackendsConfig(
-      BackendConfig master, List<BackendConfig> relays, boolean relaysServeReads, List<BackendConfig> slaves) {
+  /** The backends, and how reads are spread over the slaves. */
+  public record BackendsConfig(BackendConfig master, List<BackendConfig> relays, boolean relaysServeReads,
+      List<BackendConfig> slaves, io.sluice.core.cluster.ReadAffinity readAffinity) {
+    public BackendsConfig(
+        BackendConfig master, List<BackendConfig> relays, boolean relaysServeReads, List<BackendConfig> slaves) {
+      this(master, relays, relaysServeReads, slaves, io.sluice.core.cluster.ReadAffinity.DEFAULT);
+    }
+
     public BackendsConfig {
       Objects.requireNonNull(master, "master");
+      Objects.requireNonNull(readAffinity, "readAffinity");
       relays = List.copyOf(relays);
       slaves = List.copyOf(slaves);
       Set<String> names = new HashSet<>();

@@ -268,7 +268,7 @@ public final class Promotion {
 
   /** The view with {@code newMaster} as master and {@code oldMaster} listed as a slave. */
   private static ClusterView swapped(ClusterView view, Backend newMaster, Backend oldMaster, BackendHealth oldHealth) {
-    ClusterView.Builder b = ClusterView.builder().relaysServeReads(view.relaysServeReads())
+    ClusterView.Builder b = ClusterView.builder().readPolicyOf(view)
         .master(new Backend(newMaster.name(), newMaster.host(), newMaster.port(), BackendRole.MASTER, newMaster.weight()),
             BackendHealth.UP);
     for (BackendStatus r : view.replicas()) {

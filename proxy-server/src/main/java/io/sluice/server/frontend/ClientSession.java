@@ -459,6 +459,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The same command again on {@code next}, with the read retry it belongs to. */
     void rerunOn(Backend next) {
+      // The slave this read stayed on failed it or is behind the session: the next read chooses again.
+      session.slaveAffinity().forget();
       if (statement != null) {
         session.beforeStatement(statement, next);
       }

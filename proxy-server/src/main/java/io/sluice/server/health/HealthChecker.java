@@ -71,7 +71,7 @@ public final class HealthChecker implements AutoCloseable {
       }
       long waitMs = 2 * monitor.timeout().toMillis() + 500;
       Probe masterProbe = result(master, waitMs);
-      ClusterView.Builder next = ClusterView.builder().relaysServeReads(view.relaysServeReads())
+      ClusterView.Builder next = ClusterView.builder().readPolicyOf(view)
           .master(view.master(), masterProbe.health());
       boolean changed = view.masterHealth() != masterProbe.health();
       for (int i = 0; i < replicas.size(); i++) {

@@ -117,6 +117,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readAffinityIsOneSecondUnlessSet() throws IOException {
+    assertEquals(Duration.ofSeconds(1), ConfigLoader.load(write(VALID)).backends().readAffinity().time());
+    String every = VALID.replace("slaves = [", "read-affinity = 0\n    slaves = [");
+    assertTrue(ConfigLoader.load(write(every)).backends().readAffinity().isOff());
+    String quarter = VALID.replace("slaves = [", "read-affinity = 250ms\n    slaves = [");
+    assertEquals(Duration.ofMillis(250), ConfigLoader.load(write(quarter)).backends().readAffinity().time());
+  }
+
+  @Test
+  void badReadAffinityIsRejected() throws IOException {
+    ConfigException negative = rejected(VALID.replace("slaves = [", "read-affinity = -1s\n    slaves = ["));
+    assertEquals("sluice.backends.read-affinity", negative.key());
+    assertTrue(negative.getMessage().contains("every read chosen by weight"), negative.getMessage());
+    ConfigException word = rejected(VALID.replace("slaves = [", "read-affinity = sticky\n    slaves = ["));
+    assertEquals("sluice.backends.read-affinity", word.key());
+  }
+
+  @Test
   void wrongTypeIsRejected() throws IOException {
     ConfigException e = rejected(VALID.replace("weight = 3", "weight = heavy"));
     assertEquals("sluice.backends.slaves[1].weight", e.key());

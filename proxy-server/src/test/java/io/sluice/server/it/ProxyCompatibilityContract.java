@@ -135,7 +135,14 @@ abstract class ProxyCompatibilityContract {
     for (Instance i : cluster().sandbox().instances()) {
       status(i, "Com_select"); // opens the counter connections before counting starts
     }
-    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+    // Eight sessions: each one's reads stay on one slave for a while (read-affinity), and
+    // consecutive sessions are given the slaves in turn by weight.
+    List<Connection> sessions = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        sessions.add(proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true"));
+      }
+      Connection c = sessions.get(0);
       // Counted from here, after the driver's own connect-time statements.
       for (Instance i : cluster().sandbox().instances()) {
         selectsBefore.put(i.name(), status(i, "Com_select"));
@@ -144,10 +151,16 @@ abstract class ProxyCompatibilityContract {
       for (int i = 0; i < 10; i++) {
         TestSql.execute(c, "INSERT INTO items (v) VALUES ('routing-" + i + "')");
       }
-      for (int i = 0; i < 40; i++) {
-        assertTrue(slaveIds().contains(TestSql.serverId(c)), "a plain SELECT ran on a slave");
+      for (Connection session : sessions) {
+        for (int i = 0; i < 5; i++) {
+          assertTrue(slaveIds().contains(TestSql.serverId(session)), "a plain SELECT ran on a slave");
+        }
       }
       assertEquals(masterId(), Long.parseLong(TestSql.queryString(c, "/*master*/ SELECT @@server_id")));
+    } finally {
+      for (Connection session : sessions) {
+        session.close();
+      }
     }
     assertEquals(insertsBefore.get(cluster().master().name()) + 10, status(cluster().master(), "Com_insert"),
         "the master ran every INSERT");
@@ -166,7 +179,9 @@ abstract class ProxyCompatibilityContract {
 
   @Test
   void weightsOneToThreeSplitReadsOneToThree() throws Exception {
-    try (ProxyFixture weighted = ProxyFixture.start(cluster().sandbox(), ProxyFixture.weights(1, 3));
+    // Every read chosen by weight (read-affinity = 0), so that one session shows the split.
+    try (ProxyFixture weighted = ProxyFixture.start(cluster().sandbox(),
+        c -> ProxyFixture.readAffinity(Duration.ZERO).apply(ProxyFixture.weights(1, 3).apply(c)));
          Connection c = weighted.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
       Instance s0 = cluster().slaves().get(0);
       Instance s1 = cluster().slaves().get(1);
@@ -183,6 +198,38 @@ abstract class ProxyCompatibilityContract {
       long d0 = status(s0, "Com_select") - before0;
       long d1 = status(s1, "Com_select") - before1;
       assertTrue(Math.abs(d1 - 3 * d0) <= 30, "the servers' own counters agree: " + d0 + " vs " + d1);
+    }
+  }
+
+  /**
+   * With read-affinity, one session's reads stay on one slave for that long and then move on by
+   * weight: over two seconds with 300 ms, the session meets both slaves, a few times each, and
+   * never changes slave sooner than the affinity allows.
+   */
+  @Test
+  void aSessionsReadsStayOnOneSlaveForTheReadAffinity() throws Exception {
+    try (ProxyFixture sticky = ProxyFixture.start(cluster().sandbox(), ProxyFixture.readAffinity(Duration.ofMillis(300)));
+         Connection c = sticky.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      List<Long> changes = new ArrayList<>(); // when the session's reads moved to another slave
+      long previous = -1;
+      int reads = 0;
+      long start = System.nanoTime();
+      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2)) {
+        long server = TestSql.serverId(c);
+        assertTrue(slaveIds().contains(server), "read " + reads + " ran on a slave, not on " + server);
+        if (server != previous) {
+          changes.add(System.nanoTime());
+          previous = server;
+        }
+        reads++;
+      }
+      assertTrue(changes.size() >= 3 && changes.size() <= 9,
+          changes.size() + " slaves in turn over 2 s of " + reads + " reads, with 300 ms each");
+      for (int i = 1; i < changes.size(); i++) {
+        long gapMillis = TimeUnit.NANOSECONDS.toMillis(changes.get(i) - changes.get(i - 1));
+        // The proxy's clock starts a little after the client's; 50 ms of slack for that.
+        assertTrue(gapMillis >= 250, "stayed " + gapMillis + " ms on a slave, less than the 300 ms affinity");
+      }
     }
   }
 
@@ -240,7 +287,9 @@ abstract class ProxyCompatibilityContract {
 
   @Test
   void serverPreparedReadsRunOnSlavesAndWritesOnTheMaster() throws Exception {
-    try (Connection c = proxy.connect(SERVER_PS)) {
+    // Every read chosen by weight, so the statement is prepared lazily on the second slave too.
+    try (ProxyFixture perRead = ProxyFixture.start(cluster().sandbox(), ProxyFixture.readAffinity(Duration.ZERO));
+         Connection c = perRead.connect(SERVER_PS)) {
       long slaveExecBefore = 0;
       for (Instance sl : cluster().slaves()) {
         slaveExecBefore += status(sl, "Com_stmt_execute");

@@ -55,8 +55,17 @@ final class ProxyFixture implements AutoCloseable {
       }
       return new ProxyConfig(c.source(), c.listen(), c.admin(), c.metricsListen(), c.users(),
           new ProxyConfig.BackendsConfig(c.backends().master(), c.backends().relays(),
-              c.backends().relaysServeReads(), slaves),
+              c.backends().relaysServeReads(), slaves, c.backends().readAffinity()),
           c.monitor(), c.pool(), c.tls(), c.backendTls());
+    };
+  }
+
+  /** The same config with {@code backends.read-affinity} set (zero: every read chosen by weight). */
+  static UnaryOperator<ProxyConfig> readAffinity(Duration time) {
+    return c -> {
+      ProxyConfig.BackendsConfig b = c.backends();
+      return c.withBackends(new ProxyConfig.BackendsConfig(b.master(), b.relays(), b.relaysServeReads(), b.slaves(),
+          new io.sluice.core.cluster.ReadAffinity(time)));
     };
   }
 
