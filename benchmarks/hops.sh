@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# A/B of hops in front of the same slaves, for finding where a proxy's cost goes: sysbench
+# oltp_point_select at 16 threads through haproxy (mode tcp), through NettyRelay (a plain byte
+# relay on Netty, in benchmarks.jar: what the JVM and Netty cost before any parsing) and through
+# Sluice with each of the given config edits, in interleaved rounds on one sandbox (MySQL 8.0,
+# 1 master + 2 slaves). For each run: QPS, and CPU per statement (utime+stime from /proc over a
+# 10 s window) of the hop, of the two slave mysqlds together and of sysbench, and the machine's
+# idle share.
+#
+#   benchmarks/hops.sh [--dir DIR] [--rounds 3] [--io-threads 1]
+#                      [--sluice "NAME=HOCON-LINE-IN-BACKENDS" ...]   (default: the sandbox's config)
+#
+#   e.g. benchmarks/hops.sh --sluice "per-read=read-affinity = 0" --sluice "sticky=read-affinity = 1s"
+#
+# Needs what benchmarks/e2e.sh needs. Everything started here is stopped on exit.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DIR=""
+ROUNDS=3
+IO_THREADS=1
+VARIANTS=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --dir) DIR=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --io-threads) IO_THREADS=$2; shift 2 ;;
+    --sluice) VARIANTS+=("$2"); shift 2 ;;
+    *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
+  esac
+done
+[[ ${#VARIANTS[@]} -gt 0 ]] || VARIANTS=("sluice=")
+DIR=${DIR:-$(mktemp -d /tmp/sluice-hops.XXXXXX)}
+mkdir -p "$DIR/logs"
+DIR=$(cd "$DIR" && pwd)
+LOGS=$DIR/logs
+log() { echo "hops: $*" >&2; }
+
+for tool in sysbench mariadb; do command -v $tool >/dev/null || { echo "missing $tool (see benchmarks/e2e.sh)" >&2; exit 1; }; done
+HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
+[[ -x $HAPROXY ]] || { echo "missing haproxy (apt-get install -y haproxy)" >&2; exit 1; }
+SLUICE_JAR=${SLUICE_JAR:-$ROOT/proxy-server/target/sluice.jar}
+BENCH_JAR=${BENCH_JAR:-$ROOT/benchmarks/target/benchmarks.jar}
+[[ -f $SLUICE_JAR && -f $BENCH_JAR ]] || (cd "$ROOT" && mvn -q -B -o -DskipTests -pl benchmarks -am package)
+cp "$SLUICE_JAR" "$DIR/sluice.jar"
+cp "$BENCH_JAR" "$DIR/benchmarks.jar"
+
+HOP_PID=""
+cleanup() {
+  [[ -n $HOP_PID ]] && kill "$HOP_PID" 2>/dev/null && wait "$HOP_PID" 2>/dev/null || true
+  java -jar "$DIR/sluice.jar" sandbox down --dir "$DIR/sb" >"$LOGS/sandbox-down.log" 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "sandbox up in $DIR/sb"
+java -jar "$DIR/sluice.jar" sandbox up --dir "$DIR/sb" >"$LOGS/sandbox-up.log" 2>&1
+CONF=$DIR/sb/routing.conf
+SLUICE_PORT=$(sed -n 's/^ *listen = "127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$CONF" | sed -n 1p)
+MASTER_PORT=$(sed -n 's/.*master = {.*address = "127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$CONF")
+mapfile -t SLAVE_PORTS < <(sed -n 's/.*address = "127\.0\.0\.1:\([0-9]*\)", weight.*/\1/p' "$CONF")
+RELAY_PORT=$((SLUICE_PORT + 100))
+NETTY_PORT=$((SLUICE_PORT + 101))
+{
+  printf 'global\n  maxconn 4000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 1h\n  timeout server 1h\n'
+  printf 'listen slaves\n  bind 127.0.0.1:%s\n  balance roundrobin\n' "$RELAY_PORT"
+  for i in "${!SLAVE_PORTS[@]}"; do printf '  server slave-%s 127.0.0.1:%s\n' "$i" "${SLAVE_PORTS[$i]}"; done
+} >"$DIR/haproxy.cfg"
+for v in "${VARIANTS[@]}"; do
+  name=${v%%=*}; line=${v#*=}
+  sed "s|^    slaves = \[|    $line\n    slaves = [|" "$CONF" >"$DIR/sb/$name.conf"
+done
+
+SB=(--db-driver=mysql --mysql-host=127.0.0.1 --mysql-user=app --mysql-password=app --mysql-db=app
+  --tables=4 --table-size=10000 --db-ps-mode=disable --threads=16 --skip_trx=on)
+log "preparing 4 tables of 10,000 rows"
+sysbench oltp_point_select "${SB[@]}" --mysql-port="$MASTER_PORT" prepare >"$LOGS/prepare.log" 2>&1
+for port in "${SLAVE_PORTS[@]}"; do
+  for _ in $(seq 1 600); do
+    [[ $(mariadb -h127.0.0.1 -P"$port" -uroot -N -e "SELECT COUNT(*) FROM app.sbtest4" 2>/dev/null || echo 0) == 10000 ]] && break
+    sleep 0.2
+  done
+done
+
+ticks() { for p in "$@"; do sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'; done | paste -sd+ | bc; }
+idle() { awk '/^cpu / {print $5}' /proc/stat; }
+SLAVE_PIDS=$(pgrep -f "mysqld --defaults-file=$DIR/sb/mysql-slave-" | tr '\n' ' ')
+[[ -n $SLAVE_PIDS ]] || { echo "no slave mysqld found under $DIR/sb" >&2; exit 1; }
+CORES=$(nproc)
+HZ=$(getconf CLK_TCK)
+
+run() { # name port: two warm-ups (the second reconnects, as a measured run does), then 15 s with CPU measured over 10 s of it
+  local name=$1 port=$2 out=$LOGS/$1-$round.txt
+  for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
+  sysbench oltp_point_select "${SB[@]}" --mysql-port="$port" --time=6 run >/dev/null 2>&1
+  sysbench oltp_point_select "${SB[@]}" --mysql-port="$port" --time=4 run >/dev/null 2>&1
+  sysbench oltp_point_select "${SB[@]}" --mysql-port="$port" --time=15 run >"$out" 2>&1 &
+  local sb=$!
+  sleep 2
+  local h0 m0 s0 i0 h1 m1 s1 i1
+  h0=$(ticks "$HOP_PID"); m0=$(ticks $SLAVE_PIDS); s0=$(ticks $sb); i0=$(idle)
+  sleep 10
+  h1=$(ticks "$HOP_PID"); m1=$(ticks $SLAVE_PIDS); s1=$(ticks $sb); i1=$(idle)
+  wait $sb
+  local qps
+  qps=$(sed -n 's/.*queries: .*(\([0-9.]*\) per sec.*/\1/p' "$out")
+  awk -v n="$name" -v q="$qps" -v h=$((h1 - h0)) -v m=$((m1 - m0)) -v s=$((s1 - s0)) -v i=$((i1 - i0)) \
+    -v hz="$HZ" -v c="$CORES" -v r="$round" 'BEGIN {
+      us = 1e6 / hz / (q * 10);
+      printf "| %d | %s | %.0f | %.1f | %.1f | %.1f | %.0f %% |\n", r, n, q, h * us, m * us, s * us, 100 * i / (10 * hz * c) }'
+  kill "$HOP_PID"; wait "$HOP_PID" 2>/dev/null || true; HOP_PID=""
+}
+
+echo "| round | hop | QPS | hop µs/stmt | slaves µs/stmt | sysbench µs/stmt | idle |"
+echo "|---|---|---|---|---|---|---|"
+for round in $(seq 1 "$ROUNDS"); do
+  "$HAPROXY" -db -f "$DIR/haproxy.cfg" >"$LOGS/haproxy.log" 2>&1 & HOP_PID=$!
+  run haproxy "$RELAY_PORT"
+  java -cp "$DIR/benchmarks.jar" io.sluice.benchmarks.e2e.NettyRelay "$NETTY_PORT" "$IO_THREADS" \
+    $(printf '127.0.0.1:%s ' "${SLAVE_PORTS[@]}") >"$LOGS/netty-relay.log" 2>&1 & HOP_PID=$!
+  run netty-relay "$NETTY_PORT"
+  for v in "${VARIANTS[@]}"; do
+    name=${v%%=*}
+    conf=$DIR/sb/$name.conf
+    java -jar "$DIR/sluice.jar" proxy --config "$conf" --io-threads "$IO_THREADS" >"$LOGS/sluice-$name.log" 2>&1 & HOP_PID=$!
+    run "$name" "$SLUICE_PORT"
+  done
+done
