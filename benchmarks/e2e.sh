@@ -10,6 +10,7 @@
 #                     [--large-mb 1024] [--idle 10000] [--profile-seconds 30] [--skip-sysbench]
 #                     [--syscalls]   (also count system calls per statement with strace -c)
 #                     [--io-threads N]  (Sluice's event loops; default: its own, one per core)
+#                     [--read-affinity D]  (backends.read-affinity for Sluice, e.g. 0 or 1s; default: its own)
 #
 # Needs: java 17, sysbench and haproxy (Debian packages; installed here when missing and root),
 # the mariadb client, proxy-server/target/sluice.jar and benchmarks/target/benchmarks.jar (built
@@ -29,6 +30,7 @@ PROFILE_SECONDS=30
 SKIP_SYSBENCH=0
 SYSCALLS=0
 IO_THREADS=""
+READ_AFFINITY=""
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -42,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --skip-sysbench) SKIP_SYSBENCH=1; shift ;;
     --syscalls) SYSCALLS=1; shift ;;
     --io-threads) IO_THREADS=$2; shift 2 ;;
+    --read-affinity) READ_AFFINITY=$2; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -152,6 +155,10 @@ log "sandbox up in $DIR/sb"
 SANDBOX_UP=1
 java -jar "$DIR/sluice.jar" sandbox up --dir "$DIR/sb" >"$LOGS/sandbox-up.log" 2>&1
 CONF=$DIR/sb/routing.conf
+if [[ -n $READ_AFFINITY ]]; then
+  sed -i "s|^    slaves = \[|    read-affinity = $READ_AFFINITY\n    slaves = [|" "$CONF"
+  grep -q "read-affinity = $READ_AFFINITY" "$CONF" || { echo "could not set read-affinity in $CONF" >&2; exit 1; }
+fi
 SLUICE_PORT=$(sed -n 's/^ *listen = "127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$CONF" | sed -n 1p)
 MASTER_PORT=$(sed -n 's/.*master = {.*address = "127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$CONF")
 mapfile -t SLAVE_PORTS < <(sed -n 's/.*address = "127\.0\.0\.1:\([0-9]*\)", weight.*/\1/p' "$CONF")
@@ -270,7 +277,7 @@ run_one() {
   echo "Sysbench: --tables=$TABLES --table-size=$TABLE_SIZE --time=$TIME --db-ps-mode=disable;" \
     "--skip_trx=on for point_select/read_only. Latency is per sysbench event (one transaction of the workload)."
   echo "direct = the master; relay = haproxy mode tcp (to the two slaves round robin for the read-only" \
-    "workloads, to the master for read_write); sluice = the proxy with the sandbox's routing.conf."
+    "workloads, to the master for read_write); sluice = the proxy with the sandbox's routing.conf${READ_AFFINITY:+ and read-affinity = $READ_AFFINITY}."
   echo "CPU = utime+stime of the relay/proxy process over the run divided by the statements sysbench sent."
   echo
 } | tee "$RESULTS"
