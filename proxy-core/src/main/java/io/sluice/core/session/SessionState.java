@@ -239,12 +239,12 @@ public final class SessionState {
         this.consistency = Objects.requireNonNull(consistency, "consistency");
     }
 
-    /** The backend that ran the previous statement, or null before the first. */
     /** The slave this session's plain reads stay on for now (see {@link io.sluice.core.cluster.ReadAffinity}). */
     public SlaveAffinity slaveAffinity() {
         return slaveAffinity;
     }
 
+    /** The backend that ran the previous statement, or null before the first. */
     public Backend lastBackend() {
         return lastBackend;
     }

@@ -1,5 +1,6 @@
 package io.sluice.server.config;
 
+import io.sluice.core.cluster.ReadAffinity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -185,10 +186,10 @@ public record ProxyConfig(
 
   /** The backends, and how reads are spread over the slaves. */
   public record BackendsConfig(BackendConfig master, List<BackendConfig> relays, boolean relaysServeReads,
-      List<BackendConfig> slaves, io.sluice.core.cluster.ReadAffinity readAffinity) {
+      List<BackendConfig> slaves, ReadAffinity readAffinity) {
     public BackendsConfig(
         BackendConfig master, List<BackendConfig> relays, boolean relaysServeReads, List<BackendConfig> slaves) {
-      this(master, relays, relaysServeReads, slaves, io.sluice.core.cluster.ReadAffinity.DEFAULT);
+      this(master, relays, relaysServeReads, slaves, ReadAffinity.DEFAULT);
     }
 
     public BackendsConfig {
