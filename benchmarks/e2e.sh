@@ -18,6 +18,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib.sh
+source "$ROOT/benchmarks/lib.sh"
 DIR=""
 TIME=10
 THREADS="1 16 64"
@@ -124,18 +126,6 @@ wait_port() { # port pid: up to 60 s for the process to accept on 127.0.0.1:port
   return 1
 }
 
-free_port() {
-  for _ in $(seq 1 200); do
-    local p=$((20000 + RANDOM % 10000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-  done
-  return 1
-}
-
-cpu_ticks() { # utime + stime of a process, in clock ticks (fields 14 and 15 after the "(comm)")
-  sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
-}
-
 proc_status_kb() { # pid field: VmRSS, VmHWM, ... in kB
   awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"
 }
@@ -159,9 +149,7 @@ if [[ -n $READ_AFFINITY ]]; then
   sed -i "s|^    slaves = \[|    read-affinity = $READ_AFFINITY\n    slaves = [|" "$CONF"
   grep -q "read-affinity = $READ_AFFINITY" "$CONF" || { echo "could not set read-affinity in $CONF" >&2; exit 1; }
 fi
-SLUICE_PORT=$(sed -n 's/^ *listen = "127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$CONF" | sed -n 1p)
-MASTER_PORT=$(sed -n 's/.*master = {.*address = "127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$CONF")
-mapfile -t SLAVE_PORTS < <(sed -n 's/.*address = "127\.0\.0\.1:\([0-9]*\)", weight.*/\1/p' "$CONF")
+sandbox_ports "$CONF"
 log "master $MASTER_PORT, slaves ${SLAVE_PORTS[*]}, sluice $SLUICE_PORT"
 
 sql() { # port, statement: as root, tab-separated, no headers
@@ -172,24 +160,7 @@ sql() { # port, statement: as root, tab-separated, no headers
 
 RELAY_SLAVES_PORT=$(free_port)
 RELAY_MASTER_PORT=$(free_port)
-{
-  echo "global"
-  echo "  maxconn 4000" # sysbench opens at most 64; more would need a higher descriptor limit
-  echo "defaults"
-  echo "  mode tcp"
-  echo "  timeout connect 5s"
-  echo "  timeout client 1h"
-  echo "  timeout server 1h"
-  echo "listen slaves"
-  echo "  bind 127.0.0.1:$RELAY_SLAVES_PORT"
-  echo "  balance roundrobin"
-  for i in "${!SLAVE_PORTS[@]}"; do
-    echo "  server slave-$i 127.0.0.1:${SLAVE_PORTS[$i]}"
-  done
-  echo "listen master"
-  echo "  bind 127.0.0.1:$RELAY_MASTER_PORT"
-  echo "  server master 127.0.0.1:$MASTER_PORT"
-} >"$DIR/haproxy.cfg"
+relay_config "$RELAY_SLAVES_PORT" "$RELAY_MASTER_PORT" >"$DIR/haproxy.cfg"
 "$HAPROXY" -db -f "$DIR/haproxy.cfg" >"$LOGS/haproxy.log" 2>&1 &
 HAPROXY_PID=$!
 wait_port "$RELAY_SLAVES_PORT" "$HAPROXY_PID" || { cat "$LOGS/haproxy.log" >&2; exit 1; }

@@ -16,6 +16,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib.sh
+source "$ROOT/benchmarks/lib.sh"
 DIR=""
 ROUNDS=3
 IO_THREADS=1
@@ -56,16 +58,10 @@ trap 'exit 130' INT TERM
 log "sandbox up in $DIR/sb"
 java -jar "$DIR/sluice.jar" sandbox up --dir "$DIR/sb" >"$LOGS/sandbox-up.log" 2>&1
 CONF=$DIR/sb/routing.conf
-SLUICE_PORT=$(sed -n 's/^ *listen = "127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$CONF" | sed -n 1p)
-MASTER_PORT=$(sed -n 's/.*master = {.*address = "127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$CONF")
-mapfile -t SLAVE_PORTS < <(sed -n 's/.*address = "127\.0\.0\.1:\([0-9]*\)", weight.*/\1/p' "$CONF")
-RELAY_PORT=$((SLUICE_PORT + 100))
-NETTY_PORT=$((SLUICE_PORT + 101))
-{
-  printf 'global\n  maxconn 4000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 1h\n  timeout server 1h\n'
-  printf 'listen slaves\n  bind 127.0.0.1:%s\n  balance roundrobin\n' "$RELAY_PORT"
-  for i in "${!SLAVE_PORTS[@]}"; do printf '  server slave-%s 127.0.0.1:%s\n' "$i" "${SLAVE_PORTS[$i]}"; done
-} >"$DIR/haproxy.cfg"
+sandbox_ports "$CONF"
+RELAY_PORT=$(free_port)
+NETTY_PORT=$(free_port)
+relay_config "$RELAY_PORT" >"$DIR/haproxy.cfg"
 for v in "${VARIANTS[@]}"; do
   name=${v%%=*}; line=${v#*=}
   sed "s|^    slaves = \[|    $line\n    slaves = [|" "$CONF" >"$DIR/sb/$name.conf"
@@ -82,7 +78,6 @@ for port in "${SLAVE_PORTS[@]}"; do
   done
 done
 
-ticks() { for p in "$@"; do sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'; done | paste -sd+ | bc; }
 idle() { awk '/^cpu / {print $5}' /proc/stat; }
 SLAVE_PIDS=$(pgrep -f "mysqld --defaults-file=$DIR/sb/mysql-slave-" | tr '\n' ' ')
 [[ -n $SLAVE_PIDS ]] || { echo "no slave mysqld found under $DIR/sb" >&2; exit 1; }
@@ -98,9 +93,9 @@ run() { # name port: two warm-ups (the second reconnects, as a measured run does
   local sb=$!
   sleep 2
   local h0 m0 s0 i0 h1 m1 s1 i1
-  h0=$(ticks "$HOP_PID"); m0=$(ticks $SLAVE_PIDS); s0=$(ticks $sb); i0=$(idle)
+  h0=$(cpu_ticks "$HOP_PID"); m0=$(cpu_ticks $SLAVE_PIDS); s0=$(cpu_ticks $sb); i0=$(idle)
   sleep 10
-  h1=$(ticks "$HOP_PID"); m1=$(ticks $SLAVE_PIDS); s1=$(ticks $sb); i1=$(idle)
+  h1=$(cpu_ticks "$HOP_PID"); m1=$(cpu_ticks $SLAVE_PIDS); s1=$(cpu_ticks $sb); i1=$(idle)
   wait $sb
   local qps
   qps=$(sed -n 's/.*queries: .*(\([0-9.]*\) per sec.*/\1/p' "$out")
