@@ -41,9 +41,9 @@ public record Classification(
         Objects.requireNonNull(hint, "hint");
         traits = traits.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(traits));
         assignments = List.copyOf(assignments);
-        // Set.copyOf builds a HashSet first to drop duplicates; a builder's set has none.
-        tables = tables.isEmpty() ? Set.of() : tables.size() == 1 ? Set.of(tables.iterator().next())
-                : Collections.unmodifiableSet(new LinkedHashSet<>(tables));
+        // Set.copyOf keeps an immutable set as it is (the classifier's set of one table), but
+        // it would lose the order of more: those are copied into an ordered set.
+        tables = tables.size() <= 1 ? Set.copyOf(tables) : Collections.unmodifiableSet(new LinkedHashSet<>(tables));
         temporaryTables = List.copyOf(temporaryTables);
         userLockCalls = List.copyOf(userLockCalls);
     }

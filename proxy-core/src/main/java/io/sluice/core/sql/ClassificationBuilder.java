@@ -1,25 +1,32 @@
 package io.sluice.core.sql;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Collects the parts of a {@link Classification} while the classifier reads a statement. */
+/**
+ * Collects the parts of a {@link Classification} while the classifier reads a statement.
+ *
+ * <p>Most statements have no assignments, temporary tables or lock calls and one table at
+ * most, so each collection is made on its first element (the table set on its second); until
+ * then it is a shared immutable one, which {@link Classification} keeps without copying.
+ */
 final class ClassificationBuilder {
     StatementKind kind;
     final EnumSet<Trait> traits = EnumSet.noneOf(Trait.class);
     RouteHint hint = RouteHint.NONE;
-    final List<VariableAssignment> assignments = new ArrayList<>();
     CharsetChange charsetChange;
     TransactionSettings transactionSettings;
     String schema;
-    /** Insertion-ordered; may be the set of the scan it was taken from (see scan). */
-    Set<String> tables = new LinkedHashSet<>();
-    final List<String> temporaryTables = new ArrayList<>();
     String preparedStatementName;
-    final List<UserLockCall> userLockCalls = new ArrayList<>();
+    private List<VariableAssignment> assignments = List.of();
+    /** Insertion-ordered (see plus); may be the set of the scan it was taken from (see scan). */
+    private Set<String> tables = Set.of();
+    private List<String> temporaryTables = List.of();
+    private List<UserLockCall> userLockCalls = List.of();
 
     ClassificationBuilder(StatementKind kind) {
         this.kind = kind;
@@ -30,12 +37,76 @@ final class ClassificationBuilder {
         return this;
     }
 
+    List<VariableAssignment> assignments() {
+        return assignments;
+    }
+
+    Set<String> tables() {
+        return tables;
+    }
+
+    List<String> temporaryTables() {
+        return temporaryTables;
+    }
+
+    List<UserLockCall> userLockCalls() {
+        return userLockCalls;
+    }
+
+    void addAssignment(VariableAssignment assignment) {
+        if (assignments.isEmpty()) {
+            assignments = new ArrayList<>(4);
+        }
+        assignments.add(assignment);
+    }
+
+    void addTable(String table) {
+        tables = plus(tables, table);
+    }
+
+    /**
+     * {@code tables} with {@code table} added: an immutable set of one for the first, an
+     * insertion-ordered set from the second on (added to in place once it is one).
+     */
+    static Set<String> plus(Set<String> tables, String table) {
+        if (tables.isEmpty()) {
+            return Set.of(table);
+        }
+        if (tables.contains(table)) {
+            return tables;
+        }
+        LinkedHashSet<String> more = tables instanceof LinkedHashSet<String> ordered ? ordered : new LinkedHashSet<>(tables);
+        more.add(table);
+        return more;
+    }
+
+    void addTables(Collection<String> more) {
+        for (String table : more) {
+            addTable(table);
+        }
+    }
+
+    void addTemporaryTable(String table) {
+        if (temporaryTables.isEmpty()) {
+            temporaryTables = new ArrayList<>(2);
+        }
+        temporaryTables.add(table);
+    }
+
+    void addLockCalls(List<UserLockCall> calls) {
+        if (calls.isEmpty()) {
+            return;
+        }
+        if (userLockCalls.isEmpty()) {
+            userLockCalls = new ArrayList<>(calls.size());
+        }
+        userLockCalls.addAll(calls);
+    }
+
     /** Takes over what a token scan found; unknown function calls count as side effects. */
     ClassificationBuilder scan(TokenScan scan) {
-        traits.addAll(scan.traits);
-        takeTables(scan);
-        userLockCalls.addAll(scan.lockCalls);
-        if (!scan.unknownFunctions.isEmpty()) {
+        scanDefinition(scan);
+        if (!scan.unknownFunctions().isEmpty()) {
             traits.add(Trait.SIDE_EFFECT_FUNCTION);
         }
         return this;
@@ -48,16 +119,16 @@ final class ClassificationBuilder {
     ClassificationBuilder scanDefinition(TokenScan scan) {
         traits.addAll(scan.traits);
         takeTables(scan);
-        userLockCalls.addAll(scan.lockCalls);
+        addLockCalls(scan.lockCalls());
         return this;
     }
 
     /** The scan is not used afterwards, so its set is taken over rather than copied when this one is empty. */
     private void takeTables(TokenScan scan) {
         if (tables.isEmpty()) {
-            tables = scan.tables;
+            tables = scan.tables();
         } else {
-            tables.addAll(scan.tables);
+            addTables(scan.tables());
         }
     }
 

@@ -181,7 +181,7 @@ final class FastPathClassifier {
                 if (i + 2 < tokens.size() && tokens.get(i + 1).isSymbol(".") && tokens.get(i + 2).isName()) {
                     table = table + "." + tokens.get(i + 2).text();
                 }
-                builder.tables.add(table.toLowerCase(Locale.ROOT));
+                builder.addTable(table.toLowerCase(Locale.ROOT));
             }
             return builder;
         }
@@ -194,7 +194,7 @@ final class FastPathClassifier {
         }
         // Explaining a write or a locking read runs nothing, but keep it simple and safe.
         ClassificationBuilder other = new ClassificationBuilder(StatementKind.OTHER);
-        other.tables.addAll(inner.tables);
+        other.addTables(inner.tables());
         return other;
     }
 
@@ -305,7 +305,7 @@ final class FastPathClassifier {
         TokenScan scan = TokenScanner.scan(tokens);
         ClassificationBuilder builder = new ClassificationBuilder(StatementKind.CALL);
         builder.traits.addAll(scan.traits);
-        builder.userLockCalls.addAll(scan.lockCalls);
+        builder.addLockCalls(scan.lockCalls());
         if (scan.traits.contains(Trait.USES_USER_VARIABLE)) {
             // CALL p(@out): an OUT or INOUT parameter assigns the variable.
             builder.trait(Trait.ASSIGNS_USER_VARIABLE);
@@ -331,7 +331,7 @@ final class FastPathClassifier {
             if (name == null) {
                 return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.NOT_UNDERSTOOD);
             }
-            builder.temporaryTables.add(name);
+            builder.addTemporaryTable(name);
             return builder;
         }
         return new ClassificationBuilder(StatementKind.DDL).trait(Trait.IMPLICIT_COMMIT).scanDefinition(TokenScanner.scan(tokens));
@@ -359,8 +359,8 @@ final class FastPathClassifier {
         for (List<Token> item : names) {
             String name = qualifiedName(item, 0);
             if (name != null) {
-                builder.temporaryTables.add(name);
-                builder.tables.add(name);
+                builder.addTemporaryTable(name);
+                builder.addTable(name);
             }
         }
         return builder;

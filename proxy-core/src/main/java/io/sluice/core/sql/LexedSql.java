@@ -13,6 +13,10 @@ record LexedSql(String sql, List<Token> tokens, RouteHint hint, boolean complete
 
     /** Token ranges between top-level semicolons, empty statements dropped. */
     List<List<Token>> statements() {
+        if (!hasSemicolon()) {
+            // Nearly every text is one statement without a ';': no lists to build.
+            return tokens.isEmpty() ? List.of() : List.of(tokens);
+        }
         List<List<Token>> statements = new ArrayList<>();
         int from = 0;
         for (int i = 0; i <= tokens.size(); i++) {
@@ -24,5 +28,14 @@ record LexedSql(String sql, List<Token> tokens, RouteHint hint, boolean complete
             }
         }
         return statements;
+    }
+
+    private boolean hasSemicolon() {
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i).isSymbol(";")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

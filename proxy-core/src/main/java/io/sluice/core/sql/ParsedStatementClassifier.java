@@ -41,8 +41,8 @@ final class ParsedStatementClassifier {
         Statement statement = parsed.get();
         ClassificationBuilder builder = new ClassificationBuilder(kindOf(statement)).trait(Trait.PARSED);
         builder.traits.addAll(scan.traits);
-        builder.tables.addAll(scan.tables);
-        builder.userLockCalls.addAll(scan.lockCalls);
+        builder.addTables(scan.tables());
+        builder.addLockCalls(scan.lockCalls());
         if (builder.kind == StatementKind.DDL) {
             builder.trait(Trait.IMPLICIT_COMMIT);
         }
@@ -52,16 +52,16 @@ final class ParsedStatementClassifier {
             }
             FunctionCollector collector = new FunctionCollector();
             Set<String> parsedTables = tablesOf(statement, collector);
-            builder.tables.addAll(parsedTables);
+            builder.addTables(parsedTables);
             // The parser's visitors do not reach every expression, so it cannot prove that a
             // name is not a call; it can only show that the lexer's doubtful name is a table.
-            boolean lexerDoubtsRemain = scan.unknownFunctions.stream()
+            boolean lexerDoubtsRemain = scan.unknownFunctions().stream()
                     .map(name -> name.toLowerCase(Locale.ROOT))
                     .anyMatch(name -> !parsedTables.contains(name));
             if (lexerDoubtsRemain || !collector.unknown.isEmpty()) {
                 builder.trait(Trait.SIDE_EFFECT_FUNCTION);
             }
-        } else if (!scan.unknownFunctions.isEmpty()) {
+        } else if (!scan.unknownFunctions().isEmpty()) {
             builder.trait(Trait.SIDE_EFFECT_FUNCTION);
         }
         return builder;

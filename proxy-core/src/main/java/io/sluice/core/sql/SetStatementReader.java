@@ -55,7 +55,7 @@ final class SetStatementReader {
             builder.trait(Trait.UNTRACKED_SESSION_CHANGE);
         } else if (characteristics.any()) {
             builder.transactionSettings = characteristics.toSettings();
-            boolean onlyCharacteristics = builder.assignments.stream()
+            boolean onlyCharacteristics = builder.assignments().stream()
                     .allMatch(a -> isTransactionVariable(a.name()) && a.scope() == VariableScope.SESSION)
                     && builder.charsetChange == null;
             if (onlyCharacteristics && !builder.traits.contains(Trait.UNTRACKED_SESSION_CHANGE)) {
@@ -203,7 +203,7 @@ final class SetStatementReader {
         List<Token> value = item.subList(index + 1, item.size());
         String valueText = sql.substring(value.get(0).start(), value.get(value.size() - 1).end());
         boolean literal = isLiteral(value);
-        builder.assignments.add(new VariableAssignment(scope, name, valueText, literal));
+        builder.addAssignment(new VariableAssignment(scope, name, valueText, literal));
         if (scope == VariableScope.SESSION) {
             sessionSideEffects(name, valueText, literal, nextTransactionOnly, builder, characteristics);
         }

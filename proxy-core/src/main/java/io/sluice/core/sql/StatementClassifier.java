@@ -78,10 +78,10 @@ public final class StatementClassifier {
         }
         for (ClassificationBuilder part : parts) {
             multi.traits.addAll(part.traits);
-            multi.tables.addAll(part.tables);
-            multi.temporaryTables.addAll(part.temporaryTables);
-            multi.userLockCalls.addAll(part.userLockCalls);
-            multi.assignments.addAll(part.assignments);
+            multi.addTables(part.tables());
+            part.temporaryTables().forEach(multi::addTemporaryTable);
+            multi.addLockCalls(part.userLockCalls());
+            part.assignments().forEach(multi::addAssignment);
             if (!FOLLOWABLE_IN_MULTI.contains(part.kind) || part.traits.contains(Trait.CREATES_TEMPORARY_TABLE)
                     || part.traits.contains(Trait.DROPS_TEMPORARY_TABLE)) {
                 multi.trait(Trait.UNTRACKED_SESSION_CHANGE);

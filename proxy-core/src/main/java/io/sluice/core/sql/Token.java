@@ -61,10 +61,26 @@ final class Token {
     String upper() {
         String u = upper;
         if (u == null) {
-            u = text().toUpperCase(Locale.ROOT);
+            u = text == null ? SqlKeywords.canonical(source, start, end) : null;
+            if (u == null) {
+                u = text().toUpperCase(Locale.ROOT);
+            }
             upper = u;
         }
         return u;
+    }
+
+    /**
+     * For a word that is one of {@link SqlKeywords}' keywords, its shared upper-case string;
+     * "" for any other word or token. Cheaper than {@link #upper()} for code that only tests a
+     * word against keywords that are all in that list.
+     */
+    String keyword() {
+        if (type != TokenType.WORD) {
+            return "";
+        }
+        String k = text == null ? SqlKeywords.canonical(source, start, end) : SqlKeywords.canonical(text, 0, text.length());
+        return k == null ? "" : k;
     }
 
     boolean isWord(String keyword) {

@@ -16,7 +16,7 @@ import java.util.Set;
 final class TokenScanner {
 
     /** Reserved words that end a table list, so they are never taken for a table name. */
-    private static final Set<String> CLAUSE_WORDS = Set.of(
+    static final Set<String> CLAUSE_WORDS = Set.of(
             "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "UNION", "EXCEPT", "INTERSECT", "FOR",
             "LOCK", "INTO", "SET", "VALUES", "VALUE", "SELECT", "ON", "USING", "LIKE", "PROCEDURE", "RETURNING",
             "READ", "WRITE", "LOW_PRIORITY", "PARTITION", "AS", "JOIN", "LEFT", "RIGHT", "INNER", "OUTER",
@@ -80,7 +80,9 @@ final class TokenScanner {
                 }
                 case WORD, QUOTED_IDENTIFIER -> {
                     intoTargets = false;
-                    String upper = t.type() == TokenType.WORD ? t.upper() : "";
+                    // Every word this scan compares with is in SqlKeywords (SqlKeywordsTest checks),
+                    // so the keyword form is enough and an identifier costs no upper-case copy.
+                    String upper = t.keyword();
                     // A name in table position followed by '(' is a table with a column or
                     // partition list (INSERT INTO t (a), CREATE TABLE t (...)), not a call:
                     // JSON_TABLE is the only function MySQL accepts there, and it is harmless.
@@ -187,7 +189,7 @@ final class TokenScanner {
             name = name + "." + tokens.get(i + 2).text();
             last = i + 2;
         }
-        result.tables.add(name.toLowerCase(Locale.ROOT));
+        result.addTable(name.toLowerCase(Locale.ROOT));
         return last;
     }
 
@@ -208,7 +210,7 @@ final class TokenScanner {
         boolean qualified = previous != null && previous.isSymbol(".");
         if (t.type() == TokenType.QUOTED_IDENTIFIER || qualified) {
             // `f`(x) or db.f(x): only stored functions are called this way.
-            result.unknownFunctions.add(qualified ? tokens.get(i - 2).text() + "." + t.text() : t.text());
+            result.addUnknownFunction(qualified ? tokens.get(i - 2).text() + "." + t.text() : t.text());
             return;
         }
         String upper = t.upper();
@@ -216,11 +218,11 @@ final class TokenScanner {
         if (effect != null) {
             result.traits.add(effect);
             if (effect == Trait.GET_LOCK || effect == Trait.RELEASE_LOCK) {
-                result.lockCalls.add(new UserLockCall(effect == Trait.GET_LOCK, literalFirstArgument(tokens, i)));
+                result.addLockCall(new UserLockCall(effect == Trait.GET_LOCK, literalFirstArgument(tokens, i)));
             }
         } else if (!KnownFunctions.NOT_CALLS.contains(upper) && !KnownFunctions.PURE.contains(upper)
                 && !KnownFunctions.isSpatial(upper)) {
-            result.unknownFunctions.add(t.text());
+            result.addUnknownFunction(t.text());
         }
     }
 
