@@ -53,6 +53,25 @@ public final class BackendPool {
     return key;
   }
 
+  /**
+   * An idle connection now, or null (then {@link #acquire} opens one or waits): the common
+   * case of a statement, without a future.
+   */
+  public BackendConnection pollIdle() {
+    assert loop.inEventLoop();
+    if (closed) {
+      return null;
+    }
+    BackendConnection c;
+    while ((c = idle.pollLast()) != null) { // most recently used: warmest, least likely timed out
+      if (c.isIdle()) {
+        return c;
+      }
+      open--;
+    }
+    return null;
+  }
+
   public Future<BackendConnection> acquire() {
     assert loop.inEventLoop();
     Promise<BackendConnection> promise = loop.newPromise();
@@ -60,13 +79,10 @@ public final class BackendPool {
       promise.setFailure(new BackendException(ErrorCodes.backendUnavailable(key.backendName(), "backend removed")));
       return promise;
     }
-    BackendConnection c;
-    while ((c = idle.pollLast()) != null) { // most recently used: warmest, least likely timed out
-      if (c.isIdle()) {
-        promise.setSuccess(c);
-        return promise;
-      }
-      open--;
+    BackendConnection c = pollIdle();
+    if (c != null) {
+      promise.setSuccess(c);
+      return promise;
     }
     if (open < max) {
       open++;

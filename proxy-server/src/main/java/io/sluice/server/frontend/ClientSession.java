@@ -376,20 +376,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean reclaimed = false;
-    Future<BackendConnection> conn;
+    BackendConnection ready;
     if (held != null) {
-      conn = succeeded(held, heldPool);
+      ready = held;
+      activePool = heldPool;
     } else if (aboutPreviousStatement && last != null && last.backendName().equals(target.name()) && lastPool.reclaim(last)) {
-      conn = succeeded(last, lastPool);
+      ready = last;
+      activePool = lastPool;
       reclaimed = true;
     } else {
-      conn = borrow(target);
+      activePool = poolOf(target);
+      ready = activePool.pollIdle();
     }
     attempt.clearDiagnostics = aboutPreviousStatement && !reclaimed && held == null;
-    if (conn.isDone()) {
-      attempt.connected(conn); // the usual case, an idle pooled connection: no listener round trip
+    if (ready != null) {
+      attempt.connected(ready); // the usual case, an idle pooled connection: no future, no listener
     } else {
-      conn.addListener(attempt::connected);
+      activePool.acquire().addListener(attempt::connected);
     }
   }
 
@@ -425,7 +428,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         failAttempt(unavailable(target, f.cause()), target.name(), callback);
         return;
       }
-      c = (BackendConnection) f.getNow();
+      connected((BackendConnection) f.getNow());
+    }
+
+    void connected(BackendConnection connection) {
+      c = connection;
       active = c;
       List<String> sync = session.statementsToSync(c.snapshot(), statement);
       if (clearDiagnostics) {
@@ -676,11 +683,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       });
     });
     return done;
-  }
-
-  private Future<BackendConnection> succeeded(BackendConnection c, BackendPool pool) {
-    activePool = pool;
-    return ctx.channel().eventLoop().newSucceededFuture(c);
   }
 
   /** The response forwarder finished; decide whether the session keeps the connection. */

@@ -41,12 +41,16 @@ final class ForwardBatch {
     return frames.readableBytes() >= WRITE_AT;
   }
 
-  /** Writes (without flushing) what is batched, if anything. */
+  /**
+   * Writes (without flushing) what is batched, if anything. A failed write reaches the
+   * session's exceptionCaught (the void promise fires it), which closes the client: no
+   * promise per response.
+   */
   void writeTo(ChannelHandlerContext ctx) {
     ByteBuf batch = frames;
     if (batch != null) {
       frames = null;
-      ctx.write(batch);
+      ctx.write(batch, ctx.voidPromise());
     }
   }
 
