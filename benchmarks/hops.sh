@@ -9,8 +9,10 @@
 #
 #   benchmarks/hops.sh [--dir DIR] [--rounds 3] [--io-threads 1]
 #                      [--sluice "NAME=HOCON-LINE-IN-BACKENDS" ...]   (default: the sandbox's config)
+#                      [--jar NAME=PATH ...]   (variant NAME runs that sluice.jar, e.g. a build of an older commit)
 #
 #   e.g. benchmarks/hops.sh --sluice "per-read=read-affinity = 0" --sluice "sticky=read-affinity = 1s"
+#        benchmarks/hops.sh --sluice "before=" --jar before=/tmp/old/sluice.jar --sluice "after="
 #
 # Needs what benchmarks/e2e.sh needs. Everything started here is stopped on exit.
 set -euo pipefail
@@ -22,12 +24,14 @@ DIR=""
 ROUNDS=3
 IO_THREADS=1
 VARIANTS=()
+declare -A JARS=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --dir) DIR=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --io-threads) IO_THREADS=$2; shift 2 ;;
     --sluice) VARIANTS+=("$2"); shift 2 ;;
+    --jar) JARS[${2%%=*}]=${2#*=}; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -64,6 +68,10 @@ NETTY_PORT=$(free_port)
 relay_config "$RELAY_PORT" >"$DIR/haproxy.cfg"
 for v in "${VARIANTS[@]}"; do
   name=${v%%=*}; line=${v#*=}
+  if [[ -n ${JARS[$name]:-} ]]; then
+    [[ -f ${JARS[$name]} ]] || { echo "no such jar for $name: ${JARS[$name]}" >&2; exit 2; }
+    cp "${JARS[$name]}" "$DIR/sluice-$name.jar"
+  fi
   sed "s|^    slaves = \[|    $line\n    slaves = [|" "$CONF" >"$DIR/sb/$name.conf"
 done
 
@@ -117,7 +125,9 @@ for round in $(seq 1 "$ROUNDS"); do
   for v in "${VARIANTS[@]}"; do
     name=${v%%=*}
     conf=$DIR/sb/$name.conf
-    java -jar "$DIR/sluice.jar" proxy --config "$conf" --io-threads "$IO_THREADS" >"$LOGS/sluice-$name.log" 2>&1 & HOP_PID=$!
+    jar=$DIR/sluice.jar
+    [[ -n ${JARS[$name]:-} ]] && jar=$DIR/sluice-$name.jar
+    java -jar "$jar" proxy --config "$conf" --io-threads "$IO_THREADS" >"$LOGS/sluice-$name.log" 2>&1 & HOP_PID=$!
     run "$name" "$SLUICE_PORT"
   done
 done
