@@ -54,14 +54,18 @@ final class ClassificationBuilder {
     }
 
     void addAssignment(VariableAssignment assignment) {
-        if (assignments.isEmpty()) {
-            assignments = new ArrayList<>(4);
-        }
-        assignments.add(assignment);
+        assignments = plus(assignments, assignment);
     }
 
     void addTable(String table) {
         tables = plus(tables, table);
+    }
+
+    /** {@code list} with {@code element} added: a new list for the first, added to in place after that. */
+    static <T> List<T> plus(List<T> list, T element) {
+        List<T> more = list.isEmpty() ? new ArrayList<>(4) : list;
+        more.add(element);
+        return more;
     }
 
     /**
@@ -87,20 +91,13 @@ final class ClassificationBuilder {
     }
 
     void addTemporaryTable(String table) {
-        if (temporaryTables.isEmpty()) {
-            temporaryTables = new ArrayList<>(2);
-        }
-        temporaryTables.add(table);
+        temporaryTables = plus(temporaryTables, table);
     }
 
     void addLockCalls(List<UserLockCall> calls) {
-        if (calls.isEmpty()) {
-            return;
+        for (UserLockCall call : calls) {
+            userLockCalls = plus(userLockCalls, call);
         }
-        if (userLockCalls.isEmpty()) {
-            userLockCalls = new ArrayList<>(calls.size());
-        }
-        userLockCalls.addAll(calls);
     }
 
     /** Takes over what a token scan found; unknown function calls count as side effects. */

@@ -1,8 +1,6 @@
 package io.sluice.core.sql;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -11,8 +9,8 @@ import java.util.Set;
  * of functions nobody vouches for, and user lock calls.
  *
  * <p>Every statement through the proxy is scanned and most name one table and call nothing,
- * so the collections are made on the first element (the table set on the second: one table is
- * an immutable set of one), and an empty one is a shared immutable one.
+ * so the collections are made on the first element (the sets on the second: one name is an
+ * immutable set of one; see ClassificationBuilder.plus), and an empty one is a shared immutable one.
  */
 final class TokenScan {
     final EnumSet<Trait> traits = EnumSet.noneOf(Trait.class);
@@ -40,16 +38,10 @@ final class TokenScan {
     }
 
     void addUnknownFunction(String name) {
-        if (unknownFunctions.isEmpty()) {
-            unknownFunctions = new LinkedHashSet<>(4);
-        }
-        unknownFunctions.add(name);
+        unknownFunctions = ClassificationBuilder.plus(unknownFunctions, name);
     }
 
     void addLockCall(UserLockCall call) {
-        if (lockCalls.isEmpty()) {
-            lockCalls = new ArrayList<>(2);
-        }
-        lockCalls.add(call);
+        lockCalls = ClassificationBuilder.plus(lockCalls, call);
     }
 }
