@@ -14,10 +14,7 @@ final class ClusterViews {
 
   static ClusterView fromConfig(ProxyConfig config) {
     ProxyConfig.BackendsConfig b = config.backends();
-    ClusterView.Builder view = ClusterView.builder()
-        .master(backend(b.master(), BackendRole.MASTER), BackendHealth.UP)
-        .relaysServeReads(b.relaysServeReads())
-        .readAffinity(b.readAffinity());
+    ClusterView.Builder view = readPolicy(b).master(backend(b.master(), BackendRole.MASTER), BackendHealth.UP);
     for (BackendConfig relay : b.relays()) {
       view.replica(backend(relay, BackendRole.RELAY), BackendHealth.UP, BackendStatus.UNKNOWN_LAG);
     }
@@ -25,6 +22,11 @@ final class ClusterViews {
       view.replica(backend(slave, BackendRole.SLAVE), BackendHealth.UP, BackendStatus.UNKNOWN_LAG);
     }
     return view.build();
+  }
+
+  /** A builder with the configured way of serving reads: whether relays take them, and the read affinity. */
+  private static ClusterView.Builder readPolicy(ProxyConfig.BackendsConfig b) {
+    return ClusterView.builder().relaysServeReads(b.relaysServeReads()).readAffinity(b.readAffinity());
   }
 
   /**
@@ -35,10 +37,7 @@ final class ClusterViews {
     ProxyConfig.BackendsConfig b = config.backends();
     Backend master = backend(b.master(), BackendRole.MASTER);
     boolean sameMaster = sameServer(current.master(), master);
-    ClusterView.Builder view = ClusterView.builder()
-        .master(master, sameMaster ? current.masterHealth() : BackendHealth.UP)
-        .relaysServeReads(b.relaysServeReads())
-        .readAffinity(b.readAffinity());
+    ClusterView.Builder view = readPolicy(b).master(master, sameMaster ? current.masterHealth() : BackendHealth.UP);
     for (BackendConfig relay : b.relays()) {
       add(view, current, backend(relay, BackendRole.RELAY));
     }
