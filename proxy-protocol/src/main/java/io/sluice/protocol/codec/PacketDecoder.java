@@ -7,6 +7,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.sluice.protocol.error.ErrorCodes;
 import io.sluice.protocol.error.ProtocolException;
 import io.sluice.protocol.wire.Packet;
+import io.sluice.protocol.wire.PacketRun;
 import java.util.List;
 
 /**
@@ -24,6 +25,10 @@ import java.util.List;
  *
  * <p>Sequence ids of separate logical packets are not checked here: they restart at 0 with
  * each command, which only the session knows.
+ *
+ * <p>{@link #withRuns} makes a decoder for a stream that is mostly passed on unchanged (a
+ * backend's responses): consecutive small whole packets of one read come out as one
+ * {@link PacketRun}, headers included, and only the others as {@link Packet}s, in order.
  */
 public final class PacketDecoder extends ByteToMessageDecoder {
   private static final int HEADER = 4;
@@ -37,6 +42,7 @@ public final class PacketDecoder extends ByteToMessageDecoder {
   static final int SLICE_LIMIT = 8 * 1024;
 
   private final int maxPayloadBytes;
+  private final boolean runs;
   private CompositeByteBuf pending;
   private int pendingFirstSequenceId;
   private int lastSequenceId;
@@ -44,10 +50,24 @@ public final class PacketDecoder extends ByteToMessageDecoder {
 
   /** @param maxPayloadBytes the largest logical payload accepted (like max_allowed_packet) */
   public PacketDecoder(int maxPayloadBytes) {
+    this(maxPayloadBytes, false);
+  }
+
+  private PacketDecoder(int maxPayloadBytes, boolean runs) {
     if (maxPayloadBytes < 0) {
       throw new IllegalArgumentException("maxPayloadBytes must be >= 0: " + maxPayloadBytes);
     }
     this.maxPayloadBytes = maxPayloadBytes;
+    this.runs = runs;
+  }
+
+  /**
+   * A decoder that hands out consecutive whole packets below the slice limit as one
+   * {@link PacketRun} (a retained slice of the frames, headers included), the others as
+   * {@link Packet}s.
+   */
+  public static PacketDecoder withRuns(int maxPayloadBytes) {
+    return new PacketDecoder(maxPayloadBytes, true);
   }
 
   @Override
@@ -56,46 +76,75 @@ public final class PacketDecoder extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
-    while (in.readableBytes() >= HEADER) {
-      int start = in.readerIndex();
-      int length = in.getUnsignedMediumLE(start);
-      int sequenceId = in.getUnsignedByte(start + 3);
-      long total = (pending == null ? 0L : pending.readableBytes()) + length;
-      if (total > maxPayloadBytes) {
-        fail(in);
-        throw new ProtocolException(ErrorCodes.packetTooLarge(), "payload of at least " + total
-            + " bytes exceeds the limit of " + maxPayloadBytes);
+    int runStart = -1;
+    try {
+      while (in.readableBytes() >= HEADER) {
+        int start = in.readerIndex();
+        int length = in.getUnsignedMediumLE(start);
+        int sequenceId = in.getUnsignedByte(start + 3);
+        long total = (pending == null ? 0L : pending.readableBytes()) + length;
+        if (total > maxPayloadBytes) {
+          runStart = endRun(in, runStart, out);
+          fail(in);
+          throw new ProtocolException(ErrorCodes.packetTooLarge(), "payload of at least " + total
+              + " bytes exceeds the limit of " + maxPayloadBytes);
+        }
+        if (pending != null && sequenceId != ((lastSequenceId + 1) & 0xFF)) {
+          int expected = (lastSequenceId + 1) & 0xFF;
+          runStart = endRun(in, runStart, out);
+          fail(in);
+          throw new ProtocolException(ErrorCodes.packetsOutOfOrder(),
+              "continuation frame has sequence id " + sequenceId + ", expected " + expected);
+        }
+        if (in.readableBytes() < HEADER + length) {
+          return;
+        }
+        boolean continues = length == Packet.MAX_FRAME_PAYLOAD;
+        if (runs && pending == null && !continues && length < SLICE_LIMIT) {
+          // Part of a run: left in place, sliced out whole when the run ends.
+          if (runStart < 0) {
+            runStart = start;
+          }
+          in.skipBytes(HEADER + length);
+          lastSequenceId = sequenceId;
+          continue;
+        }
+        runStart = endRun(in, runStart, out);
+        in.skipBytes(HEADER);
+        lastSequenceId = sequenceId;
+        if (pending == null && !continues) {
+          out.add(new Packet(sequenceId, length < SLICE_LIMIT ? in.readRetainedSlice(length) : copyOut(ctx, in, length)));
+          continue;
+        }
+        if (pending == null) {
+          // Enough components for max_allowed_packet = 1 GiB (64 frames) without consolidation.
+          pending = ctx.alloc().compositeBuffer(Math.max(16, maxPayloadBytes / Packet.MAX_FRAME_PAYLOAD + 2));
+          pendingFirstSequenceId = sequenceId;
+        }
+        if (length > 0) {
+          pending.addComponent(true, copyOut(ctx, in, length));
+        }
+        if (!continues) {
+          Packet packet = new Packet(pendingFirstSequenceId, pending);
+          pending = null;
+          out.add(packet);
+        }
       }
-      if (pending != null && sequenceId != ((lastSequenceId + 1) & 0xFF)) {
-        int expected = (lastSequenceId + 1) & 0xFF;
-        fail(in);
-        throw new ProtocolException(ErrorCodes.packetsOutOfOrder(),
-            "continuation frame has sequence id " + sequenceId + ", expected " + expected);
-      }
-      if (in.readableBytes() < HEADER + length) {
-        return;
-      }
-      in.skipBytes(HEADER);
-      lastSequenceId = sequenceId;
-      boolean continues = length == Packet.MAX_FRAME_PAYLOAD;
-      if (pending == null && !continues) {
-        out.add(new Packet(sequenceId, length < SLICE_LIMIT ? in.readRetainedSlice(length) : copyOut(ctx, in, length)));
-        continue;
-      }
-      if (pending == null) {
-        // Enough components for max_allowed_packet = 1 GiB (64 frames) without consolidation.
-        pending = ctx.alloc().compositeBuffer(Math.max(16, maxPayloadBytes / Packet.MAX_FRAME_PAYLOAD + 2));
-        pendingFirstSequenceId = sequenceId;
-      }
-      if (length > 0) {
-        pending.addComponent(true, copyOut(ctx, in, length));
-      }
-      if (!continues) {
-        Packet packet = new Packet(pendingFirstSequenceId, pending);
-        pending = null;
-        out.add(packet);
-      }
+    } finally {
+      endRun(in, runStart, out);
     }
+  }
+
+  /**
+   * Hands out the run of frames from {@code runStart} up to the reader index, if one was
+   * started, and returns -1 (no run). Small packets in a run share the cumulation only until
+   * the read that brought them is handled, as sliced packets do.
+   */
+  private static int endRun(ByteBuf in, int runStart, List<Object> out) {
+    if (runStart >= 0) {
+      out.add(new PacketRun(in.retainedSlice(runStart, in.readerIndex() - runStart)));
+    }
+    return -1;
   }
 
   /**

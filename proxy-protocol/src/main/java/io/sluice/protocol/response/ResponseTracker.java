@@ -157,25 +157,33 @@ public final class ResponseTracker {
 
   /** Advances over one backend packet. Does not consume, retain or release it. */
   public Outcome onPacket(Packet packet) {
+    return onPayload(packet.payload());
+  }
+
+  /**
+   * Advances over the packet whose payload is {@code payload}'s readable bytes (a packet of a
+   * {@link io.sluice.protocol.wire.PacketRun}, say). Leaves its indexes as they were.
+   */
+  public Outcome onPayload(ByteBuf payload) {
     if (state == State.COMPLETE) {
-      throw new IllegalStateException("the response to " + command + " is already complete; unexpected " + packet);
+      throw new IllegalStateException("the response to " + command + " is already complete; unexpected packet of "
+          + payload.readableBytes() + " bytes");
     }
-    int first = packet.firstByte();
-    if (first < 0) {
+    int start = payload.readerIndex();
+    int length = payload.readableBytes();
+    if (length == 0) {
       throw ProtocolException.malformed("empty packet in the response to " + command + " (state " + state + ")");
     }
     // Decoders read the payload in place and its reader index is put back afterwards: no
     // duplicate per packet, since most packets (rows, column definitions) are not decoded at all.
-    ByteBuf payload = packet.payload();
-    int start = payload.readerIndex();
     try {
-      return advance(packet, first, payload);
+      return advance(payload.getUnsignedByte(start), length, payload);
     } finally {
       payload.readerIndex(start);
     }
   }
 
-  private Outcome advance(Packet packet, int first, ByteBuf payload) {
+  private Outcome advance(int first, int length, ByteBuf payload) {
     if (first == ErrPacket.HEADER) {
       error = ErrPacket.decode(payload, negotiated);
       return complete();
@@ -199,7 +207,7 @@ public final class ResponseTracker {
         state = State.ROWS;
         yield Outcome.CONTINUE;
       }
-      case ROWS -> onRow(first, packet.payload().readableBytes(), payload);
+      case ROWS -> onRow(first, length, payload);
       case LOCAL_INFILE_UPLOAD -> throw ProtocolException.malformed(
           "backend sent a packet while the LOCAL INFILE data was still being uploaded");
       case PREPARE_START -> onPrepareOk(first, payload);
@@ -234,7 +242,7 @@ public final class ResponseTracker {
         yield complete();
       }
       case FIELD_LIST -> {
-        if (isTerminator(first, packet.payload().readableBytes())) {
+        if (isTerminator(first, length)) {
           terminator(payload);
           yield complete();
         }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.DecoderException;
 import io.sluice.protocol.error.ErrorCodes;
 import io.sluice.protocol.error.ProtocolException;
 import io.sluice.protocol.wire.Packet;
+import io.sluice.protocol.wire.PacketRun;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -186,6 +187,91 @@ class PacketCodecTest {
     decoder.writeInbound(wire);
     assertNull(decoder.readInbound());
     // Closing removes the handler; the pending composite must be released (leak detector checks).
+    assertFalse(decoder.finishAndReleaseAll());
+  }
+
+  @Test
+  void runDecoderHandsOutTheSmallPacketsOfOneReadAsOneRunWithTheirHeaders() {
+    EmbeddedChannel decoder = new EmbeddedChannel(PacketDecoder.withRuns(LIMIT));
+    byte[] stream = hex(
+        "01 00 00 01", "01",        // column count
+        "03 00 00 02", "61 62 63",  // a definition
+        "00 00 00 03",              // an empty packet
+        "07 00 00 04", "fe 00 00 02 00 00 00", // OK with the EOF header
+        "05 00");                   // the start of the next read's header
+    decoder.writeInbound(ByteBufAllocator.DEFAULT.buffer().writeBytes(stream));
+    PacketRun run = decoder.readInbound();
+    try {
+      assertBytes(java.util.Arrays.copyOf(stream, stream.length - 2), ByteBufUtil.getBytes(run.frames()));
+      List<String> frames = new ArrayList<>();
+      for (int f = run.start(); f < run.end(); f = run.next(f)) {
+        frames.add(run.sequenceId(f) + ":" + ByteBufUtil.hexDump(run.payloadView(f)));
+      }
+      assertEquals(List.of("1:01", "2:616263", "3:", "4:fe000002000000"), frames);
+      assertEquals(5, run.nextSequenceId(run.start(), run.end()));
+      int second = run.next(run.start());
+      assertEquals(3, run.nextSequenceId(run.start(), run.next(second)));
+      assertPacket(run.packet(second), 2, hex("61 62 63"));
+      assertEquals(1, run.refCnt(), "the packet's slice was released again");
+    } finally {
+      run.release();
+    }
+    assertNull(decoder.readInbound());
+    // The rest of the split header arrives: a packet of its own, in a run of one.
+    decoder.writeInbound(ByteBufAllocator.DEFAULT.buffer().writeBytes(hex("00 05", "68 65 6c 6c 6f")));
+    PacketRun next = decoder.readInbound();
+    try {
+      assertEquals(List.of(5), List.of(next.sequenceId(next.start())));
+      assertEquals(next.end(), next.next(next.start()));
+      assertBytes(hex("68 65 6c 6c 6f"), ByteBufUtil.getBytes(next.payloadView(next.start())));
+    } finally {
+      next.release();
+    }
+    assertFalse(decoder.finishAndReleaseAll());
+  }
+
+  @Test
+  void runDecoderHandsOutLargeAndContinuedPacketsAsPacketsBetweenRuns() {
+    EmbeddedChannel decoder = new EmbeddedChannel(PacketDecoder.withRuns(LIMIT));
+    int large = 20_000; // above the slice limit: copied out as a packet of its own
+    ByteBuf wire = ByteBufAllocator.DEFAULT.buffer();
+    wire.writeBytes(hex("01 00 00 00", "0a", "01 00 00 01", "0b"));
+    wire.writeMediumLE(large).writeByte(2).writeZero(large);
+    wire.writeBytes(hex("01 00 00 03", "0c"));
+    wire.writeMediumLE(MAX).writeByte(4).writeZero(MAX);
+    wire.writeBytes(hex("02 00 00 05", "0d 0e", "01 00 00 06", "0f"));
+    decoder.writeInbound(wire);
+    List<String> seen = new ArrayList<>();
+    for (Object m; (m = decoder.readInbound()) != null; ) {
+      if (m instanceof PacketRun run) {
+        StringBuilder b = new StringBuilder("run");
+        for (int f = run.start(); f < run.end(); f = run.next(f)) {
+          b.append(' ').append(run.sequenceId(f)).append(':').append(ByteBufUtil.hexDump(run.payloadView(f)));
+        }
+        seen.add(b.toString());
+        run.release();
+      } else {
+        Packet p = (Packet) m;
+        seen.add("packet " + p.sequenceId() + ":" + p.payload().readableBytes());
+        p.release();
+      }
+    }
+    assertEquals(List.of("run 0:0a 1:0b", "packet 2:" + large, "run 3:0c", "packet 4:" + (MAX + 2), "run 6:0f"), seen);
+    assertFalse(decoder.finishAndReleaseAll());
+  }
+
+  @Test
+  void runDecoderHandsOutTheRunBeforeAnOversizedHeaderFails() {
+    EmbeddedChannel decoder = new EmbeddedChannel(PacketDecoder.withRuns(100));
+    DecoderException e = assertThrows(DecoderException.class,
+        () -> decoder.writeInbound(ByteBufAllocator.DEFAULT.buffer().writeBytes(hex("01 00 00 00", "0a", "65 00 00 01"))));
+    assertEquals(ErrorCodes.ER_NET_PACKET_TOO_LARGE, ((ProtocolException) e.getCause()).error().code());
+    PacketRun run = decoder.readInbound();
+    try {
+      assertBytes(hex("01 00 00 00", "0a"), ByteBufUtil.getBytes(run.frames()));
+    } finally {
+      run.release();
+    }
     assertFalse(decoder.finishAndReleaseAll());
   }
 

@@ -25,6 +25,7 @@ import io.sluice.protocol.packet.HandshakeV10;
 import io.sluice.protocol.packet.SslRequest;
 import io.sluice.protocol.response.ResponseTracker;
 import io.sluice.protocol.wire.Packet;
+import io.sluice.protocol.wire.PacketRun;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -367,6 +368,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof PacketRun run) {
+      onRun(ctx, run);
+      return;
+    }
     Packet packet = (Packet) msg;
     switch (state) {
       case CONNECTING -> onHandshake(packet);
@@ -560,20 +565,63 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     ready.trySuccess(this);
   }
 
+  /**
+   * A run of small whole packets (most of a response, often all of it). While a response is
+   * expected the tracker looks at each packet in place and the listener gets the run in
+   * pieces: up to each packet that completes the response or asks for a file, and the rest.
+   * Otherwise (logging in, or packets after the response) each is handled as a packet.
+   */
+  private void onRun(ChannelHandlerContext ctx, PacketRun run) {
+    try {
+      int end = run.end();
+      int from = run.start();
+      int frame = from;
+      while (frame < end) {
+        if ((state != State.BUSY && state != State.INITIALIZING) || tracker == null) {
+          channelRead(ctx, run.packet(frame));
+          from = frame = run.next(frame);
+          continue;
+        }
+        ResponseTracker.Outcome outcome = tracker.onPayload(run.payloadView(frame));
+        frame = run.next(frame);
+        if (outcome == ResponseTracker.Outcome.CONTINUE && frame < end) {
+          continue;
+        }
+        ResponseListener l = listener;
+        if (outcome == ResponseTracker.Outcome.COMPLETE) {
+          ResponseTracker t = completeResponse();
+          l.onFrames(run, from, frame, outcome);
+          l.onComplete(t);
+        } else {
+          l.onFrames(run, from, frame, outcome);
+        }
+        from = frame;
+      }
+    } finally {
+      run.release();
+    }
+  }
+
   private void onResponsePacket(Packet packet) {
     ResponseTracker.Outcome outcome = tracker.onPacket(packet);
     ResponseListener l = listener;
     if (outcome == ResponseTracker.Outcome.COMPLETE) {
-      ResponseTracker t = tracker;
-      tracker = null;
-      listener = null;
-      state = State.IDLE;
-      lastUsedNanos = System.nanoTime();
+      ResponseTracker t = completeResponse();
       l.onPacket(packet, outcome);
       l.onComplete(t);
     } else {
       l.onPacket(packet, outcome);
     }
+  }
+
+  /** The response is complete: the connection is idle again. Returns the finished tracker. */
+  private ResponseTracker completeResponse() {
+    ResponseTracker t = tracker;
+    tracker = null;
+    listener = null;
+    state = State.IDLE;
+    lastUsedNanos = System.nanoTime();
+    return t;
   }
 
   private void closeWithFailure(SqlError error) {

@@ -44,7 +44,7 @@ public final class BackendConnector {
         .handler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast("frames", new PacketDecoder(MAX_PAYLOAD));
+            ch.pipeline().addLast("frames", PacketDecoder.withRuns(MAX_PAYLOAD));
             ch.pipeline().addLast("packets", new PacketEncoder());
             ch.pipeline().addLast("backend", connection);
           }

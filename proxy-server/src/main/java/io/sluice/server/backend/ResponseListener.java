@@ -3,6 +3,7 @@ package io.sluice.server.backend;
 import io.sluice.protocol.error.SqlError;
 import io.sluice.protocol.response.ResponseTracker;
 import io.sluice.protocol.wire.Packet;
+import io.sluice.protocol.wire.PacketRun;
 
 /**
  * Receives the backend's answer to one command. Called on the backend channel's event loop,
@@ -15,6 +16,20 @@ public interface ResponseListener {
    * release it.
    */
   void onPacket(Packet packet, ResponseTracker.Outcome outcome);
+
+  /**
+   * The packets of {@code run} from the frame at {@code from} up to {@code to}, in order, all
+   * of this response; {@code outcome} is the last one's ({@code CONTINUE} for the others). The
+   * run stays the caller's: copy or retain what is kept. By default each packet goes to
+   * {@link #onPacket} on its own.
+   */
+  default void onFrames(PacketRun run, int from, int to, ResponseTracker.Outcome outcome) {
+    for (int frame = from; frame < to; ) {
+      int next = run.next(frame);
+      onPacket(run.packet(frame), next == to ? outcome : ResponseTracker.Outcome.CONTINUE);
+      frame = next;
+    }
+  }
 
   /** The backend finished reading a batch of packets: a good moment to flush the client. */
   default void onReadComplete() {}

@@ -28,6 +28,7 @@ import io.sluice.protocol.packet.HandshakeV10;
 import io.sluice.protocol.packet.OkPacket;
 import io.sluice.protocol.response.ResponseTracker;
 import io.sluice.protocol.wire.Packet;
+import io.sluice.protocol.wire.PacketRun;
 import io.sluice.server.ProxyRuntime;
 import io.sluice.server.backend.BackendConnection;
 import io.sluice.server.backend.BackendCredentials;
@@ -885,6 +886,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Forwards the whole packets of {@code run} from {@code from} up to {@code to} unchanged, into the batch. */
+  void forwardFrames(PacketRun run, int from, int to) {
+    nextSequenceId = run.nextSequenceId(from, to);
+    if (forwarded.addFrames(ctx, run.frames(), from, to)) {
+      writeForwarded();
+    }
+  }
+
   /** Writes the packets {@link #forward} batched so far; every other write and flush comes after them. */
   private void writeForwarded() {
     forwarded.writeTo(ctx);
@@ -1042,8 +1051,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     void failed(SqlError error);
 
-    /** Called for each response packet before it is forwarded; may rewrite it in place. */
+    /**
+     * Called for each response packet before it is forwarded, if {@link #rewritesResponse};
+     * may rewrite it in place.
+     */
     default void beforeForward(Packet packet, boolean first) {}
+
+    /** Whether {@link #beforeForward} must see the response packet by packet. */
+    default boolean rewritesResponse() {
+      return false;
+    }
 
     /** A callback whose completion needs no follow-up work. */
     static ExecutionCallback of(java.util.function.Function<ResponseTracker, Boolean> onComplete) {

@@ -42,6 +42,19 @@ final class ForwardBatch {
   }
 
   /**
+   * Copies whole frames ({@code src} from {@code from} up to {@code to}, headers included) into
+   * the batch. Returns true when the batch has grown enough to be written now.
+   */
+  boolean addFrames(ChannelHandlerContext ctx, ByteBuf src, int from, int to) {
+    int length = to - from;
+    if (frames == null) {
+      frames = ctx.alloc().buffer(Math.max(INITIAL_CAPACITY, length));
+    }
+    frames.writeBytes(src, from, length);
+    return frames.readableBytes() >= WRITE_AT;
+  }
+
+  /**
    * Writes (without flushing) what is batched, if anything. A failed write reaches the
    * session's exceptionCaught (the void promise fires it), which closes the client: no
    * promise per response.

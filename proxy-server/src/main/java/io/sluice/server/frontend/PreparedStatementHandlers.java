@@ -66,6 +66,11 @@ final class PreparedStatementHandlers {
       }
 
       @Override
+      public boolean rewritesResponse() {
+        return true;
+      }
+
+      @Override
       public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
         ComStmtPrepareOk ok = tracker.prepareOk();
         if (!tracker.isError() && ok != null) {

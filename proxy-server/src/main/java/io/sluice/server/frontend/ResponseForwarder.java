@@ -3,6 +3,7 @@ package io.sluice.server.frontend;
 import io.sluice.protocol.error.SqlError;
 import io.sluice.protocol.response.ResponseTracker;
 import io.sluice.protocol.wire.Packet;
+import io.sluice.protocol.wire.PacketRun;
 import io.sluice.server.backend.BackendConnection;
 import io.sluice.server.backend.ResponseListener;
 
@@ -30,12 +31,28 @@ final class ResponseForwarder implements ResponseListener {
     callback.beforeForward(packet, !forwardedAny);
     forwardedAny = true;
     session.forward(packet);
+    afterForward(outcome);
+  }
+
+  private void afterForward(ResponseTracker.Outcome outcome) {
     if (!session.ctx().channel().isWritable()) {
       backend.setAutoRead(false);
     }
     if (outcome == ResponseTracker.Outcome.AWAIT_LOCAL_INFILE_DATA) {
       session.startSendingFile();
     }
+  }
+
+  /** The usual case: the packets go into the client's batch as they are, no packet by packet. */
+  @Override
+  public void onFrames(PacketRun run, int from, int to, ResponseTracker.Outcome outcome) {
+    if (callback.rewritesResponse()) {
+      ResponseListener.super.onFrames(run, from, to, outcome);
+      return;
+    }
+    forwardedAny = true;
+    session.forwardFrames(run, from, to);
+    afterForward(outcome);
   }
 
   @Override

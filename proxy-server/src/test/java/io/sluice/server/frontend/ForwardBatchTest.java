@@ -44,6 +44,31 @@ class ForwardBatchTest {
   }
 
   @Test
+  void framesOfARunAreCopiedAsTheyAreAfterEarlierPackets() {
+    assertFalse(batch.add(ctx, packet(1, "01")));
+    // A run's bytes with a frame before and after the part forwarded.
+    ByteBuf run = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(
+        "01000001" + "aa" + "02000002" + "0131" + "07000003" + "fe000002000000" + "01000000" + "bb"));
+    assertFalse(batch.addFrames(ctx, run, 5, 5 + 6 + 11));
+    assertEquals(1, run.refCnt(), "the run stays the caller's");
+    run.release();
+    batch.writeTo(ctx);
+    channel.flush();
+    ByteBuf out = channel.readOutbound();
+    assertArrayEquals(ByteBufUtil.decodeHexDump("01000001" + "01" + "02000002" + "0131" + "07000003" + "fe000002000000"),
+        ByteBufUtil.getBytes(out));
+    out.release();
+  }
+
+  @Test
+  void asksToBeWrittenOnce64KiBOfFramesAreBatched() {
+    ByteBuf frames = Unpooled.wrappedBuffer(new byte[40 * 1024]);
+    assertFalse(batch.addFrames(ctx, frames, 0, frames.readableBytes()));
+    assertTrue(batch.addFrames(ctx, frames, 0, frames.readableBytes()));
+    frames.release();
+  }
+
+  @Test
   void asksToBeWrittenOnce64KiBAreBatched() {
     Packet row = packet(1, "00".repeat(ForwardBatch.COPY_LIMIT - 1));
     assertTrue(ForwardBatch.fits(row));
