@@ -886,10 +886,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Forwards the whole packets of {@code run} from {@code from} up to {@code to} unchanged, into the batch. */
-  void forwardFrames(PacketRun run, int from, int to) {
+  /**
+   * Forwards the whole packets of {@code run} from {@code from} up to {@code to} unchanged,
+   * through the batch; {@code endsResponse} when they are the response's last.
+   */
+  void forwardFrames(PacketRun run, int from, int to, boolean endsResponse) {
     nextSequenceId = run.nextSequenceId(from, to);
-    if (forwarded.addFrames(ctx, run.frames(), from, to)) {
+    if (forwarded.addFrames(ctx, run.frames(), from, to, endsResponse)) {
       writeForwarded();
     }
   }

@@ -42,11 +42,21 @@ final class ForwardBatch {
   }
 
   /**
-   * Copies whole frames ({@code src} from {@code from} up to {@code to}, headers included) into
-   * the batch. Returns true when the batch has grown enough to be written now.
+   * Adds whole frames ({@code src} from {@code from} up to {@code to}, headers included).
+   * Returns true when the batch has grown enough to be written now.
+   *
+   * <p>The last frames of a response, with nothing batched before them (a small response read
+   * in one go, the usual case), are written at once as a retained slice of {@code src}, without
+   * a copy: the session flushes at the end of every response, so such a slice holds the
+   * backend's read buffer only until the client's socket takes it. Frames in the middle of a
+   * response are copied, so a long result streamed to a slow client never pins read buffers.
    */
-  boolean addFrames(ChannelHandlerContext ctx, ByteBuf src, int from, int to) {
+  boolean addFrames(ChannelHandlerContext ctx, ByteBuf src, int from, int to, boolean endsResponse) {
     int length = to - from;
+    if (frames == null && endsResponse) {
+      ctx.write(src.retainedSlice(from, length), ctx.voidPromise());
+      return false;
+    }
     if (frames == null) {
       frames = ctx.alloc().buffer(Math.max(INITIAL_CAPACITY, length));
     }

@@ -51,7 +51,7 @@ final class ResponseForwarder implements ResponseListener {
       return;
     }
     forwardedAny = true;
-    session.forwardFrames(run, from, to);
+    session.forwardFrames(run, from, to, outcome == ResponseTracker.Outcome.COMPLETE);
     afterForward(outcome);
   }
 

@@ -49,7 +49,7 @@ class ForwardBatchTest {
     // A run's bytes with a frame before and after the part forwarded.
     ByteBuf run = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(
         "01000001" + "aa" + "02000002" + "0131" + "07000003" + "fe000002000000" + "01000000" + "bb"));
-    assertFalse(batch.addFrames(ctx, run, 5, 5 + 6 + 11));
+    assertFalse(batch.addFrames(ctx, run, 5, 5 + 6 + 11, true));
     assertEquals(1, run.refCnt(), "the run stays the caller's");
     run.release();
     batch.writeTo(ctx);
@@ -61,10 +61,27 @@ class ForwardBatchTest {
   }
 
   @Test
+  void aWholeResponseInOneRunIsWrittenAsASliceOfItWithoutACopy() {
+    ByteBuf run = Unpooled.directBuffer().writeBytes(ByteBufUtil.decodeHexDump(
+        "01000001" + "01" + "07000002" + "fe000002000000"));
+    assertFalse(batch.addFrames(ctx, run, 0, run.writerIndex(), true));
+    assertEquals(2, run.refCnt(), "written as a retained slice");
+    run.release();
+    batch.writeTo(ctx);
+    channel.flush();
+    ByteBuf out = channel.readOutbound();
+    assertArrayEquals(ByteBufUtil.decodeHexDump("01000001" + "01" + "07000002" + "fe000002000000"), ByteBufUtil.getBytes(out));
+    assertEquals(run.memoryAddress(), out.memoryAddress(), "the run's own bytes, not a copy");
+    out.release();
+    assertEquals(0, run.refCnt());
+    assertNull(channel.readOutbound());
+  }
+
+  @Test
   void asksToBeWrittenOnce64KiBOfFramesAreBatched() {
     ByteBuf frames = Unpooled.wrappedBuffer(new byte[40 * 1024]);
-    assertFalse(batch.addFrames(ctx, frames, 0, frames.readableBytes()));
-    assertTrue(batch.addFrames(ctx, frames, 0, frames.readableBytes()));
+    assertFalse(batch.addFrames(ctx, frames, 0, frames.readableBytes(), false));
+    assertTrue(batch.addFrames(ctx, frames, 0, frames.readableBytes(), false));
     frames.release();
   }
 
