@@ -9,6 +9,7 @@ import io.sluice.protocol.codec.PacketDecoder;
 import io.sluice.protocol.codec.PacketEncoder;
 import io.sluice.protocol.response.ResponseTracker;
 import io.sluice.protocol.wire.Packet;
+import io.sluice.protocol.wire.PacketRun;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,6 +38,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RowForwardingBenchmark {
   static final int ROWS = 1000;
+  /** Bytes per backend read: a response arrives in socket reads of at most this much (Netty's largest guess). */
+  private static final int READ = 64 * 1024;
   private static final int COLUMNS = 4;
   private static final Capabilities NEGOTIATED = Capabilities.of(Capabilities.CLIENT_PROTOCOL_41
       | Capabilities.CLIENT_TRANSACTIONS | Capabilities.CLIENT_SECURE_CONNECTION | Capabilities.CLIENT_PLUGIN_AUTH
@@ -45,6 +48,7 @@ public class RowForwardingBenchmark {
   private ByteBuf bigResult;
   private ByteBuf pointSelectResult;
   private EmbeddedChannel fromBackend;
+  private EmbeddedChannel runsFromBackend;
   private EmbeddedChannel toClient;
 
   @Setup(Level.Trial)
@@ -53,6 +57,8 @@ public class RowForwardingBenchmark {
     pointSelectResult = resultSet(1, 1);
     fromBackend = WireBytes.pooledChannel();
     fromBackend.pipeline().addLast(new PacketDecoder(64 * 1024 * 1024));
+    runsFromBackend = WireBytes.pooledChannel();
+    runsFromBackend.pipeline().addLast(PacketDecoder.withRuns(64 * 1024 * 1024));
     toClient = WireBytes.pooledChannel();
     toClient.pipeline().addLast(new PacketEncoder());
   }
@@ -60,6 +66,7 @@ public class RowForwardingBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     fromBackend.finishAndReleaseAll();
+    runsFromBackend.finishAndReleaseAll();
     toClient.finishAndReleaseAll();
     bigResult.release();
     pointSelectResult.release();
@@ -78,8 +85,55 @@ public class RowForwardingBenchmark {
     return forward(pointSelectResult);
   }
 
+  /** As {@link #forwardRows}, the way the proxy does it: small packets as runs, copied into the client's batch. */
+  @Benchmark
+  @OperationsPerInvocation(ROWS)
+  public long forwardRowsAsRuns() {
+    return forwardRuns(bigResult);
+  }
+
+  /** As {@link #forwardPointSelectResponse}, the way the proxy does it: one run, written as a slice of it. */
+  @Benchmark
+  public long forwardPointSelectResponseAsRun() {
+    return forwardRuns(pointSelectResult);
+  }
+
+  /**
+   * What the session does with runs (ClientSession.forwardFrames, ForwardBatch): the tracker looks
+   * at each packet in place; a run that ends the response with nothing batched before it is
+   * written as a slice, others are copied into one batch buffer.
+   */
+  private long forwardRuns(ByteBuf response) {
+    receive(runsFromBackend, response);
+    ResponseTracker tracker = ResponseTracker.forCommand(CommandType.COM_QUERY, NEGOTIATED);
+    ByteBuf batch = null;
+    for (Object m; (m = runsFromBackend.readInbound()) != null; ) {
+      PacketRun run = (PacketRun) m;
+      for (int f = run.start(); f < run.end(); f = run.next(f)) {
+        tracker.onPayload(run.payloadView(f));
+      }
+      if (batch == null && tracker.isComplete()) {
+        toClient.write(run.frames().retainedSlice());
+      } else {
+        if (batch == null) {
+          batch = toClient.alloc().buffer(run.frames().readableBytes());
+        }
+        batch.writeBytes(run.frames(), run.start(), run.frames().readableBytes());
+      }
+      run.release();
+    }
+    if (batch != null) {
+      toClient.write(batch);
+    }
+    toClient.flush();
+    if (!tracker.isComplete()) {
+      throw new IllegalStateException("response not complete: " + tracker);
+    }
+    return WireBytes.drainOutbound(toClient);
+  }
+
   private long forward(ByteBuf response) {
-    fromBackend.writeInbound(response.retainedDuplicate());
+    receive(fromBackend, response);
     ResponseTracker tracker = ResponseTracker.forCommand(CommandType.COM_QUERY, NEGOTIATED);
     for (Packet packet; (packet = fromBackend.readInbound()) != null; ) {
       tracker.onPacket(packet);
@@ -90,6 +144,13 @@ public class RowForwardingBenchmark {
       throw new IllegalStateException("response not complete: " + tracker);
     }
     return WireBytes.drainOutbound(toClient);
+  }
+
+  /** Hands {@code response} to the decoder the way the socket would: in reads of at most {@link #READ} bytes. */
+  private static void receive(EmbeddedChannel channel, ByteBuf response) {
+    for (int at = 0; at < response.writerIndex(); at += READ) {
+      channel.writeInbound(response.retainedSlice(at, Math.min(READ, response.writerIndex() - at)));
+    }
   }
 
   /** A text result set as mysqld sends it under CLIENT_DEPRECATE_EOF. */
