@@ -13,6 +13,7 @@
 #                     [--read-affinity D]  (backends.read-affinity for Sluice, e.g. 0 or 1s; default: its own)
 #                     [--pairs 4]  (more relay/Sluice runs of point_select at 16 threads, alternating,
 #                                   for the median ratio the 0.9 target is judged on; 0: none)
+#                     [--warmup 10]  (seconds of each workload through both hops before measuring)
 #
 # Needs: java 17, sysbench and haproxy (Debian packages; installed here when missing and root),
 # the mariadb client, proxy-server/target/sluice.jar and benchmarks/target/benchmarks.jar (built
@@ -36,6 +37,7 @@ SYSCALLS=0
 IO_THREADS=""
 READ_AFFINITY=""
 PAIRS=4
+WARMUP=10
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -51,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     --io-threads) IO_THREADS=$2; shift 2 ;;
     --read-affinity) READ_AFFINITY=$2; shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -268,10 +271,18 @@ if [[ $SKIP_SYSBENCH -eq 0 ]]; then
   done
 
   start_sluice main ${SLUICE_JAVA_OPTS:-}
-  # JIT warm-up of both hops, not recorded.
-  for port in "$SLUICE_PORT" "$RELAY_SLAVES_PORT"; do
-    sysbench oltp_point_select "${SYSBENCH_COMMON[@]}" --mysql-port="$port" --threads=16 --time=5 \
-      --skip_trx=on run >"$LOGS/warmup-$port.log" 2>&1 || true
+  # Warm-up, not recorded: every workload through both hops for --warmup seconds. The JVM
+  # compiles Sluice's paths as they are first used (C2 stays busy for 15-20 s under load, and
+  # transactions and writes take paths point selects never do); the measurements are of the
+  # proxy as it runs for hours, not of its first seconds.
+  for workload in $WORKLOADS; do
+    skip_trx=(--skip_trx=on)
+    [[ $workload == oltp_read_write ]] && skip_trx=()
+    for port in "$SLUICE_PORT" "$RELAY_SLAVES_PORT"; do
+      [[ $workload == oltp_read_write && $port == "$RELAY_SLAVES_PORT" ]] && port=$RELAY_MASTER_PORT
+      sysbench "$workload" "${SYSBENCH_COMMON[@]}" --mysql-port="$port" --threads=16 --time="$WARMUP" \
+        "${skip_trx[@]}" run >"$LOGS/warmup-$workload-$port.log" 2>&1 || true
+    done
   done
 
   {
