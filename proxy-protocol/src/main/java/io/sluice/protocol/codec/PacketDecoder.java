@@ -31,7 +31,6 @@ import java.util.List;
  * {@link PacketRun}, headers included, and only the others as {@link Packet}s, in order.
  */
 public final class PacketDecoder extends ByteToMessageDecoder {
-  private static final int HEADER = 4;
   /**
    * Payloads below this size are handed out as retained slices of the cumulation, larger ones
    * copied out (see copyOut). Small packets are consumed and released on the event loop within
@@ -78,7 +77,7 @@ public final class PacketDecoder extends ByteToMessageDecoder {
     }
     int runStart = -1;
     try {
-      while (in.readableBytes() >= HEADER) {
+      while (in.readableBytes() >= Packet.FRAME_HEADER) {
         int start = in.readerIndex();
         int length = in.getUnsignedMediumLE(start);
         int sequenceId = in.getUnsignedByte(start + 3);
@@ -96,7 +95,7 @@ public final class PacketDecoder extends ByteToMessageDecoder {
           throw new ProtocolException(ErrorCodes.packetsOutOfOrder(),
               "continuation frame has sequence id " + sequenceId + ", expected " + expected);
         }
-        if (in.readableBytes() < HEADER + length) {
+        if (in.readableBytes() < Packet.FRAME_HEADER + length) {
           return;
         }
         boolean continues = length == Packet.MAX_FRAME_PAYLOAD;
@@ -105,12 +104,12 @@ public final class PacketDecoder extends ByteToMessageDecoder {
           if (runStart < 0) {
             runStart = start;
           }
-          in.skipBytes(HEADER + length);
+          in.skipBytes(Packet.FRAME_HEADER + length);
           lastSequenceId = sequenceId;
           continue;
         }
         runStart = endRun(in, runStart, out);
-        in.skipBytes(HEADER);
+        in.skipBytes(Packet.FRAME_HEADER);
         lastSequenceId = sequenceId;
         if (pending == null && !continues) {
           out.add(new Packet(sequenceId, length < SLICE_LIMIT ? in.readRetainedSlice(length) : copyOut(ctx, in, length)));

@@ -41,13 +41,13 @@ public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
     int remaining = payload.readableBytes();
     int sequenceId = packet.sequenceId();
     if (remaining < COPY_THRESHOLD) {
-      out.add(writeFrame(ctx.alloc().buffer(4 + remaining), sequenceId, payload));
+      out.add(writeFrame(ctx.alloc().buffer(Packet.FRAME_HEADER + remaining), sequenceId, payload));
       return;
     }
     int offset = payload.readerIndex();
     while (true) {
       int chunk = Math.min(remaining, Packet.MAX_FRAME_PAYLOAD);
-      ByteBuf header = ctx.alloc().buffer(4);
+      ByteBuf header = ctx.alloc().buffer(Packet.FRAME_HEADER);
       header.writeMediumLE(chunk);
       header.writeByte(sequenceId);
       out.add(header);

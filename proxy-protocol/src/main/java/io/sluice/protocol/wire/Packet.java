@@ -15,6 +15,8 @@ import java.util.Objects;
 public record Packet(int sequenceId, ByteBuf payload) implements ReferenceCounted {
   /** The largest frame payload; a frame of exactly this size means "more frames follow". */
   public static final int MAX_FRAME_PAYLOAD = 0xFFFFFF;
+  /** Bytes of a frame header: the 3-byte little-endian payload length, then the sequence id. */
+  public static final int FRAME_HEADER = 4;
 
   public Packet {
     if (sequenceId < 0 || sequenceId > 0xFF) {

@@ -16,9 +16,6 @@ import java.util.Objects;
  * Owns {@code frames}; reference counting is delegated to it.
  */
 public record PacketRun(ByteBuf frames) implements ReferenceCounted {
-  /** Bytes of a frame header: 3-byte little-endian payload length, 1-byte sequence id. */
-  public static final int HEADER = 4;
-
   public PacketRun {
     Objects.requireNonNull(frames, "frames");
   }
@@ -45,7 +42,7 @@ public record PacketRun(ByteBuf frames) implements ReferenceCounted {
 
   /** The index of the frame after the one at {@code frame} ({@link #end()} after the last). */
   public int next(int frame) {
-    return frame + HEADER + payloadLength(frame);
+    return frame + Packet.FRAME_HEADER + payloadLength(frame);
   }
 
   /**
@@ -53,12 +50,12 @@ public record PacketRun(ByteBuf frames) implements ReferenceCounted {
    * retaining them: valid while the run is, for a look (a tracker) rather than to keep.
    */
   public ByteBuf payloadView(int frame) {
-    return frames.slice(frame + HEADER, payloadLength(frame));
+    return frames.slice(frame + Packet.FRAME_HEADER, payloadLength(frame));
   }
 
   /** The frame at {@code frame} as a packet of its own (a retained slice: the caller owns it). */
   public Packet packet(int frame) {
-    return new Packet(sequenceId(frame), frames.retainedSlice(frame + HEADER, payloadLength(frame)));
+    return new Packet(sequenceId(frame), frames.retainedSlice(frame + Packet.FRAME_HEADER, payloadLength(frame)));
   }
 
   /** The sequence id that follows the frames from {@code from} up to {@code to}. */
