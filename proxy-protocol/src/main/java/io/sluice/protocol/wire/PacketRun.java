@@ -58,13 +58,9 @@ public record PacketRun(ByteBuf frames) implements ReferenceCounted {
     return new Packet(sequenceId(frame), frames.retainedSlice(frame + Packet.FRAME_HEADER, payloadLength(frame)));
   }
 
-  /** The sequence id that follows the frames from {@code from} up to {@code to}. */
-  public int nextSequenceId(int from, int to) {
-    int last = from;
-    for (int f = next(from); f < to; f = next(f)) {
-      last = f;
-    }
-    return (sequenceId(last) + 1) & 0xFF;
+  /** The sequence id that follows the frame at {@code frame}. */
+  public int nextSequenceId(int frame) {
+    return (sequenceId(frame) + 1) & 0xFF;
   }
 
   @Override

@@ -582,6 +582,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
           from = frame = run.next(frame);
           continue;
         }
+        int last = frame;
         ResponseTracker.Outcome outcome = tracker.onPayload(run.payloadView(frame));
         frame = run.next(frame);
         if (outcome == ResponseTracker.Outcome.CONTINUE && frame < end) {
@@ -590,10 +591,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         ResponseListener l = listener;
         if (outcome == ResponseTracker.Outcome.COMPLETE) {
           ResponseTracker t = completeResponse();
-          l.onFrames(run, from, frame, outcome);
+          l.onFrames(run, from, last, outcome);
           l.onComplete(t);
         } else {
-          l.onFrames(run, from, frame, outcome);
+          l.onFrames(run, from, last, outcome);
         }
         from = frame;
       }

@@ -18,17 +18,16 @@ public interface ResponseListener {
   void onPacket(Packet packet, ResponseTracker.Outcome outcome);
 
   /**
-   * The packets of {@code run} from the frame at {@code from} up to {@code to}, in order, all
-   * of this response; {@code outcome} is the last one's ({@code CONTINUE} for the others). The
-   * run stays the caller's: copy or retain what is kept. By default each packet goes to
-   * {@link #onPacket} on its own.
+   * The packets of {@code run} from the frame at {@code from} through the frame at
+   * {@code last}, in order, all of this response; {@code outcome} is the last one's
+   * ({@code CONTINUE} for the others). The run stays the caller's: copy or retain what is
+   * kept. By default each packet goes to {@link #onPacket} on its own.
    */
-  default void onFrames(PacketRun run, int from, int to, ResponseTracker.Outcome outcome) {
-    for (int frame = from; frame < to; ) {
-      int next = run.next(frame);
-      onPacket(run.packet(frame), next == to ? outcome : ResponseTracker.Outcome.CONTINUE);
-      frame = next;
+  default void onFrames(PacketRun run, int from, int last, ResponseTracker.Outcome outcome) {
+    for (int frame = from; frame != last; frame = run.next(frame)) {
+      onPacket(run.packet(frame), ResponseTracker.Outcome.CONTINUE);
     }
+    onPacket(run.packet(last), outcome);
   }
 
   /** The backend finished reading a batch of packets: a good moment to flush the client. */

@@ -887,12 +887,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Forwards the whole packets of {@code run} from {@code from} up to {@code to} unchanged,
-   * through the batch; {@code endsResponse} when they are the response's last.
+   * Forwards the whole packets of {@code run} from the frame at {@code from} through the one at
+   * {@code last} unchanged, through the batch; {@code endsResponse} when they are the response's last.
    */
-  void forwardFrames(PacketRun run, int from, int to, boolean endsResponse) {
-    nextSequenceId = run.nextSequenceId(from, to);
-    if (forwarded.addFrames(ctx, run.frames(), from, to, endsResponse)) {
+  void forwardFrames(PacketRun run, int from, int last, boolean endsResponse) {
+    nextSequenceId = run.nextSequenceId(last);
+    if (forwarded.addFrames(ctx, run.frames(), from, run.next(last), endsResponse)) {
       writeForwarded();
     }
   }

@@ -45,13 +45,13 @@ final class ResponseForwarder implements ResponseListener {
 
   /** The usual case: the packets go into the client's batch as they are, no packet by packet. */
   @Override
-  public void onFrames(PacketRun run, int from, int to, ResponseTracker.Outcome outcome) {
+  public void onFrames(PacketRun run, int from, int last, ResponseTracker.Outcome outcome) {
     if (callback.rewritesResponse()) {
-      ResponseListener.super.onFrames(run, from, to, outcome);
+      ResponseListener.super.onFrames(run, from, last, outcome);
       return;
     }
     forwardedAny = true;
-    session.forwardFrames(run, from, to, outcome == ResponseTracker.Outcome.COMPLETE);
+    session.forwardFrames(run, from, last, outcome == ResponseTracker.Outcome.COMPLETE);
     afterForward(outcome);
   }
 

@@ -35,7 +35,9 @@ class ResponseListenerTest {
     PacketRun run = new PacketRun(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(
         "01000000" + "ff" + "01000001" + "01" + "02000002" + "0131" + "07000003" + "fe000002000000")));
     int second = run.next(run.start());
-    listener.onFrames(run, second, run.end(), ResponseTracker.Outcome.COMPLETE);
+    int last = run.next(run.next(second));
+    assertEquals(run.end(), run.next(last));
+    listener.onFrames(run, second, last, ResponseTracker.Outcome.COMPLETE);
     assertEquals(List.of("1:01:CONTINUE", "2:0131:CONTINUE", "3:fe000002000000:COMPLETE"), seen);
     assertEquals(4, run.refCnt(), "each packet holds the run's bytes until its listener releases it");
     kept.forEach(Packet::release);
