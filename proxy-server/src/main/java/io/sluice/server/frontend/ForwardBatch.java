@@ -33,10 +33,8 @@ final class ForwardBatch {
    * Returns true when the batch has grown enough to be written now.
    */
   boolean add(ChannelHandlerContext ctx, Packet packet) {
-    if (frames == null) {
-      frames = ctx.alloc().buffer(Math.max(INITIAL_CAPACITY, 4 + packet.payload().readableBytes()));
-    }
-    PacketEncoder.writeFrame(frames, packet.sequenceId(), packet.payload());
+    PacketEncoder.writeFrame(frames(ctx, Packet.FRAME_HEADER + packet.payload().readableBytes()),
+        packet.sequenceId(), packet.payload());
     packet.release();
     return frames.readableBytes() >= WRITE_AT;
   }
@@ -57,11 +55,16 @@ final class ForwardBatch {
       ctx.write(src.retainedSlice(from, length), ctx.voidPromise());
       return false;
     }
-    if (frames == null) {
-      frames = ctx.alloc().buffer(Math.max(INITIAL_CAPACITY, length));
-    }
-    frames.writeBytes(src, from, length);
+    frames(ctx, length).writeBytes(src, from, length);
     return frames.readableBytes() >= WRITE_AT;
+  }
+
+  /** The batch's buffer, made on first use with room for at least {@code firstBytes}. */
+  private ByteBuf frames(ChannelHandlerContext ctx, int firstBytes) {
+    if (frames == null) {
+      frames = ctx.alloc().buffer(Math.max(INITIAL_CAPACITY, firstBytes));
+    }
+    return frames;
   }
 
   /**
