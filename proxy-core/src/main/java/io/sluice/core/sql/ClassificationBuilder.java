@@ -110,8 +110,10 @@ final class ClassificationBuilder {
     }
 
     /**
-     * Takes over a scan of a DDL statement: column definitions and defaults are not calls
-     * that run, and the statement goes to the master whatever it calls.
+     * Takes over a scan's traits, tables and lock calls but not its unknown function calls:
+     * for a DDL statement, whose column definitions and defaults are not calls that run (it
+     * goes to the master whatever it calls), and for a parsed statement, whose classifier
+     * judges the lexer's doubtful names itself.
      */
     ClassificationBuilder scanDefinition(TokenScan scan) {
         traits.addAll(scan.traits);
@@ -120,7 +122,7 @@ final class ClassificationBuilder {
         return this;
     }
 
-    /** The scan is not used afterwards, so its set is taken over rather than copied when this one is empty. */
+    /** The scan's tables are not used afterwards, so its set is taken over rather than copied when this one is empty. */
     private void takeTables(TokenScan scan) {
         if (tables.isEmpty()) {
             tables = scan.tables();

@@ -39,10 +39,8 @@ final class ParsedStatementClassifier {
             return builder.scan(scan);
         }
         Statement statement = parsed.get();
-        ClassificationBuilder builder = new ClassificationBuilder(kindOf(statement)).trait(Trait.PARSED);
-        builder.traits.addAll(scan.traits);
-        builder.addTables(scan.tables());
-        builder.addLockCalls(scan.lockCalls());
+        ClassificationBuilder builder = new ClassificationBuilder(kindOf(statement)).trait(Trait.PARSED)
+                .scanDefinition(scan);
         if (builder.kind == StatementKind.DDL) {
             builder.trait(Trait.IMPLICIT_COMMIT);
         }
