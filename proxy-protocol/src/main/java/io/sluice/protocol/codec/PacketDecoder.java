@@ -32,10 +32,10 @@ import java.util.List;
  */
 public final class PacketDecoder extends ByteToMessageDecoder {
   /**
-   * Payloads below this size are handed out as retained slices of the cumulation, larger ones
-   * copied out (see copyOut). Small packets are consumed and released on the event loop within
+   * Payloads below this size are handed out as retained slices of the cumulation (with their
+   * frame, see {@link Packet#ofFrame}), larger ones copied out (see copyOut). Small packets are consumed and released on the event loop within
    * the read that brought them (a row is framed into the client's batch, a command is
-   * re-framed for the backend), so they share the cumulation only briefly; a copy per packet
+   * written to the backend as the same frame), so they share the cumulation only briefly; a copy per packet
    * costs more than the packet itself.
    */
   static final int SLICE_LIMIT = 8 * 1024;
@@ -109,10 +109,14 @@ public final class PacketDecoder extends ByteToMessageDecoder {
           continue;
         }
         runStart = endRun(in, runStart, out);
-        in.skipBytes(Packet.FRAME_HEADER);
         lastSequenceId = sequenceId;
+        if (pending == null && !continues && length < SLICE_LIMIT) {
+          out.add(Packet.ofFrame(in.readRetainedSlice(Packet.FRAME_HEADER + length)));
+          continue;
+        }
+        in.skipBytes(Packet.FRAME_HEADER);
         if (pending == null && !continues) {
-          out.add(new Packet(sequenceId, length < SLICE_LIMIT ? in.readRetainedSlice(length) : copyOut(ctx, in, length)));
+          out.add(new Packet(sequenceId, copyOut(ctx, in, length)));
           continue;
         }
         if (pending == null) {

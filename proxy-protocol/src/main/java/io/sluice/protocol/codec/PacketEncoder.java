@@ -13,7 +13,7 @@ import java.util.List;
  * incrementing from {@link Packet#sequenceId()} for each frame; a payload that is an exact
  * multiple of 0xFFFFFF ends with an empty frame so the reader knows it is complete.
  *
- * <p>Small payloads are copied behind their header into one buffer (one write, better for the
+ * <p>A packet that still has the frame it was read from is written as that frame. Other small payloads are copied behind their header into one buffer (one write, better for the
  * socket); large ones are sent as header buffer + retained slice of the payload, never copied.
  * Stateless, hence sharable.
  */
@@ -37,6 +37,12 @@ public final class PacketEncoder extends MessageToMessageEncoder<Packet> {
 
   @Override
   protected void encode(ChannelHandlerContext ctx, Packet packet, List<Object> out) {
+    ByteBuf frame = packet.unchangedFrame();
+    if (frame != null) {
+      // Passed on as it was read: the same bytes, no new buffer (the encoder releases the packet).
+      out.add(frame.retain());
+      return;
+    }
     ByteBuf payload = packet.payload();
     int remaining = payload.readableBytes();
     int sequenceId = packet.sequenceId();

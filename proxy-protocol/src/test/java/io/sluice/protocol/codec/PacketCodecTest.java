@@ -87,6 +87,50 @@ class PacketCodecTest {
   }
 
   @Test
+  void decodedSmallPacketIsWrittenAgainAsTheFrameItArrivedIn() {
+    EmbeddedChannel decoder = new EmbeddedChannel(new PacketDecoder(LIMIT));
+    EmbeddedChannel encoder = new EmbeddedChannel(new PacketEncoder());
+    byte[] wire = hex("09 00 00 00", "03 53 45 4c 45 43 54 20 31"); // COM_QUERY "SELECT 1"
+    decoder.writeInbound(ByteBufAllocator.DEFAULT.buffer().writeBytes(wire));
+    Packet packet = decoder.readInbound();
+    ByteBuf frame = packet.frame();
+    assertBytes(hex("03 53 45 4c 45 43 54 20 31"), ByteBufUtil.getBytes(packet.payload()));
+    assertEquals(1, frame.refCnt(), "the payload is a view sharing the frame's count");
+
+    encoder.writeOutbound(packet);
+    ByteBuf out = encoder.readOutbound();
+    try {
+      assertTrue(out == frame, "the received frame itself, not a new buffer");
+      assertBytes(wire, ByteBufUtil.getBytes(out));
+    } finally {
+      out.release();
+    }
+    assertEquals(0, frame.refCnt(), "the encoder released the packet; the write owns and released the frame");
+    assertFalse(decoder.finishAndReleaseAll());
+    assertFalse(encoder.finishAndReleaseAll());
+  }
+
+  @Test
+  void decodedPacketWhosePayloadWasPartlyReadIsFramedAgain() {
+    EmbeddedChannel decoder = new EmbeddedChannel(new PacketDecoder(LIMIT));
+    EmbeddedChannel encoder = new EmbeddedChannel(new PacketEncoder());
+    decoder.writeInbound(ByteBufAllocator.DEFAULT.buffer().writeBytes(hex("03 00 00 05", "16 01 02")));
+    Packet packet = decoder.readInbound();
+    packet.payload().skipBytes(1);
+    assertNull(packet.unchangedFrame());
+
+    encoder.writeOutbound(packet);
+    ByteBuf out = drainOutbound(encoder);
+    try {
+      assertBytes(hex("02 00 00 05", "01 02"), ByteBufUtil.getBytes(out));
+    } finally {
+      out.release();
+    }
+    assertFalse(decoder.finishAndReleaseAll());
+    assertFalse(encoder.finishAndReleaseAll());
+  }
+
+  @Test
   void packetsArrivingOneByteAtATimeAreReassembled() {
     EmbeddedChannel decoder = new EmbeddedChannel(new PacketDecoder(LIMIT));
     byte[] stream = hex(
