@@ -137,8 +137,10 @@ proc_status_kb() { # pid field: VmRSS, VmHWM, ... in kB
   awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"
 }
 
-start_sluice() { # tag, then JVM options
+start_sluice() { # tag, then JVM options (given after bin/java-defaults, as bin/sluice does)
   local tag=$1; shift
+  # shellcheck disable=SC2046 # the defaults are separate words
+  set -- $("$ROOT/bin/java-defaults") "$@"
   java "$@" -jar "$DIR/sluice.jar" proxy --config "$DIR/sb/routing.conf" ${IO_THREADS:+--io-threads "$IO_THREADS"} \
     >"$LOGS/sluice-$tag.log" 2>&1 &
   SLUICE_PID=$!

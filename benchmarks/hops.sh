@@ -119,7 +119,8 @@ echo "|---|---|---|---|---|---|---|"
 for round in $(seq 1 "$ROUNDS"); do
   "$HAPROXY" -db -f "$DIR/haproxy.cfg" >"$LOGS/haproxy.log" 2>&1 & HOP_PID=$!
   run haproxy "$RELAY_PORT"
-  java -cp "$DIR/benchmarks.jar" io.sluice.benchmarks.e2e.NettyRelay "$NETTY_PORT" "$IO_THREADS" \
+  # shellcheck disable=SC2046 # both Java hops run with the proxy's default JVM options
+  java $("$ROOT/bin/java-defaults") -cp "$DIR/benchmarks.jar" io.sluice.benchmarks.e2e.NettyRelay "$NETTY_PORT" "$IO_THREADS" \
     $(printf '127.0.0.1:%s ' "${SLAVE_PORTS[@]}") >"$LOGS/netty-relay.log" 2>&1 & HOP_PID=$!
   run netty-relay "$NETTY_PORT"
   for v in "${VARIANTS[@]}"; do
@@ -127,7 +128,8 @@ for round in $(seq 1 "$ROUNDS"); do
     conf=$DIR/sb/$name.conf
     jar=$DIR/sluice.jar
     [[ -n ${JARS[$name]:-} ]] && jar=$DIR/sluice-$name.jar
-    java -jar "$jar" proxy --config "$conf" --io-threads "$IO_THREADS" >"$LOGS/sluice-$name.log" 2>&1 & HOP_PID=$!
+    # shellcheck disable=SC2046
+    java $("$ROOT/bin/java-defaults") -jar "$jar" proxy --config "$conf" --io-threads "$IO_THREADS" >"$LOGS/sluice-$name.log" 2>&1 & HOP_PID=$!
     run "$name" "$SLUICE_PORT"
   done
 done
