@@ -110,7 +110,7 @@ public class RowForwardingBenchmark {
     for (Object m; (m = runsFromBackend.readInbound()) != null; ) {
       PacketRun run = (PacketRun) m;
       for (int f = run.start(); f < run.end(); f = run.next(f)) {
-        tracker.onPayload(run.payloadView(f));
+        tracker.onFrame(run, f);
       }
       if (batch == null && tracker.isComplete()) {
         toClient.write(run.frames().retainedSlice());

@@ -11,6 +11,7 @@ import io.sluice.protocol.packet.EofPacket;
 import io.sluice.protocol.packet.ErrPacket;
 import io.sluice.protocol.packet.OkPacket;
 import io.sluice.protocol.wire.Packet;
+import io.sluice.protocol.wire.PacketRun;
 import java.util.Objects;
 
 /**
@@ -118,6 +119,10 @@ public final class ResponseTracker {
   private long rowCount;
   private long columnCount;
   private boolean cursorOpened;
+  /** The packet being looked at: its payload is the currentLength bytes of current at currentIndex. */
+  private ByteBuf current;
+  private int currentIndex;
+  private int currentLength;
 
   private ResponseTracker(CommandType command, Capabilities negotiated, State initial) {
     this.command = command;
@@ -157,39 +162,49 @@ public final class ResponseTracker {
 
   /** Advances over one backend packet. Does not consume, retain or release it. */
   public Outcome onPacket(Packet packet) {
-    return onPayload(packet.payload());
+    ByteBuf payload = packet.payload();
+    return onPayload(payload, payload.readerIndex(), payload.readableBytes());
   }
 
-  /**
-   * Advances over the packet whose payload is {@code payload}'s readable bytes (a packet of a
-   * {@link io.sluice.protocol.wire.PacketRun}, say). Leaves its indexes as they were.
-   */
-  public Outcome onPayload(ByteBuf payload) {
+  /** Advances over the frame at {@code frame} of {@code run}. Does not consume, retain or release it. */
+  public Outcome onFrame(PacketRun run, int frame) {
+    return onPayload(run.frames(), frame + Packet.FRAME_HEADER, run.payloadLength(frame));
+  }
+
+  /** Advances over the packet whose payload is the {@code length} bytes of {@code buf} at {@code index}. */
+  private Outcome onPayload(ByteBuf buf, int index, int length) {
     if (state == State.COMPLETE) {
       throw new IllegalStateException("the response to " + command + " is already complete; unexpected packet of "
-          + payload.readableBytes() + " bytes");
+          + length + " bytes");
     }
-    int start = payload.readerIndex();
-    int length = payload.readableBytes();
     if (length == 0) {
       throw ProtocolException.malformed("empty packet in the response to " + command + " (state " + state + ")");
     }
-    // Decoders read the payload in place and its reader index is put back afterwards: no
-    // duplicate per packet, since most packets (rows, column definitions) are not decoded at all.
+    current = buf;
+    currentIndex = index;
+    currentLength = length;
     try {
-      return advance(payload.getUnsignedByte(start), length, payload);
+      return advance(buf.getUnsignedByte(index), length);
     } finally {
-      payload.readerIndex(start);
+      current = null;
     }
   }
 
-  private Outcome advance(int first, int length, ByteBuf payload) {
+  /**
+   * The current packet's payload for a decoder: a view of its bytes, made only for the packets
+   * that are decoded (most, rows and column definitions, are not).
+   */
+  private ByteBuf payload() {
+    return current.slice(currentIndex, currentLength);
+  }
+
+  private Outcome advance(int first, int length) {
     if (first == ErrPacket.HEADER) {
-      error = ErrPacket.decode(payload, negotiated);
+      error = ErrPacket.decode(payload(), negotiated);
       return complete();
     }
     return switch (state) {
-      case RESULT_START -> onResultStart(first, payload);
+      case RESULT_START -> onResultStart(first);
       case COLUMN_DEFINITIONS -> {
         if (--remainingDefinitions == 0) {
           state = negotiated.deprecatesEof() ? State.ROWS : State.COLUMN_DEFINITIONS_EOF;
@@ -197,8 +212,7 @@ public final class ResponseTracker {
         yield Outcome.CONTINUE;
       }
       case COLUMN_DEFINITIONS_EOF -> {
-        requireEof(payload, first);
-        EofPacket eof = EofPacket.decode(payload, negotiated);
+        EofPacket eof = requireEof(first);
         status(eof.statusFlags(), eof.warnings());
         if (command == CommandType.COM_STMT_EXECUTE && ServerStatus.cursorExists(eof.statusFlags())) {
           cursorOpened = true;
@@ -207,10 +221,10 @@ public final class ResponseTracker {
         state = State.ROWS;
         yield Outcome.CONTINUE;
       }
-      case ROWS -> onRow(first, length, payload);
+      case ROWS -> onRow(first, length);
       case LOCAL_INFILE_UPLOAD -> throw ProtocolException.malformed(
           "backend sent a packet while the LOCAL INFILE data was still being uploaded");
-      case PREPARE_START -> onPrepareOk(first, payload);
+      case PREPARE_START -> onPrepareOk(first);
       case PARAM_DEFINITIONS -> {
         if (--remainingDefinitions == 0) {
           if (negotiated.deprecatesEof()) {
@@ -221,8 +235,7 @@ public final class ResponseTracker {
         yield Outcome.CONTINUE;
       }
       case PARAM_DEFINITIONS_EOF -> {
-        requireEof(payload, first);
-        EofPacket eof = EofPacket.decode(payload, negotiated);
+        EofPacket eof = requireEof(first);
         status(eof.statusFlags(), eof.warnings());
         yield afterParamDefinitions();
       }
@@ -236,14 +249,13 @@ public final class ResponseTracker {
         yield Outcome.CONTINUE;
       }
       case PREPARED_COLUMN_DEFINITIONS_EOF -> {
-        requireEof(payload, first);
-        EofPacket eof = EofPacket.decode(payload, negotiated);
+        EofPacket eof = requireEof(first);
         status(eof.statusFlags(), eof.warnings());
         yield complete();
       }
       case FIELD_LIST -> {
         if (isTerminator(first, length)) {
-          terminator(payload);
+          terminator();
           yield complete();
         }
         columnCount++;
@@ -252,9 +264,9 @@ public final class ResponseTracker {
       case STATISTICS -> complete();
       case OK_OR_EOF -> {
         if (first == OkPacket.HEADER) {
-          ok(OkPacket.decode(payload, negotiated));
+          ok(OkPacket.decode(payload(), negotiated));
         } else if (first == EofPacket.HEADER) {
-          terminator(payload);
+          terminator();
         } else {
           throw ProtocolException.malformed(String.format(
               "expected OK, EOF or ERR in the response to %s, got 0x%02x", command, first));
@@ -274,9 +286,9 @@ public final class ResponseTracker {
     state = State.RESULT_START;
   }
 
-  private Outcome onResultStart(int first, ByteBuf payload) {
+  private Outcome onResultStart(int first) {
     if (first == OkPacket.HEADER) {
-      OkPacket ok = OkPacket.decode(payload, negotiated);
+      OkPacket ok = OkPacket.decode(payload(), negotiated);
       ok(ok);
       return ServerStatus.moreResultsExist(ok.statusFlags()) ? Outcome.CONTINUE : complete();
     }
@@ -287,7 +299,7 @@ public final class ResponseTracker {
       state = State.LOCAL_INFILE_UPLOAD;
       return Outcome.AWAIT_LOCAL_INFILE_DATA;
     }
-    ColumnCount count = ColumnCount.decode(payload, negotiated);
+    ColumnCount count = ColumnCount.decode(payload(), negotiated);
     resultSetCount++;
     columnCount = count.columnCount();
     if (count.metadataFollows()) {
@@ -299,12 +311,12 @@ public final class ResponseTracker {
     return Outcome.CONTINUE;
   }
 
-  private Outcome onRow(int first, int length, ByteBuf payload) {
+  private Outcome onRow(int first, int length) {
     if (!isTerminator(first, length)) {
       rowCount++;
       return Outcome.CONTINUE;
     }
-    terminator(payload);
+    terminator();
     if (command == CommandType.COM_STMT_EXECUTE && ServerStatus.cursorExists(lastStatusFlags)) {
       cursorOpened = true;
     }
@@ -315,10 +327,11 @@ public final class ResponseTracker {
     return complete();
   }
 
-  private Outcome onPrepareOk(int first, ByteBuf payload) {
+  private Outcome onPrepareOk(int first) {
     if (first != ComStmtPrepareOk.HEADER) {
       throw ProtocolException.malformed(String.format("expected COM_STMT_PREPARE_OK or ERR, got 0x%02x", first));
     }
+    ByteBuf payload = payload();
     boolean metadataFollows = true;
     if (negotiated.optionalResultsetMetadata() && payload.readableBytes() > ComStmtPrepareOk.LENGTH) {
       // The 13th byte is resultset_metadata: 0 = NONE, no definitions follow at all.
@@ -352,7 +365,8 @@ public final class ResponseTracker {
     return first == EofPacket.HEADER && length < Packet.MAX_FRAME_PAYLOAD;
   }
 
-  private void terminator(ByteBuf payload) {
+  private void terminator() {
+    ByteBuf payload = payload();
     // Under DEPRECATE_EOF the terminator is an OK packet (at least 7 bytes); a 5-byte packet
     // is a classic EOF whatever was negotiated, so decode by length rather than trust the flag.
     if (negotiated.deprecatesEof() && payload.readableBytes() > 5) {
@@ -363,11 +377,14 @@ public final class ResponseTracker {
     }
   }
 
-  private void requireEof(ByteBuf payload, int first) {
+  /** The current packet as the EOF it must be. */
+  private EofPacket requireEof(int first) {
+    ByteBuf payload = payload();
     if (!EofPacket.isEof(payload)) {
       throw ProtocolException.malformed(String.format("expected EOF in state %s of the response to %s, got 0x%02x",
           state, command, first));
     }
+    return EofPacket.decode(payload, negotiated);
   }
 
   private void ok(OkPacket ok) {

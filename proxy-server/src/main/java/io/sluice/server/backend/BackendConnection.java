@@ -583,7 +583,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
           continue;
         }
         int last = frame;
-        ResponseTracker.Outcome outcome = tracker.onPayload(run.payloadView(frame));
+        ResponseTracker.Outcome outcome = tracker.onFrame(run, frame);
         frame = run.next(frame);
         if (outcome == ResponseTracker.Outcome.CONTINUE && frame < end) {
           continue;
