@@ -33,10 +33,10 @@ import java.util.List;
 public final class PacketDecoder extends ByteToMessageDecoder {
   /**
    * Payloads below this size are handed out as retained slices of the cumulation (with their
-   * frame, see {@link Packet#ofFrame}), larger ones copied out (see copyOut). Small packets are consumed and released on the event loop within
-   * the read that brought them (a row is framed into the client's batch, a command is
-   * written to the backend as the same frame), so they share the cumulation only briefly; a copy per packet
-   * costs more than the packet itself.
+   * frame, see {@link Packet#ofFrame}), larger ones copied out (see copyOut). Small packets are
+   * consumed and released on the event loop within the read that brought them (a row is framed
+   * into the client's batch, a command is written to the backend as the same frame), so they
+   * share the cumulation only briefly; a copy per packet costs more than the packet itself.
    */
   static final int SLICE_LIMIT = 8 * 1024;
 

@@ -13,8 +13,10 @@ import java.util.List;
  * incrementing from {@link Packet#sequenceId()} for each frame; a payload that is an exact
  * multiple of 0xFFFFFF ends with an empty frame so the reader knows it is complete.
  *
- * <p>A packet that still has the frame it was read from is written as that frame. Other small payloads are copied behind their header into one buffer (one write, better for the
- * socket); large ones are sent as header buffer + retained slice of the payload, never copied.
+ * <p>A packet that still reads as the frame it arrived in is written as that frame, unchanged.
+ * Other small payloads are copied behind their header into one buffer (one write, better for
+ * the socket); large ones are sent as header buffer + retained slice of the payload, never
+ * copied.
  * Stateless, hence sharable.
  */
 @Sharable

@@ -42,8 +42,8 @@ public record Packet(int sequenceId, ByteBuf payload, ByteBuf frame) implements 
    */
   public static Packet ofFrame(ByteBuf frame) {
     int index = frame.readerIndex();
-    return new Packet(frame.getUnsignedByte(index + 3), frame.slice(index + FRAME_HEADER, frame.readableBytes() - FRAME_HEADER),
-        frame);
+    ByteBuf payload = frame.slice(index + FRAME_HEADER, frame.readableBytes() - FRAME_HEADER);
+    return new Packet(frame.getUnsignedByte(index + 3), payload, frame);
   }
 
   /**
