@@ -47,7 +47,7 @@ public record PacketRun(ByteBuf frames) implements ReferenceCounted {
 
   /**
    * The payload of the frame at {@code frame}, as a slice that shares the run's bytes without
-   * retaining them: valid while the run is, for a look (a tracker) rather than to keep.
+   * retaining them: valid while the run is, for a look rather than to keep.
    */
   public ByteBuf payloadView(int frame) {
     return frames.slice(frame + Packet.FRAME_HEADER, payloadLength(frame));

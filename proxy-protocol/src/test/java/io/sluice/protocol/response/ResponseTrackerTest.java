@@ -20,6 +20,7 @@ import io.sluice.protocol.ServerStatus;
 import io.sluice.protocol.error.ProtocolException;
 import io.sluice.protocol.response.ResponseTracker.Outcome;
 import io.sluice.protocol.wire.Packet;
+import io.sluice.protocol.wire.PacketRun;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +120,39 @@ class ResponseTrackerTest {
     assertEquals(2, t.rowCount());
     assertEquals(0xFE, t.lastOk().header());
     assertEquals(2, t.lastStatusFlags());
+  }
+
+  @Test
+  void framesOfARunAreTrackedInPlaceLikePackets() {
+    String[] payloads = {"02", COLUMN_DEF, COLUMN_DEF, EOF, "01 31 01 32", "fb 00", EOF};
+    ByteBuf bytes = ByteBufAllocator.DEFAULT.buffer().writeBytes(hex("aa bb cc")); // not at index 0
+    for (String payload : payloads) {
+      byte[] p = hex(payload);
+      bytes.writeMediumLE(p.length).writeByte(1).writeBytes(p);
+    }
+    bytes.skipBytes(3);
+    PacketRun run = new PacketRun(bytes);
+    try {
+      ResponseTracker t = query(CLASSIC);
+      int frame = run.start();
+      Outcome outcome = null;
+      for (int i = 0; i < payloads.length; i++) {
+        outcome = t.onFrame(run, frame);
+        frame = run.next(frame);
+        if (i < payloads.length - 1) {
+          assertEquals(CONTINUE, outcome, "frame " + i + " (" + payloads[i] + ") in state " + t.state());
+        }
+      }
+      assertEquals(COMPLETE, outcome);
+      assertEquals(run.end(), frame);
+      assertEquals(2, t.columnCount());
+      assertEquals(2, t.rowCount());
+      assertEquals(2, t.lastStatusFlags());
+      assertEquals(3, bytes.readerIndex(), "the tracker must only peek");
+      assertEquals(1, run.refCnt(), "the tracker must not retain or release");
+    } finally {
+      run.release();
+    }
   }
 
   @Test
