@@ -57,6 +57,10 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
+if [[ $PAIRS -gt 0 && $TIME -lt 5 ]]; then
+  echo "--pairs measures CPU over the middle of each run: it needs --time of at least 5 (or --pairs 0)" >&2
+  exit 2
+fi
 DIR=${DIR:-$(mktemp -d /tmp/sluice-bench.XXXXXX)}
 mkdir -p "$DIR/logs"
 DIR=$(cd "$DIR" && pwd)
@@ -311,24 +315,32 @@ if [[ $SKIP_SYSBENCH -eq 0 ]]; then
   if [[ -n ${QPS_OF[$key/sluice]:-} && -n ${QPS_OF[$key/relay]:-} ]]; then
     RATIOS+=("$(awk -v s="${QPS_OF[$key/sluice]}" -v r="${QPS_OF[$key/relay]}" 'BEGIN {printf "%.3f", s / r}')")
     if [[ $PAIRS -gt 0 ]]; then
-      { echo; echo "| pair | relay QPS | sluice QPS | sluice / relay |"; echo "|---|---|---|---|"; } | tee -a "$RESULTS"
-      printf '| 0 (the table above) | %.0f | %.0f | %.2f |\n' "${QPS_OF[$key/relay]}" "${QPS_OF[$key/sluice]}" "${RATIOS[0]}" | tee -a "$RESULTS"
-      point_select_qps() { # port log: QPS of one run of point_select at 16 threads
-        sysbench oltp_point_select "${SYSBENCH_COMMON[@]}" --mysql-port="$1" --threads=16 --time="$TIME" \
-          --skip_trx=on run >"$2" 2>&1 || true
-        awk '/^ *queries:/ {gsub(/\(/, "", $3); print $3}' "$2"
+      # Each pair also shows where the two cores went: the CPU per statement of the hop, of the
+      # slaves and of sysbench (the machine is saturated, so QPS follows their sum).
+      SLAVE_PIDS=$(pgrep -f "mysqld --defaults-file=$DIR/sb/mysql-slave-" | tr '\n' ' ')
+      [[ -n $SLAVE_PIDS ]] || log "no slave mysqld found under $DIR/sb: the slaves' CPU will read 0"
+      { echo; echo "| pair | relay QPS | sluice QPS | sluice / relay | relay: hop / slaves / sysbench µs/stmt | sluice: hop / slaves / sysbench µs/stmt | idle relay / sluice |"
+        echo "|---|---|---|---|---|---|---|"; } | tee -a "$RESULTS"
+      printf '| 0 (the table above) | %.0f | %.0f | %.2f | %s / - / - | %s / - / - | - |\n' "${QPS_OF[$key/relay]}" \
+        "${QPS_OF[$key/sluice]}" "${RATIOS[0]}" "${CPU_OF[$key/relay]}" "${CPU_OF[$key/sluice]}" | tee -a "$RESULTS"
+      pair_run() { # name port hop-pid: sets <name>_qps, <name>_cpu ("hop / slaves / sysbench") and <name>_idle
+        local qps hop slaves sb idle
+        read -r qps hop slaves sb idle < <(measured_run "$2" "$LOGS/pair-$pair-$1.log" "$TIME" "$3" "$SLAVE_PIDS" \
+          oltp_point_select "${SYSBENCH_COMMON[@]}" --threads=16 --skip_trx=on)
+        printf -v "$1_qps" '%s' "$qps"; printf -v "$1_cpu" '%s / %s / %s' "$hop" "$slaves" "$sb"; printf -v "$1_idle" '%s' "$idle"
       }
       for pair in $(seq 1 "$PAIRS"); do
         if (( pair % 2 == 1 )); then
-          sluice_qps=$(point_select_qps "$SLUICE_PORT" "$LOGS/pair-$pair-sluice.log")
-          relay_qps=$(point_select_qps "$RELAY_SLAVES_PORT" "$LOGS/pair-$pair-relay.log")
+          pair_run sluice "$SLUICE_PORT" "$SLUICE_PID"
+          pair_run relay "$RELAY_SLAVES_PORT" "$HAPROXY_PID"
         else
-          relay_qps=$(point_select_qps "$RELAY_SLAVES_PORT" "$LOGS/pair-$pair-relay.log")
-          sluice_qps=$(point_select_qps "$SLUICE_PORT" "$LOGS/pair-$pair-sluice.log")
+          pair_run relay "$RELAY_SLAVES_PORT" "$HAPROXY_PID"
+          pair_run sluice "$SLUICE_PORT" "$SLUICE_PID"
         fi
         pair_ratio=$(awk -v s="${sluice_qps:-0}" -v r="${relay_qps:-0}" 'BEGIN {if (r > 0) printf "%.3f", s / r; else print "0"}')
         RATIOS+=("$pair_ratio")
-        printf '| %d | %.0f | %.0f | %.2f |\n' "$pair" "${relay_qps:-0}" "${sluice_qps:-0}" "$pair_ratio" | tee -a "$RESULTS"
+        printf '| %d | %.0f | %.0f | %.2f | %s | %s | %s / %s %% |\n' "$pair" "${relay_qps:-0}" "${sluice_qps:-0}" "$pair_ratio" \
+          "$relay_cpu" "$sluice_cpu" "$relay_idle" "$sluice_idle" | tee -a "$RESULTS"
       done
     fi
   fi

@@ -3,9 +3,9 @@
 # oltp_point_select at 16 threads through haproxy (mode tcp), through NettyRelay (a plain byte
 # relay on Netty, in benchmarks.jar: what the JVM and Netty cost before any parsing) and through
 # Sluice with each of the given config edits, in interleaved rounds on one sandbox (MySQL 8.0,
-# 1 master + 2 slaves). For each run: QPS, and CPU per statement (utime+stime from /proc over a
-# 10 s window) of the hop, of the two slave mysqlds together and of sysbench, and the machine's
-# idle share.
+# 1 master + 2 slaves). For each run: QPS, and CPU per statement (utime+stime from /proc over
+# the middle 11 s of a 15 s run) of the hop, of the two slave mysqlds together and of sysbench,
+# and the machine's idle share.
 #
 #   benchmarks/hops.sh [--dir DIR] [--rounds 3] [--io-threads 1]
 #                      [--sluice "NAME=HOCON-LINE-IN-BACKENDS" ...]   (default: the sandbox's config)
@@ -86,31 +86,17 @@ for port in "${SLAVE_PORTS[@]}"; do
   done
 done
 
-idle() { awk '/^cpu / {print $5}' /proc/stat; }
 SLAVE_PIDS=$(pgrep -f "mysqld --defaults-file=$DIR/sb/mysql-slave-" | tr '\n' ' ')
 [[ -n $SLAVE_PIDS ]] || { echo "no slave mysqld found under $DIR/sb" >&2; exit 1; }
-CORES=$(nproc)
-HZ=$(getconf CLK_TCK)
 
-run() { # name port: two warm-ups (the second reconnects, as a measured run does), then 15 s with CPU measured over 10 s of it
+run() { # name port: two warm-ups (the second reconnects, as a measured run does), then 15 s with CPU measured over 11 s of it
   local name=$1 port=$2 out=$LOGS/$1-$round.txt
   for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
   sysbench oltp_point_select "${SB[@]}" --mysql-port="$port" --time=6 run >/dev/null 2>&1
   sysbench oltp_point_select "${SB[@]}" --mysql-port="$port" --time=4 run >/dev/null 2>&1
-  sysbench oltp_point_select "${SB[@]}" --mysql-port="$port" --time=15 run >"$out" 2>&1 &
-  local sb=$!
-  sleep 2
-  local h0 m0 s0 i0 h1 m1 s1 i1
-  h0=$(cpu_ticks "$HOP_PID"); m0=$(cpu_ticks $SLAVE_PIDS); s0=$(cpu_ticks $sb); i0=$(idle)
-  sleep 10
-  h1=$(cpu_ticks "$HOP_PID"); m1=$(cpu_ticks $SLAVE_PIDS); s1=$(cpu_ticks $sb); i1=$(idle)
-  wait $sb
-  local qps
-  qps=$(sed -n 's/.*queries: .*(\([0-9.]*\) per sec.*/\1/p' "$out")
-  awk -v n="$name" -v q="$qps" -v h=$((h1 - h0)) -v m=$((m1 - m0)) -v s=$((s1 - s0)) -v i=$((i1 - i0)) \
-    -v hz="$HZ" -v c="$CORES" -v r="$round" 'BEGIN {
-      us = 1e6 / hz / (q * 10);
-      printf "| %d | %s | %.0f | %.1f | %.1f | %.1f | %.0f %% |\n", r, n, q, h * us, m * us, s * us, 100 * i / (10 * hz * c) }'
+  local qps hop slaves sb idle
+  read -r qps hop slaves sb idle < <(measured_run "$port" "$out" 15 "$HOP_PID" "$SLAVE_PIDS" oltp_point_select "${SB[@]}")
+  printf '| %d | %s | %s | %s | %s | %s | %s %% |\n' "$round" "$name" "$qps" "$hop" "$slaves" "$sb" "$idle"
   kill "$HOP_PID"; wait "$HOP_PID" 2>/dev/null || true; HOP_PID=""
 }
 

@@ -42,3 +42,30 @@ relay_config() { # slaves-port [master-port]: haproxy in mode tcp, round robin o
     echo "  server master 127.0.0.1:$MASTER_PORT"
   fi
 }
+
+measured_run() { # port out seconds hop-pid slave-pids sysbench-args...: one sysbench run of SECONDS, writing its log to OUT
+  # Prints "QPS hop slaves sysbench idle": the run's QPS, then the CPU (utime+stime from /proc)
+  # per statement in µs of the hop process, of the slave mysqlds together and of sysbench, and
+  # the machine's idle share in %, all over the middle of the run (from 2 s in to 2 s before the
+  # end), so that connecting and disconnecting are left out.
+  local port=$1 out=$2 seconds=$3 hop=$4 slaves=$5
+  shift 5
+  local window=$((seconds - 4)) hz cores
+  ((window >= 1)) || { echo "measured_run: a run of $seconds s is too short to measure (at least 5)" >&2; return 1; }
+  hz=$(getconf CLK_TCK); cores=$(nproc)
+  sysbench "$@" --mysql-port="$port" --time="$seconds" run >"$out" 2>&1 &
+  local sb=$! h0 m0 s0 i0 h1 m1 s1 i1
+  sleep 2
+  # shellcheck disable=SC2086 # slaves: several pids
+  h0=$(cpu_ticks "$hop"); m0=$(cpu_ticks $slaves); s0=$(cpu_ticks $sb); i0=$(awk '/^cpu / {print $5}' /proc/stat)
+  sleep "$window"
+  # shellcheck disable=SC2086
+  h1=$(cpu_ticks "$hop"); m1=$(cpu_ticks $slaves); s1=$(cpu_ticks $sb); i1=$(awk '/^cpu / {print $5}' /proc/stat)
+  wait $sb || true
+  local qps
+  qps=$(sed -n 's/.*queries: .*(\([0-9.]*\) per sec.*/\1/p' "$out")
+  awk -v q="${qps:-0}" -v h=$((h1 - h0)) -v m=$((m1 - m0)) -v s=$((s1 - s0)) -v i=$((i1 - i0)) -v w="$window" \
+    -v hz="$hz" -v c="$cores" 'BEGIN {
+      us = q > 0 ? 1e6 / hz / (q * w) : 0
+      printf "%.0f %.1f %.1f %.1f %.0f\n", q, h * us, m * us, s * us, 100 * i / (w * hz * c) }'
+}
