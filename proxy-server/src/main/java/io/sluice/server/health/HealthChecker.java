@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * as down; a failed probe is repeated once on a fresh connection before it counts), then
  * {@code DO 1} on the master and the replication status on replicas: both
  * threads running and {@code Seconds_Behind_Source} within {@code monitor.max-replica-lag}.
+ *
+ * <p>A backend that refuses the connection or fails the probe is down at once. One that only
+ * does not answer in time is down when it stays silent for {@link #SILENT_ROUNDS_BEFORE_DOWN}
+ * rounds in a row: on a saturated machine a healthy server can miss a tight timeout now and
+ * then, and taking it out would move every read to the others and back a second later.
  * Probes run in parallel, off the event loops; routing only ever reads the published view.
  */
 public final class HealthChecker implements AutoCloseable {
@@ -45,6 +50,10 @@ public final class HealthChecker implements AutoCloseable {
   private final io.sluice.server.failover.FailoverCoordinator failovers;
   /** When the master was first seen down in the current outage (System.nanoTime), or 0. */
   private long masterDownSince;
+  /** Rounds in a row in which a backend (by monitor key) did not answer in time; checkAll's thread only. */
+  private final java.util.Map<String, Integer> silentRounds = new java.util.HashMap<>();
+  /** How many rounds in a row a backend may stay silent before it counts as down. */
+  static final int SILENT_ROUNDS_BEFORE_DOWN = 2;
 
   public HealthChecker(ProxyRuntime runtime, MonitorConfig monitor,
       io.sluice.server.failover.FailoverCoordinator failovers) {
@@ -70,13 +79,13 @@ public final class HealthChecker implements AutoCloseable {
             ? new Probe(BackendHealth.OFFLINE, r.lagMillis()) : probe(r.backend())));
       }
       long waitMs = 2 * monitor.timeout().toMillis() + 500;
-      Probe masterProbe = result(master, waitMs);
+      Probe masterProbe = settle(view.master(), view.masterHealth(), 0, result(master, waitMs));
       ClusterView.Builder next = ClusterView.builder().readPolicyOf(view)
           .master(view.master(), masterProbe.health());
       boolean changed = view.masterHealth() != masterProbe.health();
       for (int i = 0; i < replicas.size(); i++) {
         BackendStatus before = view.replicas().get(i);
-        Probe p = result(replicas.get(i), waitMs);
+        Probe p = settle(before.backend(), before.health(), before.lagMillis(), result(replicas.get(i), waitMs));
         if (p.sourceUnreachable() && masterProbe.health() == BackendHealth.DOWN) {
           // The master is gone, so nothing newer exists anywhere: the replica's data is as fresh
           // as data can be until a failover. Taking every replica out now would fail all reads.
@@ -129,8 +138,37 @@ public final class HealthChecker implements AutoCloseable {
     try {
       return f.get(waitMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      return new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, "no answer in time");
+      return Probe.silent("no answer in time");
     }
+  }
+
+  /**
+   * The probe's conclusion, except that a backend not down before keeps its state (health and
+   * lag) while it has been silent for fewer than {@link #SILENT_ROUNDS_BEFORE_DOWN} rounds.
+   */
+  private Probe settle(Backend b, BackendHealth before, long lagBefore, Probe p) {
+    String key = monitorKey(b);
+    if (!p.silent()) {
+      silentRounds.remove(key);
+      return p;
+    }
+    int rounds = silentRounds.merge(key, 1, Integer::sum);
+    if (rounds >= SILENT_ROUNDS_BEFORE_DOWN || before == BackendHealth.DOWN) {
+      return p;
+    }
+    log.info("backend {} did not answer the health check in time ({}); it is taken out if it stays silent for {} "
+        + "round(s) more", b.name(), p.reason(), SILENT_ROUNDS_BEFORE_DOWN - rounds);
+    return new Probe(before, lagBefore);
+  }
+
+  /** A timeout somewhere in the failure: the server may be slow rather than gone. */
+  private static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException || t instanceof java.sql.SQLTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One monitor connection per backend, kept between rounds and replaced after any failure. */
@@ -181,7 +219,8 @@ public final class HealthChecker implements AutoCloseable {
           // the connection is already unusable; nothing more to release
         }
       }
-      return new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, e.getMessage());
+      return timedOut(e) ? Probe.silent(e.getMessage())
+          : new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, e.getMessage());
     }
   }
 
@@ -283,13 +322,22 @@ public final class HealthChecker implements AutoCloseable {
   }
 
   /** What one probe concluded. */
-  record Probe(BackendHealth health, long lagMillis, String reason, boolean sourceUnreachable) {
+  record Probe(BackendHealth health, long lagMillis, String reason, boolean sourceUnreachable, boolean silent) {
     Probe(BackendHealth health, long lagMillis) {
-      this(health, lagMillis, null, false);
+      this(health, lagMillis, null, false, false);
     }
 
     Probe(BackendHealth health, long lagMillis, String reason) {
-      this(health, lagMillis, reason, false);
+      this(health, lagMillis, reason, false, false);
+    }
+
+    Probe(BackendHealth health, long lagMillis, String reason, boolean sourceUnreachable) {
+      this(health, lagMillis, reason, sourceUnreachable, false);
+    }
+
+    /** Down, because the backend did not answer in time (see settle). */
+    static Probe silent(String reason) {
+      return new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, reason, false, true);
     }
   }
 }
