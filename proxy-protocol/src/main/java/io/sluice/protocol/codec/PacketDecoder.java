@@ -99,7 +99,9 @@ public final class PacketDecoder extends ByteToMessageDecoder {
           return;
         }
         boolean continues = length == Packet.MAX_FRAME_PAYLOAD;
-        if (runs && pending == null && !continues && length < SLICE_LIMIT) {
+        boolean whole = pending == null && !continues; // one frame is the whole packet
+        boolean small = whole && length < SLICE_LIMIT;
+        if (runs && small) {
           // Part of a run: left in place, sliced out whole when the run ends.
           if (runStart < 0) {
             runStart = start;
@@ -110,12 +112,12 @@ public final class PacketDecoder extends ByteToMessageDecoder {
         }
         runStart = endRun(in, runStart, out);
         lastSequenceId = sequenceId;
-        if (pending == null && !continues && length < SLICE_LIMIT) {
+        if (small) {
           out.add(Packet.ofFrame(in.readRetainedSlice(Packet.FRAME_HEADER + length)));
           continue;
         }
         in.skipBytes(Packet.FRAME_HEADER);
-        if (pending == null && !continues) {
+        if (whole) {
           out.add(new Packet(sequenceId, copyOut(ctx, in, length)));
           continue;
         }
