@@ -32,12 +32,12 @@ import org.slf4j.LoggerFactory;
  * as down; a failed probe is repeated once on a fresh connection before it counts), then
  * {@code DO 1} on the master and the replication status on replicas: both
  * threads running and {@code Seconds_Behind_Source} within {@code monitor.max-replica-lag}.
+ * Probes run in parallel, off the event loops; routing only ever reads the published view.
  *
  * <p>A backend that refuses the connection or fails the probe is down at once. One that only
  * does not answer in time is down when it stays silent for {@link #SILENT_ROUNDS_BEFORE_DOWN}
  * rounds in a row: on a saturated machine a healthy server can miss a tight timeout now and
  * then, and taking it out would move every read to the others and back a second later.
- * Probes run in parallel, off the event loops; routing only ever reads the published view.
  */
 public final class HealthChecker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
