@@ -210,7 +210,7 @@ public final class ConfigLoader {
         m.hasPath("user") ? string(m, at, "user") : "root",
         m.hasPath("password") ? string(m, at, "password") : "",
         m.hasPath("interval") ? duration(m, at, "interval") : Duration.ofSeconds(1),
-        m.hasPath("timeout") ? duration(m, at, "timeout") : Duration.ofMillis(500),
+        m.hasPath("timeout") ? duration(m, at, "timeout") : Duration.ofSeconds(1),
         m.hasPath("max-replica-lag") ? duration(m, at, "max-replica-lag") : Duration.ofSeconds(10), heartbeat));
   }
 

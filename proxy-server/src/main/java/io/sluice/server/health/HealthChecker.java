@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks every backend each {@code monitor.interval} and publishes a new {@link ClusterView}
- * when a health or lag changed. A probe is a fresh login with the monitor account and tight
- * timeouts (so a server that accepts TCP but never answers, e.g. stopped with SIGSTOP, counts
- * as down; a failed probe is repeated once on a fresh connection before it counts), then
+ * when a health or lag changed. A probe runs on a kept monitor connection with timeouts (so a
+ * server that accepts TCP but never answers, e.g. stopped with SIGSTOP, counts as down; a
+ * probe that fails otherwise is repeated once on a fresh connection before it counts):
  * {@code DO 1} on the master and the replication status on replicas: both
  * threads running and {@code Seconds_Behind_Source} within {@code monitor.max-replica-lag}.
  * Probes run in parallel, off the event loops; routing only ever reads the published view.
@@ -175,12 +175,14 @@ public final class HealthChecker implements AutoCloseable {
   private final java.util.Map<String, Connection> connections = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * A backend counts as DOWN only if a second probe, on a fresh connection, fails too: one
-   * slow answer on a busy machine must not turn away every write to a healthy master.
+   * A failed probe is repeated once on a fresh connection before it counts: the kept monitor
+   * connection may have been cut (a restarted server, an idle timeout) while the server is fine.
+   * A silent probe is not repeated: a fresh login is several more round trips, each as likely to
+   * be late on a saturated machine, and the next round connects afresh anyway (see settle).
    */
   private Probe probe(Backend b) {
     Probe first = probeOnce(b);
-    return first.health() == BackendHealth.DOWN ? probeOnce(b) : first;
+    return first.health() == BackendHealth.DOWN && !first.silent() ? probeOnce(b) : first;
   }
 
   private Probe probeOnce(Backend b) {

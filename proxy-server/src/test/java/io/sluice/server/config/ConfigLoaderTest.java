@@ -55,6 +55,9 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofSeconds(2), c.pool().connectTimeout());
     assertTrue(c.tls().enabled());
     assertEquals("disabled", c.backendTls().mode());
+    assertEquals(Duration.ofSeconds(1), c.monitor().interval());
+    assertEquals(Duration.ofSeconds(1), c.monitor().timeout(), "ProxySQL's ping timeout; 500 ms flapped under load");
+    assertEquals(Duration.ofSeconds(10), c.monitor().maxReplicaLag());
   }
 
   @Test

@@ -1062,7 +1062,7 @@ abstract class ProxyCompatibilityContract {
       FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
       FailureDrills.signal(s0, "STOP");
       try {
-        // A silent server is out after two silent rounds (each up to two 0.5 s timeouts).
+        // A silent server is out after two silent rounds (a 0.5 s timeout and a 0.3 s interval each).
         FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(6));
       } finally {
         FailureDrills.signal(s0, "CONT");
@@ -1142,7 +1142,7 @@ abstract class ProxyCompatibilityContract {
         SQLException first = assertThrows(SQLException.class,
             () -> TestSql.execute(writer, "INSERT INTO items (v) VALUES ('during-hang')"));
         long firstMs = (System.nanoTime() - start) / 1_000_000;
-        // Two silent health-check rounds (each up to two 0.5 s timeouts) and room for a loaded machine.
+        // Two silent health-check rounds (a 0.5 s timeout and a 0.3 s interval each) and room for a loaded machine.
         assertTrue(firstMs < 6_000, "the first write failed after " + firstMs + " ms: " + first.getMessage());
         start = System.nanoTime();
         SQLException second = assertThrows(SQLException.class,
