@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * Probes run in parallel, off the event loops; routing only ever reads the published view.
  *
  * <p>A backend that refuses the connection or fails the probe is down at once. One that only
- * does not answer in time is down when it stays silent for {@link #SILENT_ROUNDS_BEFORE_DOWN}
- * rounds in a row: on a saturated machine a healthy server can miss a tight timeout now and
- * then, and taking it out would move every read to the others and back a second later.
+ * does not answer in time is judged by {@link SilentRounds}: down when it stays silent for two
+ * rounds in a row and answers no client either. On a saturated machine a healthy server's probe
+ * can be late now and then, and taking it out would move every read to the others and back a
+ * second later.
  */
 public final class HealthChecker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
@@ -50,10 +51,8 @@ public final class HealthChecker implements AutoCloseable {
   private final io.sluice.server.failover.FailoverCoordinator failovers;
   /** When the master was first seen down in the current outage (System.nanoTime), or 0. */
   private long masterDownSince;
-  /** Rounds in a row in which a backend (by monitor key) did not answer in time; checkAll's thread only. */
-  private final java.util.Map<String, Integer> silentRounds = new java.util.HashMap<>();
-  /** How many rounds in a row a backend may stay silent before it counts as down. */
-  static final int SILENT_ROUNDS_BEFORE_DOWN = 2;
+  /** Which backends did not answer their probes in time, and for how long; checkAll's thread only. */
+  private final SilentRounds silence = new SilentRounds();
 
   public HealthChecker(ProxyRuntime runtime, MonitorConfig monitor,
       io.sluice.server.failover.FailoverCoordinator failovers) {
@@ -72,6 +71,9 @@ public final class HealthChecker implements AutoCloseable {
   void checkAll() {
     try {
       ClusterView view = runtime.view();
+      forgetRemovedBackends(view);
+      long masterAnswered = answered(view.master());
+      long[] replicasAnswered = view.replicas().stream().mapToLong(r -> answered(r.backend())).toArray();
       Future<Probe> master = probes.submit(() -> probe(view.master()));
       List<Future<Probe>> replicas = new ArrayList<>();
       for (BackendStatus r : view.replicas()) {
@@ -79,13 +81,14 @@ public final class HealthChecker implements AutoCloseable {
             ? new Probe(BackendHealth.OFFLINE, r.lagMillis()) : probe(r.backend())));
       }
       long waitMs = 2 * monitor.timeout().toMillis() + 500;
-      Probe masterProbe = settle(view.master(), view.masterHealth(), 0, result(master, waitMs));
+      Probe masterProbe = settle(view.master(), view.masterHealth(), 0, result(master, waitMs), masterAnswered);
       ClusterView.Builder next = ClusterView.builder().readPolicyOf(view)
           .master(view.master(), masterProbe.health());
       boolean changed = view.masterHealth() != masterProbe.health();
       for (int i = 0; i < replicas.size(); i++) {
         BackendStatus before = view.replicas().get(i);
-        Probe p = settle(before.backend(), before.health(), before.lagMillis(), result(replicas.get(i), waitMs));
+        Probe p = settle(before.backend(), before.health(), before.lagMillis(), result(replicas.get(i), waitMs),
+            replicasAnswered[i]);
         if (p.sourceUnreachable() && masterProbe.health() == BackendHealth.DOWN) {
           // The master is gone, so nothing newer exists anywhere: the replica's data is as fresh
           // as data can be until a failover. Taking every replica out now would fail all reads.
@@ -143,22 +146,57 @@ public final class HealthChecker implements AutoCloseable {
   }
 
   /**
-   * The probe's conclusion, except that a backend not down before keeps its state (health and
-   * lag) while it has been silent for fewer than {@link #SILENT_ROUNDS_BEFORE_DOWN} rounds.
+   * The probe's conclusion, except for a silent probe of a backend not down before, which
+   * {@link SilentRounds} judges: meanwhile it keeps its state (health and lag).
+   * {@code answeredBefore} is what the backend had answered clients when the round began.
    */
-  private Probe settle(Backend b, BackendHealth before, long lagBefore, Probe p) {
+  private Probe settle(Backend b, BackendHealth before, long lagBefore, Probe p, long answeredBefore) {
     String key = monitorKey(b);
-    if (!p.silent()) {
-      silentRounds.remove(key);
+    boolean answeredClients = answered(b) > answeredBefore;
+    SilentRounds.Verdict verdict = silence.next(key, p.silent(), answeredClients);
+    if (!p.silent() || before == BackendHealth.DOWN) {
       return p;
     }
-    int rounds = silentRounds.merge(key, 1, Integer::sum);
-    if (rounds >= SILENT_ROUNDS_BEFORE_DOWN || before == BackendHealth.DOWN) {
-      return p;
+    switch (verdict) {
+      case WAIT -> {
+        log.info("backend {} did not answer the health check in time ({}); {}", b.name(), p.reason(),
+            answeredClients ? "it answered clients meanwhile, so it stays"
+                : "it is taken out if it stays silent for " + (SilentRounds.ROUNDS_BEFORE_DOWN - silence.silentFor(key))
+                    + " round(s) more");
+        return new Probe(before, lagBefore);
+      }
+      case UNCHECKED -> {
+        if (b.role() == BackendRole.MASTER) {
+          return new Probe(before, 0); // its writes are answered: that is all a master's check asks
+        }
+        return new Probe(BackendHealth.LAGGING, lagBefore, "replication state unknown: the health check got no answer for "
+            + silence.silentFor(key) + " rounds");
+      }
+      default -> {
+        return p;
+      }
     }
-    log.info("backend {} did not answer the health check in time ({}); it is taken out if it stays silent for {} "
-        + "round(s) more", b.name(), p.reason(), SILENT_ROUNDS_BEFORE_DOWN - rounds);
-    return new Probe(before, lagBefore);
+  }
+
+  /** Commands {@code b} answered clients without an error so far (0 without metrics). */
+  private long answered(Backend b) {
+    var metrics = runtime.metrics();
+    return metrics == null ? 0 : metrics.answered(b.name());
+  }
+
+  /** After a reload: no silence count and no monitor connection for a backend no longer configured. */
+  private void forgetRemovedBackends(ClusterView view) {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    keys.add(monitorKey(view.master()));
+    for (BackendStatus r : view.replicas()) {
+      keys.add(monitorKey(r.backend()));
+    }
+    silence.retainOnly(keys);
+    for (String key : List.copyOf(connections.keySet())) {
+      if (!keys.contains(key)) {
+        close(connections.remove(key));
+      }
+    }
   }
 
   /** A timeout somewhere in the failure: the server may be slow rather than gone. */
@@ -213,14 +251,7 @@ public final class HealthChecker implements AutoCloseable {
         return replication(c, s);
       }
     } catch (SQLException e) {
-      Connection broken = connections.remove(monitorKey(b));
-      if (broken != null) {
-        try {
-          broken.close();
-        } catch (SQLException ignored) {
-          // the connection is already unusable; nothing more to release
-        }
-      }
+      close(connections.remove(monitorKey(b)));
       return timedOut(e) ? Probe.silent(e.getMessage())
           : new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, e.getMessage());
     }
@@ -308,13 +339,19 @@ public final class HealthChecker implements AutoCloseable {
     scheduler.shutdownNow();
     probes.shutdownNow();
     for (Connection c : connections.values()) {
+      close(c);
+    }
+    connections.clear();
+  }
+
+  private static void close(Connection c) {
+    if (c != null) {
       try {
         c.close();
       } catch (SQLException ignored) {
-        // closing on shutdown: nothing to do about a connection that will not close
+        // a broken or abandoned monitor connection: nothing more to release
       }
     }
-    connections.clear();
   }
 
   private static Thread daemon(Runnable r, String name) {

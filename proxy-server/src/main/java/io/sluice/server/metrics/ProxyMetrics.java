@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The proxy's Prometheus metrics: per backend statements, errors and latency histograms, pool
@@ -41,7 +42,8 @@ public final class ProxyMetrics {
         .description("reads run again on another backend after theirs failed or lagged").register(registry);
   }
 
-  private record BackendMeters(Counter statements, Counter errors, Timer latency) {}
+  /** {@code answered}: commands answered without an error, not exported (see {@link #answered}). */
+  private record BackendMeters(Counter statements, Counter errors, Timer latency, LongAdder answered) {}
 
   /** One command answered by {@code backend} after {@code nanos} since it arrived. */
   public void statement(String backend, long nanos, boolean error) {
@@ -52,8 +54,19 @@ public final class ProxyMetrics {
     m.statements.increment();
     if (error) {
       m.errors.increment();
+    } else {
+      m.answered.increment();
     }
     m.latency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Commands {@code backend} has answered without an error so far: a sign of life for the
+   * health checks when their own probe is late (an error may be a connection that failed).
+   */
+  public long answered(String backend) {
+    BackendMeters m = backends.get(backend);
+    return m == null ? 0 : m.answered.sum();
   }
 
   public void route(Route route) {
@@ -83,7 +96,8 @@ public final class ProxyMetrics {
         Timer.builder("sluice.backend.latency").description("time from a command's arrival to its last response byte")
             .tag("backend", backend).publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(30))
-            .register(registry));
+            .register(registry),
+        new LongAdder());
   }
 
   /** The Prometheus text exposition of every meter. */
