@@ -2,6 +2,7 @@ package io.sluice.server.health;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a health probe that got no answer in time means, from how many rounds in a row the
@@ -58,7 +59,7 @@ final class SilentRounds {
   }
 
   /** Forgets backends no longer configured (after a reload), so the map stays as big as the cluster. */
-  void retainOnly(java.util.Set<String> keys) {
+  void retainOnly(Set<String> keys) {
     rounds.keySet().retainAll(keys);
   }
 }
