@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * Probes run in parallel, off the event loops; routing only ever reads the published view.
  *
  * <p>A backend that refuses the connection or fails the probe is down at once. One that only
- * does not answer in time is judged by {@link SilentRounds}: down when it stays silent for two
- * rounds in a row and answers no client either. On a saturated machine a healthy server's probe
- * can be late now and then, and taking it out would move every read to the others and back a
- * second later.
+ * does not answer in time is judged by {@link SilentRounds}: down when it has been silent for
+ * two rounds in a row and answered no client in the latest. On a saturated machine a healthy
+ * server's probe can be late now and then, and taking it out would move every read to the
+ * others and back a second later.
  */
 public final class HealthChecker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
@@ -140,8 +140,14 @@ public final class HealthChecker implements AutoCloseable {
   private static Probe result(Future<Probe> f, long waitMs) {
     try {
       return f.get(waitMs, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
+    } catch (java.util.concurrent.TimeoutException e) {
       return Probe.silent("no answer in time");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // shutting down
+      return Probe.silent("health checks stopping");
+    } catch (java.util.concurrent.ExecutionException e) {
+      // A fault in the probe itself, not silence: say what it was rather than wait rounds for it.
+      return new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, "health probe failed: " + e.getCause());
     }
   }
 
@@ -160,14 +166,16 @@ public final class HealthChecker implements AutoCloseable {
     switch (verdict) {
       case WAIT -> {
         log.info("backend {} did not answer the health check in time ({}); {}", b.name(), p.reason(),
-            answeredClients ? "it answered clients meanwhile, so it stays"
+            answeredClients ? "it answered clients meanwhile, so it stays for now"
                 : "it is taken out if it stays silent for " + (SilentRounds.ROUNDS_BEFORE_DOWN - silence.silentFor(key))
                     + " round(s) more");
         return new Probe(before, lagBefore);
       }
       case UNCHECKED -> {
         if (b.role() == BackendRole.MASTER) {
-          return new Probe(before, 0); // its writes are answered: that is all a master's check asks
+          // Answered commands may all be reads while its writes hang (a lock, a full disk, a
+          // semi-sync wait): after this long, a master silent to its probe is down.
+          return p;
         }
         return new Probe(BackendHealth.LAGGING, lagBefore, "replication state unknown: the health check got no answer for "
             + silence.silentFor(key) + " rounds");
@@ -216,7 +224,8 @@ public final class HealthChecker implements AutoCloseable {
    * A failed probe is repeated once on a fresh connection before it counts: the kept monitor
    * connection may have been cut (a restarted server, an idle timeout) while the server is fine.
    * A silent probe is not repeated: a fresh login is several more round trips, each as likely to
-   * be late on a saturated machine, and the next round connects afresh anyway (see settle).
+   * be late on a saturated machine, and the next round connects afresh anyway (probeOnce drops a
+   * connection that failed).
    */
   private Probe probe(Backend b) {
     Probe first = probeOnce(b);
@@ -224,11 +233,16 @@ public final class HealthChecker implements AutoCloseable {
   }
 
   private Probe probeOnce(Backend b) {
+    Connection c = null;
     try {
-      Connection c = connections.get(monitorKey(b));
+      c = connections.get(monitorKey(b));
       if (c == null) {
         c = connect(b);
-        connections.put(monitorKey(b), c);
+        Connection other = connections.putIfAbsent(monitorKey(b), c);
+        if (other != null) { // a probe of an earlier round, late, connected meanwhile: use one
+          close(c);
+          c = other;
+        }
       }
       try (Statement s = c.createStatement()) {
         if (failovers.mustFence(b.name())) {
@@ -251,7 +265,9 @@ public final class HealthChecker implements AutoCloseable {
         return replication(c, s);
       }
     } catch (SQLException e) {
-      close(connections.remove(monitorKey(b)));
+      if (c != null && connections.remove(monitorKey(b), c)) { // not a newer round's connection
+        close(c);
+      }
       return timedOut(e) ? Probe.silent(e.getMessage())
           : new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, e.getMessage());
     }

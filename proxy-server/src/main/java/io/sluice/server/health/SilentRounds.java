@@ -11,11 +11,11 @@ import java.util.Set;
  * <p>On a saturated machine a probe can be late while the server is fine: the probe's round
  * trip waits for CPU like everything else (on the benchmark's two cores, probes to an idle
  * master took up to a second). So one silent round changes nothing; a backend is down when it
- * stays silent for {@link #ROUNDS_BEFORE_DOWN} rounds in a row. A backend that answered clients
- * during a silent round is alive by the best evidence there is, so it stays in; but its
- * replication state is then unknown, so after {@link #ROUNDS_WHILE_ANSWERING} such rounds the
- * verdict is {@link Verdict#UNCHECKED}. A hung server (SIGSTOP) answers nobody, so it still
- * leaves after two rounds.
+ * has been silent for {@link #ROUNDS_BEFORE_DOWN} rounds in a row and answered no client in the
+ * latest. A backend that answered clients during a silent round is alive by the best evidence
+ * there is, so it stays in; but what its probe would have checked is unknown, so after
+ * {@link #ROUNDS_WHILE_ANSWERING} silent rounds the verdict is {@link Verdict#UNCHECKED}. A hung
+ * server (SIGSTOP) answers nobody, so it still leaves after two rounds.
  *
  * <p>Used by the health checker's one thread only.
  */
@@ -28,9 +28,13 @@ final class SilentRounds {
     HEARD,
     /** Silent, but not for long enough: the backend keeps its previous health and lag. */
     WAIT,
-    /** Silent for {@link #ROUNDS_BEFORE_DOWN} rounds with no client answered either: down. */
+    /** Silent for {@link #ROUNDS_BEFORE_DOWN} rounds or more, and no client answered in this one: down. */
     DOWN,
-    /** Answering clients, but silent to the health checks for {@link #ROUNDS_WHILE_ANSWERING} rounds. */
+    /**
+     * Answering clients, but silent to the health checks for {@link #ROUNDS_WHILE_ANSWERING}
+     * rounds: the health checker takes a slave out of reads (lagging) and counts a master down
+     * (the commands it answered may all have been reads while its writes hang).
+     */
     UNCHECKED
   }
 

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
  * The proxy's Prometheus metrics: per backend statements, errors and latency histograms, pool
  * connections, health and lag; per route target and reason the statement counts; client
  * connections and read retries. Meters are created once per backend or route and cached, so
- * the per-statement cost is a map lookup and an atomic add.
+ * the per-statement cost is a map lookup, a few striped adds and the latency histogram's record.
  */
 public final class ProxyMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
