@@ -1120,6 +1120,59 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
+   * A master whose health probe gets no answer while it answers the clients (its heartbeat row
+   * is locked, so the probe's stamp waits) stays up past the two silent rounds that take a
+   * silent server out, so no write fails; after five silent rounds it is down all the same (what
+   * it answers says nothing of the probe's write), and up again once the probe is answered.
+   */
+  @Test
+  void aMasterSilentToItsProbeButAnsweringClientsStaysUpForAFewRounds() throws Exception {
+    ProxyConfig.MonitorConfig heartbeat = new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300),
+        Duration.ofMillis(500), Duration.ofSeconds(10), java.util.Optional.of("sluice_hb.heartbeat"));
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withMonitor(heartbeat));
+         Connection writer = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         Connection lock = TestSql.root(cluster().master())) {
+      FailureDrills.awaitSuccess(() -> {
+        if (!"1".equals(TestSql.queryString(lock, "SELECT COUNT(*) FROM sluice_hb.heartbeat"))) {
+          throw new SQLException("the master's probe has not stamped its heartbeat row yet");
+        }
+      }, Duration.ofSeconds(10));
+      assertEquals(io.sluice.core.cluster.BackendHealth.UP, p.server.runtime().view().masterHealth());
+      lock.setAutoCommit(false);
+      TestSql.queryString(lock, "SELECT ts FROM sluice_hb.heartbeat WHERE id = 1 FOR UPDATE");
+      try {
+        // Two silent rounds (a 0.5 s timeout and a 0.3 s interval each) take about 1.6 s.
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(2_500)) {
+          TestSql.execute(writer, "INSERT INTO items (v) VALUES ('probe-silent')");
+          Thread.sleep(20);
+        }
+        assertEquals(io.sluice.core.cluster.BackendHealth.UP, p.server.runtime().view().masterHealth(),
+            "a master answering every write is not taken out after two silent rounds");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (p.server.runtime().view().masterHealth() != io.sluice.core.cluster.BackendHealth.DOWN
+            && System.nanoTime() < deadline) {
+          try {
+            TestSql.execute(writer, "INSERT INTO items (v) VALUES ('probe-silent')");
+          } catch (SQLException e) {
+            // the write that meets the master taken out fails with the proxy's error
+          }
+          Thread.sleep(20);
+        }
+        long silentMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(io.sluice.core.cluster.BackendHealth.DOWN, p.server.runtime().view().masterHealth(),
+            "down after five silent rounds although it answers");
+        assertTrue(silentMs >= 3_000, "taken out after " + silentMs + " ms, before five silent rounds");
+      } finally {
+        lock.rollback();
+      }
+      FailureDrills.awaitSuccess(() -> TestSql.execute(writer, "INSERT INTO items (v) VALUES ('probe-answered')"),
+          Duration.ofSeconds(10));
+      assertEquals(io.sluice.core.cluster.BackendHealth.UP, p.server.runtime().view().masterHealth());
+    }
+  }
+
+  /**
    * A hung master (SIGSTOP): writes get a clear error within the health-check bound instead of
    * hanging, and at once once it is known down; reads go on on the slaves without an error;
    * writes work again as soon as the master answers. Then a killed master with automatic
