@@ -1123,7 +1123,9 @@ abstract class ProxyCompatibilityContract {
    * A master whose health probe gets no answer while it answers the clients (its heartbeat row
    * is locked, so the probe's stamp waits) stays up past the two silent rounds that take a
    * silent server out, so no write fails; after five silent rounds it is down all the same (what
-   * it answers says nothing of the probe's write), and up again once the probe is answered.
+   * it answers says nothing of the probe's write), and up again once the probe is answered. A
+   * probe that got no answer is not repeated on a fresh login within its round (the next round
+   * logs in afresh): the master sees about one monitor login per silent round, not two.
    */
   @Test
   void aMasterSilentToItsProbeButAnsweringClientsStaysUpForAFewRounds() throws Exception {
@@ -1140,6 +1142,7 @@ abstract class ProxyCompatibilityContract {
       assertEquals(io.sluice.core.cluster.BackendHealth.UP, p.server.runtime().view().masterHealth());
       lock.setAutoCommit(false);
       TestSql.queryString(lock, "SELECT ts FROM sluice_hb.heartbeat WHERE id = 1 FOR UPDATE");
+      long loginsBefore = connectionsCounted(lock);
       try {
         // Two silent rounds (a 0.5 s timeout and a 0.3 s interval each) take about 1.6 s.
         long start = System.nanoTime();
@@ -1160,8 +1163,13 @@ abstract class ProxyCompatibilityContract {
           Thread.sleep(20);
         }
         long silentMs = (System.nanoTime() - start) / 1_000_000;
+        long logins = connectionsCounted(lock) - loginsBefore;
         assertEquals(io.sluice.core.cluster.BackendHealth.DOWN, p.server.runtime().view().masterHealth(),
             "down after five silent rounds although it answers");
+        // Each round after the first logs in afresh (the silent connection was dropped); a retry
+        // within the round would add a second login to every one of them (nine or more).
+        assertTrue(logins >= 3 && logins <= 7, logins + " logins at the master in " + silentMs
+            + " ms of silent rounds: a silent probe must not be retried on a fresh login");
         assertTrue(silentMs >= 3_000, "taken out after " + silentMs + " ms, before five silent rounds");
       } finally {
         lock.rollback();
@@ -1169,6 +1177,14 @@ abstract class ProxyCompatibilityContract {
       FailureDrills.awaitSuccess(() -> TestSql.execute(writer, "INSERT INTO items (v) VALUES ('probe-answered')"),
           Duration.ofSeconds(10));
       assertEquals(io.sluice.core.cluster.BackendHealth.UP, p.server.runtime().view().masterHealth());
+    }
+  }
+
+  /** The server's count of connection attempts (its {@code Connections} status variable). */
+  private static long connectionsCounted(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Connections'")) {
+      assertTrue(rs.next(), "SHOW GLOBAL STATUS LIKE 'Connections' returned no row");
+      return rs.getLong(2);
     }
   }
 
