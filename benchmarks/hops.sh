@@ -7,7 +7,11 @@
 # the middle 11 s of a 15 s run) of the hop, of the two slave mysqlds together and of sysbench,
 # and the machine's idle share.
 #
-#   benchmarks/hops.sh [--dir DIR] [--rounds 3] [--io-threads 1]
+# --pin binds each hop's threads to CPUs, one per CPU in turn (haproxy: `nbthread` and
+# `cpu-map`; the Java hops: their event-loop threads with taskset after the warm-ups), to see
+# what the kernel's thread placement costs each hop on this shared machine.
+#
+#   benchmarks/hops.sh [--dir DIR] [--rounds 3] [--io-threads 1] [--pin]
 #                      [--sluice "NAME=HOCON-LINE-IN-BACKENDS" ...]   (default: the sandbox's config)
 #                      [--jar NAME=PATH ...]   (variant NAME runs that sluice.jar, e.g. a build of an older commit)
 #
@@ -23,6 +27,7 @@ source "$ROOT/benchmarks/lib.sh"
 DIR=""
 ROUNDS=3
 IO_THREADS=1
+PIN=""
 VARIANTS=()
 declare -A JARS=()
 while [[ $# -gt 0 ]]; do
@@ -30,6 +35,7 @@ while [[ $# -gt 0 ]]; do
     --dir) DIR=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --io-threads) IO_THREADS=$2; shift 2 ;;
+    --pin) PIN=1; shift ;;
     --sluice) VARIANTS+=("$2"); shift 2 ;;
     --jar) JARS[${2%%=*}]=${2#*=}; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
@@ -66,6 +72,10 @@ sandbox_ports "$CONF"
 RELAY_PORT=$(free_port)
 NETTY_PORT=$(free_port)
 relay_config "$RELAY_PORT" >"$DIR/haproxy.cfg"
+if [[ -n $PIN ]]; then
+  CPUS=$(nproc)
+  sed -i "s/^global\$/global\n  nbthread $CPUS\n  cpu-map auto:1\/1-$CPUS 0-$((CPUS - 1))/" "$DIR/haproxy.cfg"
+fi
 for v in "${VARIANTS[@]}"; do
   name=${v%%=*}; line=${v#*=}
   if [[ -n ${JARS[$name]:-} ]]; then
@@ -94,6 +104,7 @@ run() { # name port: two warm-ups (the second reconnects, as a measured run does
   for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
   sysbench oltp_point_select "${SB[@]}" --mysql-port="$port" --time=6 run >/dev/null 2>&1
   sysbench oltp_point_select "${SB[@]}" --mysql-port="$port" --time=4 run >/dev/null 2>&1
+  [[ -n $PIN && $name != haproxy ]] && pin_event_loops "$HOP_PID"
   local qps hop slaves sb idle
   read -r qps hop slaves sb idle < <(measured_run "$port" "$out" 15 "$HOP_PID" "$SLAVE_PIDS" oltp_point_select "${SB[@]}")
   printf '| %d | %s | %s | %s | %s | %s | %s %% |\n' "$round" "$name" "$qps" "$hop" "$slaves" "$sb" "$idle"

@@ -43,6 +43,17 @@ relay_config() { # slaves-port [master-port]: haproxy in mode tcp, round robin o
   fi
 }
 
+pin_event_loops() { # pid: binds the JVM's Netty event-loop threads to the CPUs, one per CPU in turn
+  local cpu=0 task cpus
+  cpus=$(nproc)
+  for task in /proc/"$1"/task/*; do
+    if [[ $(cat "$task/comm" 2>/dev/null) == epollEventLoop* ]]; then
+      taskset -p -c "$cpu" "${task##*/}" >/dev/null
+      cpu=$(((cpu + 1) % cpus))
+    fi
+  done
+}
+
 measured_run() { # port out seconds hop-pid slave-pids sysbench-args...: one sysbench run of SECONDS, writing its log to OUT
   # Prints "QPS hop slaves sysbench idle": the run's QPS, then the CPU (utime+stime from /proc)
   # per statement in µs of the hop process, of the slave mysqlds together and of sysbench, and
