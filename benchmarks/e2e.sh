@@ -10,6 +10,7 @@
 #                     [--large-mb 1024] [--idle 10000] [--profile-seconds 30] [--skip-sysbench]
 #                     [--syscalls]   (also count system calls per statement with strace -c)
 #                     [--io-threads N]  (Sluice's event loops; default: its own, one per core)
+#                     [--bind-io-threads]  (Sluice binds each event loop to a CPU; haproxy keeps its default)
 #                     [--read-affinity D]  (backends.read-affinity for Sluice, e.g. 0 or 1s; default: its own)
 #                     [--pairs 4]  (more relay/Sluice runs of point_select at 16 threads, alternating,
 #                                   for the median ratio the 0.9 target is judged on; 0: none)
@@ -35,6 +36,7 @@ PROFILE_SECONDS=30
 SKIP_SYSBENCH=0
 SYSCALLS=0
 IO_THREADS=""
+BIND_IO_THREADS=""
 READ_AFFINITY=""
 PAIRS=4
 WARMUP=10
@@ -51,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     --skip-sysbench) SKIP_SYSBENCH=1; shift ;;
     --syscalls) SYSCALLS=1; shift ;;
     --io-threads) IO_THREADS=$2; shift 2 ;;
+    --bind-io-threads) BIND_IO_THREADS=--bind-io-threads; shift ;;
     --read-affinity) READ_AFFINITY=$2; shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
@@ -145,11 +148,11 @@ start_sluice() { # tag, then JVM options (given after bin/java-defaults, as bin/
   local tag=$1; shift
   # shellcheck disable=SC2046 # the defaults are separate words
   set -- $("$ROOT/bin/java-defaults") "$@"
-  java "$@" -jar "$DIR/sluice.jar" proxy --config "$DIR/sb/routing.conf" ${IO_THREADS:+--io-threads "$IO_THREADS"} \
+  java "$@" -jar "$DIR/sluice.jar" proxy --config "$DIR/sb/routing.conf" ${IO_THREADS:+--io-threads "$IO_THREADS"} $BIND_IO_THREADS \
     >"$LOGS/sluice-$tag.log" 2>&1 &
   SLUICE_PID=$!
   wait_port "$SLUICE_PORT" "$SLUICE_PID" || { tail -20 "$LOGS/sluice-$tag.log" >&2; return 1; }
-  log "sluice ($tag, $*${IO_THREADS:+ --io-threads $IO_THREADS}) pid $SLUICE_PID on $SLUICE_PORT"
+  log "sluice ($tag, $*${IO_THREADS:+ --io-threads $IO_THREADS}${BIND_IO_THREADS:+ $BIND_IO_THREADS}) pid $SLUICE_PID on $SLUICE_PORT"
 }
 
 # ---- the cluster -------------------------------------------------------------------------

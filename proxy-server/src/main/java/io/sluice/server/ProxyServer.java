@@ -61,12 +61,22 @@ public final class ProxyServer implements AutoCloseable {
   private final io.sluice.server.metrics.MetricsHttpServer metricsHttp;
   private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private ProxyServer(ProxyConfig config, int workerThreads) throws InterruptedException {
+  private ProxyServer(ProxyConfig config, int workerThreads, boolean bindIoThreads) throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     Class<? extends SocketChannel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     this.boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
-    this.workers = epoll ? new EpollEventLoopGroup(workerThreads) : new NioEventLoopGroup(workerThreads);
+    // Netty's own thread factory (its names and FastThreadLocalThreads), optionally binding each loop to a CPU.
+    java.util.concurrent.ThreadFactory loops = new io.netty.util.concurrent.DefaultThreadFactory(
+        epoll ? EpollEventLoopGroup.class : NioEventLoopGroup.class, Thread.MAX_PRIORITY);
+    if (bindIoThreads) {
+      java.util.List<Integer> cpus = CpuAffinity.allowedCpus();
+      if (!cpus.isEmpty()) {
+        log.info("binding {} event loops to CPUs {}, in turn", workerThreads, cpus);
+      }
+      loops = CpuAffinity.binding(loops, cpus);
+    }
+    this.workers = epoll ? new EpollEventLoopGroup(workerThreads, loops) : new NioEventLoopGroup(workerThreads, loops);
 
     ProxyConfig.PoolConfig pc = config.pool();
     this.pools = new BackendPools(new BackendConnector(clientClass, pc.connectTimeout(),
@@ -209,13 +219,26 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Starts the proxy with one event loop per core; fails with a clear message if the listen address is taken. */
   public static ProxyServer start(ProxyConfig config) {
-    return start(config, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    return start(config, defaultIoThreads());
+  }
+
+  /** One event loop per core the JVM may use. */
+  public static int defaultIoThreads() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   /** As above, with {@code ioThreads} event loops. */
   public static ProxyServer start(ProxyConfig config, int ioThreads) {
+    return start(config, ioThreads, false);
+  }
+
+  /**
+   * As above; with {@code bindIoThreads} each event loop is bound to one of the CPUs the process
+   * may use, in turn (see {@link CpuAffinity}).
+   */
+  public static ProxyServer start(ProxyConfig config, int ioThreads, boolean bindIoThreads) {
     try {
-      return new ProxyServer(config, ioThreads);
+      return new ProxyServer(config, ioThreads, bindIoThreads);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting", e);

@@ -32,6 +32,12 @@ public final class ProxyCommand implements Callable<Integer> {
           + " Fewer than the cores suits a machine the proxy shares with busy database servers.")
   Integer ioThreads;
 
+  @Option(names = "--bind-io-threads",
+      description = "Bind each event-loop thread to one CPU, in turn over the CPUs this process may use"
+          + " (like haproxy's cpu-map). Helps on a machine shared with busy servers; leave it off when"
+          + " several proxies with fewer threads than cores share a host.")
+  boolean bindIoThreads;
+
   @Override
   public Integer call() throws InterruptedException {
     if (ioThreads != null && (ioThreads < 1 || ioThreads > 1024)) {
@@ -47,7 +53,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     ProxyServer server;
     try {
-      server = ioThreads == null ? ProxyServer.start(cfg) : ProxyServer.start(cfg, ioThreads);
+      server = ProxyServer.start(cfg, ioThreads != null ? ioThreads : ProxyServer.defaultIoThreads(), bindIoThreads);
     } catch (IllegalStateException e) {
       spec.commandLine().getErr().println("sluice: " + e.getMessage());
       return 1;

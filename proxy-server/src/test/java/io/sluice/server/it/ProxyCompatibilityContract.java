@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import io.sluice.protocol.response.ResponseTracker;
@@ -1178,6 +1179,64 @@ abstract class ProxyCompatibilityContract {
           Duration.ofSeconds(10));
       assertEquals(io.sluice.core.cluster.BackendHealth.UP, p.server.runtime().view().masterHealth());
     }
+  }
+
+  /**
+   * A proxy started with --bind-io-threads serves as any other, each of its event loops running
+   * on one CPU only, in turn over the CPUs the process may use (twice round with twice as many
+   * loops as CPUs).
+   */
+  @Test
+  void eventLoopsBoundToCpusServeReadsAndWrites() throws Exception {
+    List<Integer> allowed = io.sluice.server.CpuAffinityTest.cpuList(java.nio.file.Path.of("/proc/self/status"));
+    Set<String> before = eventLoopThreads().keySet();
+    int loops = 2 * allowed.size();
+    List<Connection> sessions = new ArrayList<>();
+    try (ProxyFixture p = ProxyFixture.startBound(cluster().sandbox(), loops)) {
+      for (int i = 0; i < loops; i++) { // one session per loop: Netty hands new connections to the loops in turn
+        Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+        sessions.add(c);
+        TestSql.execute(c, "INSERT INTO items (v) VALUES ('bound-" + i + "')");
+        String readBy = TestSql.queryString(c, "SELECT @@server_id");
+        assertTrue(cluster().slaves().stream().anyMatch(sl -> String.valueOf(sl.serverId()).equals(readBy)),
+            "a read through the bound proxy answered by server_id " + readBy + ", not a slave");
+      }
+      try (Connection root = TestSql.root(cluster().master())) {
+        assertEquals(String.valueOf(loops), TestSql.queryString(root, "SELECT COUNT(*) FROM app.items WHERE v LIKE 'bound-%'"),
+            "every write through the bound proxy reached the master");
+      }
+      Map<String, List<Integer>> started = new TreeMap<>(eventLoopThreads());
+      started.keySet().removeAll(before);
+      List<Integer> boundTo = new ArrayList<>();
+      started.values().stream().filter(cpus -> cpus.size() == 1 && allowed.size() > 1).forEach(cpus -> boundTo.add(cpus.get(0)));
+      List<Integer> expected = new ArrayList<>(allowed);
+      expected.addAll(allowed);
+      java.util.Collections.sort(boundTo);
+      java.util.Collections.sort(expected);
+      assertEquals(allowed.size() > 1 ? expected : List.of(), boundTo,
+          "CPUs of the event loops started by the bound proxy: " + started);
+    } finally {
+      for (Connection c : sessions) {
+        c.close();
+      }
+    }
+  }
+
+  /** This JVM's Netty event-loop threads (by thread id) and the CPUs each may run on. */
+  private static Map<String, List<Integer>> eventLoopThreads() throws java.io.IOException {
+    Map<String, List<Integer>> threads = new TreeMap<>();
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+      for (java.nio.file.Path task : tasks.toList()) {
+        try {
+          if (java.nio.file.Files.readString(task.resolve("comm")).startsWith("epollEventLoop")) {
+            threads.put(task.getFileName().toString(), io.sluice.server.CpuAffinityTest.cpuList(task.resolve("status")));
+          }
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // a thread that ended meanwhile
+        }
+      }
+    }
+    return threads;
   }
 
   /** The server's count of connection attempts (its {@code Connections} status variable). */

@@ -21,8 +21,17 @@ final class ProxyFixture implements AutoCloseable {
   final ProxyConfig config;
 
   private ProxyFixture(ProxyConfig config) {
+    this(config, ProxyServer.defaultIoThreads(), false);
+  }
+
+  private ProxyFixture(ProxyConfig config, int ioThreads, boolean bindIoThreads) {
     this.config = config;
-    this.server = ProxyServer.start(config);
+    this.server = ProxyServer.start(config, ioThreads, bindIoThreads);
+  }
+
+  /** The sandbox's proxy with {@code ioThreads} event loops, each bound to a CPU (--bind-io-threads). */
+  static ProxyFixture startBound(Sandbox sandbox, int ioThreads) {
+    return new ProxyFixture(onFreePorts(sandbox.routingConf()), ioThreads, true);
   }
 
   static ProxyFixture start(Sandbox sandbox) {
@@ -36,13 +45,16 @@ final class ProxyFixture implements AutoCloseable {
 
   /** Starts a proxy on free ports with the config in {@code file}, changed by {@code edit}. */
   static ProxyFixture start(java.nio.file.Path file, UnaryOperator<ProxyConfig> edit) {
+    return new ProxyFixture(edit.apply(onFreePorts(file)));
+  }
+
+  /** The config in {@code file} with free ports for every listener: several proxies may serve one sandbox at once. */
+  private static ProxyConfig onFreePorts(java.nio.file.Path file) {
     ProxyConfig c = ConfigLoader.load(file);
-    // Free ports for every listener: several proxies may serve one sandbox at once.
-    c = new ProxyConfig(c.source(), new HostPort("127.0.0.1", 0),
+    return new ProxyConfig(c.source(), new HostPort("127.0.0.1", 0),
         c.admin().map(a -> new ProxyConfig.AdminConfig(new HostPort("127.0.0.1", 0), a.user(), a.password())),
         c.metricsListen().map(m -> new HostPort("127.0.0.1", 0)), c.users(),
         c.backends(), c.monitor(), c.pool(), c.tls(), c.backendTls());
-    return new ProxyFixture(edit.apply(c));
   }
 
   /** The same config with the slaves' weights replaced, in order. */

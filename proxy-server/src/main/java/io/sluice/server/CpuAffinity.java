@@ -1,0 +1,102 @@
+package io.sluice.server;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds event-loop threads to CPUs, one per CPU in turn, as haproxy's {@code cpu-map} and nginx's
+ * {@code worker_cpu_affinity auto} do; Linux only ({@code sched_setaffinity}, through JNA).
+ *
+ * <p>Why: on a machine the proxy shares with busy servers and clients, the kernel sometimes
+ * queues both event loops on one CPU behind another task while the other CPU runs out of work
+ * and idles, since a thread that has just run is not moved; with one loop per CPU that cannot
+ * happen (benchmarks/RESULTS.md, 2026-11-30 morning: 8 % more point selects per second here).
+ * Off by default: several proxies on one host, each with fewer loops than CPUs, would all bind
+ * to the first CPUs.
+ */
+final class CpuAffinity {
+  private static final Logger log = LoggerFactory.getLogger(CpuAffinity.class);
+  /** glibc's cpu_set_t: 1024 CPUs. */
+  private static final int MASK_BYTES = 128;
+
+  private interface LibC extends Library {
+    int sched_getaffinity(int pid, long cpusetsize, byte[] mask);
+
+    int sched_setaffinity(int pid, long cpusetsize, byte[] mask);
+  }
+
+  private CpuAffinity() {
+  }
+
+  /**
+   * The CPUs the calling thread may run on (a container's cpuset, taskset), in order; empty
+   * where that cannot be asked (not Linux, no native access), with the reason logged.
+   */
+  static List<Integer> allowedCpus() {
+    byte[] mask = new byte[MASK_BYTES];
+    try {
+      if (libc().sched_getaffinity(0, MASK_BYTES, mask) != 0) {
+        log.warn("cannot read the CPUs this process may use (errno {}); event loops stay unbound", Native.getLastError());
+        return List.of();
+      }
+    } catch (LinkageError | UnsupportedOperationException e) {
+      log.warn("cannot bind event loops to CPUs here ({}); they stay unbound", e.toString());
+      return List.of();
+    }
+    List<Integer> cpus = new ArrayList<>();
+    for (int cpu = 0; cpu < MASK_BYTES * 8; cpu++) {
+      if ((mask[cpu / 8] & (1 << (cpu % 8))) != 0) {
+        cpus.add(cpu);
+      }
+    }
+    return cpus;
+  }
+
+  /**
+   * Threads from {@code base}, each bound to the next of {@code cpus} (round robin) before it
+   * runs anything; {@code base} itself when {@code cpus} is empty.
+   */
+  static ThreadFactory binding(ThreadFactory base, List<Integer> cpus) {
+    if (cpus.isEmpty()) {
+      return base;
+    }
+    List<Integer> order = List.copyOf(cpus);
+    AtomicInteger next = new AtomicInteger();
+    return r -> {
+      int cpu = order.get(Math.floorMod(next.getAndIncrement(), order.size()));
+      return base.newThread(() -> {
+        bindCurrentThread(cpu);
+        r.run();
+      });
+    };
+  }
+
+  /** Binds the calling thread to {@code cpu}; a failure is logged and the thread runs unbound. */
+  static boolean bindCurrentThread(int cpu) {
+    byte[] mask = new byte[MASK_BYTES];
+    mask[cpu / 8] |= (byte) (1 << (cpu % 8));
+    int rc = libc().sched_setaffinity(0, MASK_BYTES, mask);
+    if (rc != 0) {
+      log.warn("cannot bind {} to CPU {} (errno {}); it runs unbound", Thread.currentThread().getName(), cpu,
+          Native.getLastError());
+      return false;
+    }
+    log.debug("{} bound to CPU {}", Thread.currentThread().getName(), cpu);
+    return true;
+  }
+
+  private static LibC libc() {
+    return Holder.LIBC;
+  }
+
+  /** Loaded on first use, so that a proxy that does not bind never loads native code. */
+  private static final class Holder {
+    static final LibC LIBC = Native.load("c", LibC.class);
+  }
+}
