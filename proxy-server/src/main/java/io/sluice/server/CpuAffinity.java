@@ -81,7 +81,13 @@ final class CpuAffinity {
   static boolean bindCurrentThread(int cpu) {
     byte[] mask = new byte[MASK_BYTES];
     mask[cpu / 8] |= (byte) (1 << (cpu % 8));
-    int rc = libc().sched_setaffinity(0, MASK_BYTES, mask);
+    int rc;
+    try {
+      rc = libc().sched_setaffinity(0, MASK_BYTES, mask);
+    } catch (LinkageError | UnsupportedOperationException e) { // an event loop must run, bound or not
+      log.warn("cannot bind {} to CPU {} ({}); it runs unbound", Thread.currentThread().getName(), cpu, e.toString());
+      return false;
+    }
     if (rc != 0) {
       log.warn("cannot bind {} to CPU {} (errno {}); it runs unbound", Thread.currentThread().getName(), cpu,
           Native.getLastError());
