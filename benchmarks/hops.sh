@@ -73,8 +73,10 @@ RELAY_PORT=$(free_port)
 NETTY_PORT=$(free_port)
 relay_config "$RELAY_PORT" >"$DIR/haproxy.cfg"
 if [[ -n $PIN ]]; then
-  CPUS=$(nproc)
-  sed -i "s/^global\$/global\n  nbthread $CPUS\n  cpu-map auto:1\/1-$CPUS 0-$((CPUS - 1))/" "$DIR/haproxy.cfg"
+  command -v taskset >/dev/null || { echo "--pin needs taskset (util-linux)" >&2; exit 1; }
+  mapfile -t CPUS < <(allowed_cpus)
+  sed -i "s/^global\$/global\n  nbthread ${#CPUS[@]}\n  cpu-map auto:1\/1-${#CPUS[@]} $(IFS=,; echo "${CPUS[*]}")/" "$DIR/haproxy.cfg"
+  grep -q '^  cpu-map ' "$DIR/haproxy.cfg" || { echo "could not add cpu-map to $DIR/haproxy.cfg" >&2; exit 1; }
 fi
 for v in "${VARIANTS[@]}"; do
   name=${v%%=*}; line=${v#*=}

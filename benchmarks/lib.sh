@@ -43,13 +43,24 @@ relay_config() { # slaves-port [master-port]: haproxy in mode tcp, round robin o
   fi
 }
 
-pin_event_loops() { # pid: binds the JVM's Netty event-loop threads to the CPUs, one per CPU in turn
-  local cpu=0 task cpus
-  cpus=$(nproc)
+allowed_cpus() { # the CPUs this shell may run on, one per line (its Cpus_allowed_list expanded)
+  local range
+  for range in $(sed -n 's/^Cpus_allowed_list:\s*//p' /proc/self/status | tr ',' ' '); do
+    seq "${range%-*}" "${range#*-}"
+  done
+}
+
+pin_event_loops() { # pid: binds a JVM hop's event-loop threads to the allowed CPUs, one per CPU in turn
+  # Sluice's loops are "sluice-io-*" (its acceptor, an "epollEventLoop" thread, stays unbound);
+  # the Netty relay's are "epollEventLoop*" (the kernel keeps 15 characters of a thread's name).
+  local pattern='epollEventLoop*' task i=0 cpus
+  mapfile -t cpus < <(allowed_cpus)
+  grep -qs '^sluice-io-' /proc/"$1"/task/*/comm && pattern='sluice-io-*'
   for task in /proc/"$1"/task/*; do
-    if [[ $(cat "$task/comm" 2>/dev/null) == epollEventLoop* ]]; then
-      taskset -p -c "$cpu" "${task##*/}" >/dev/null
-      cpu=$(((cpu + 1) % cpus))
+    # shellcheck disable=SC2053 # the pattern is meant to match as a glob
+    if [[ $(cat "$task/comm" 2>/dev/null) == $pattern ]]; then
+      taskset -p -c "${cpus[i % ${#cpus[@]}]}" "${task##*/}" >/dev/null || echo "could not bind thread ${task##*/}" >&2
+      i=$((i + 1))
     fi
   done
 }

@@ -13,16 +13,24 @@ import org.slf4j.LoggerFactory;
  * Binds event-loop threads to CPUs, one per CPU in turn, as haproxy's {@code cpu-map} and nginx's
  * {@code worker_cpu_affinity auto} do; Linux only ({@code sched_setaffinity}, through JNA).
  *
- * <p>Why: on a machine the proxy shares with busy servers and clients, the kernel sometimes
- * queues both event loops on one CPU behind another task while the other CPU runs out of work
- * and idles, since a thread that has just run is not moved; with one loop per CPU that cannot
- * happen (benchmarks/RESULTS.md, 2026-11-30 morning: 8 % more point selects per second here).
- * Off by default: several proxies on one host, each with fewer loops than CPUs, would all bind
- * to the first CPUs.
+ * <p>Why: on a machine the proxy shares with busy servers and clients, the kernel was seen to
+ * queue both event loops on one CPU behind another task while the other CPU ran out of work
+ * and idled; bound one per CPU, the loops cannot pile up on one CPU (benchmarks/RESULTS.md,
+ * 2026-11-30 morning: more point selects per second in 11 of 12 alternating rounds here). Off
+ * by default: several proxies on one host, each with fewer loops than CPUs, would all bind to
+ * the first CPUs.
+ *
+ * <p>A thread started by a bound thread inherits its CPU: pools that start threads on demand
+ * from an event loop should start them before the loops run (the admin thread does). The SQL
+ * parser's two threads, for the statements the fast path leaves to JSqlParser, still start on
+ * the first such statement and share that loop's CPU.
  */
 final class CpuAffinity {
   private static final Logger log = LoggerFactory.getLogger(CpuAffinity.class);
-  /** glibc's cpu_set_t: 1024 CPUs. */
+  /**
+   * glibc's cpu_set_t: 1024 CPUs, bit (cpu % 8) of byte (cpu / 8), which is its layout of
+   * unsigned longs on the little-endian 64-bit machines the epoll transport ships for.
+   */
   private static final int MASK_BYTES = 128;
 
   private interface LibC extends Library {
@@ -71,7 +79,11 @@ final class CpuAffinity {
     return r -> {
       int cpu = order.get(Math.floorMod(next.getAndIncrement(), order.size()));
       return base.newThread(() -> {
-        bindCurrentThread(cpu);
+        try {
+          bindCurrentThread(cpu);
+        } catch (RuntimeException | Error e) { // an event loop must run, bound or not
+          log.warn("cannot bind {} to CPU {} ({}); it runs unbound", Thread.currentThread().getName(), cpu, e.toString());
+        }
         r.run();
       });
     };
@@ -79,6 +91,11 @@ final class CpuAffinity {
 
   /** Binds the calling thread to {@code cpu}; a failure is logged and the thread runs unbound. */
   static boolean bindCurrentThread(int cpu) {
+    if (cpu < 0 || cpu >= MASK_BYTES * 8) {
+      log.warn("cannot bind {} to CPU {}: beyond the {} CPUs a mask here holds; it runs unbound",
+          Thread.currentThread().getName(), cpu, MASK_BYTES * 8);
+      return false;
+    }
     byte[] mask = new byte[MASK_BYTES];
     mask[cpu / 8] |= (byte) (1 << (cpu % 8));
     int rc;

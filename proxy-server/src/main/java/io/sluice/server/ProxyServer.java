@@ -66,13 +66,15 @@ public final class ProxyServer implements AutoCloseable {
     Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     Class<? extends SocketChannel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     this.boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
-    // Netty's own thread factory (its names and FastThreadLocalThreads), optionally binding each loop to a CPU.
-    java.util.concurrent.ThreadFactory loops = new io.netty.util.concurrent.DefaultThreadFactory(
-        epoll ? EpollEventLoopGroup.class : NioEventLoopGroup.class, Thread.MAX_PRIORITY);
+    // Netty's thread factory (FastThreadLocalThreads), named so that top -H and ps tell the loops
+    // from the acceptor; optionally binding each loop to a CPU.
+    java.util.concurrent.ThreadFactory loops =
+        new io.netty.util.concurrent.DefaultThreadFactory("sluice-io", false, Thread.MAX_PRIORITY);
     if (bindIoThreads) {
       java.util.List<Integer> cpus = CpuAffinity.allowedCpus();
       if (!cpus.isEmpty()) {
-        log.info("binding {} event loops to CPUs {}, in turn", workerThreads, cpus);
+        log.info("binding {} event loops to CPUs {}, in turn", workerThreads,
+            cpus.subList(0, Math.min(workerThreads, cpus.size())));
       }
       loops = CpuAffinity.binding(loops, cpus);
     }

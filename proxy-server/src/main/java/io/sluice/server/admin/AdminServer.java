@@ -25,12 +25,15 @@ public final class AdminServer implements AutoCloseable {
       EventLoopGroup workers, Class<? extends ServerChannel> serverClass) throws InterruptedException {
     AdminCommands commands = new AdminCommands(context);
     AtomicLong ids = new AtomicLong();
-    // One thread runs admin statements in order, off the event loops.
-    java.util.concurrent.ExecutorService commandThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "sluice-admin");
-      t.setDaemon(true);
-      return t;
-    });
+    // One thread runs admin statements in order, off the event loops. Started now, not on the
+    // first statement from an event loop, whose CPU binding (--bind-io-threads) it would inherit.
+    java.util.concurrent.ThreadPoolExecutor commandThread = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+        java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "sluice-admin");
+          t.setDaemon(true);
+          return t;
+        });
+    commandThread.prestartCoreThread();
     Channel ch = new ServerBootstrap()
         .group(boss, workers)
         .channel(serverClass)
