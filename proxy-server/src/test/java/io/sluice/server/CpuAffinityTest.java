@@ -48,18 +48,7 @@ class CpuAffinityTest {
   @Test
   void bindingSucceedsForEveryAllowedCpu() throws Exception {
     for (int cpu : CpuAffinity.allowedCpus()) {
-      List<Object> result = new CopyOnWriteArrayList<>();
-      Thread t = new Thread(() -> {
-        result.add(CpuAffinity.bindCurrentThread(cpu));
-        try {
-          result.add(ProcCpus.ofThisThread());
-        } catch (IOException e) {
-          result.add(e);
-        }
-      });
-      t.start();
-      t.join();
-      assertEquals(List.of(true, List.of(cpu)), result, "bound to CPU " + cpu);
+      assertEquals(List.of(true, List.of(cpu)), bindInANewThread(cpu), "bound to CPU " + cpu);
     }
   }
 
@@ -76,18 +65,23 @@ class CpuAffinityTest {
       if (allowed.contains(cpu)) {
         continue; // a machine with CPU 1023: that one is not refused
       }
-      List<Object> result = new CopyOnWriteArrayList<>();
-      Thread t = new Thread(() -> {
-        result.add(CpuAffinity.bindCurrentThread(cpu));
-        try {
-          result.add(ProcCpus.ofThisThread());
-        } catch (IOException e) {
-          result.add(e);
-        }
-      });
-      t.start();
-      t.join();
-      assertEquals(List.of(false, allowed), result, "binding to CPU " + cpu);
+      assertEquals(List.of(false, allowed), bindInANewThread(cpu), "binding to CPU " + cpu);
     }
+  }
+
+  /** In a new thread: whether binding it to {@code cpu} succeeded, then the CPUs it may run on. */
+  private static List<Object> bindInANewThread(int cpu) throws InterruptedException {
+    List<Object> result = new CopyOnWriteArrayList<>();
+    Thread t = new Thread(() -> {
+      result.add(CpuAffinity.bindCurrentThread(cpu));
+      try {
+        result.add(ProcCpus.ofThisThread());
+      } catch (IOException e) {
+        result.add(e);
+      }
+    });
+    t.start();
+    t.join();
+    return result;
   }
 }
