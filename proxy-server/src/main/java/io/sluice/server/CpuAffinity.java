@@ -79,17 +79,16 @@ final class CpuAffinity {
     return r -> {
       int cpu = order.get(Math.floorMod(next.getAndIncrement(), order.size()));
       return base.newThread(() -> {
-        try {
-          bindCurrentThread(cpu);
-        } catch (RuntimeException | Error e) { // an event loop must run, bound or not
-          log.warn("cannot bind {} to CPU {} ({}); it runs unbound", Thread.currentThread().getName(), cpu, e.toString());
-        }
+        bindCurrentThread(cpu);
         r.run();
       });
     };
   }
 
-  /** Binds the calling thread to {@code cpu}; a failure is logged and the thread runs unbound. */
+  /**
+   * Binds the calling thread to {@code cpu}; a failure of any kind is logged and the thread runs
+   * unbound (an event loop must run, bound or not).
+   */
   static boolean bindCurrentThread(int cpu) {
     if (cpu < 0 || cpu >= MASK_BYTES * 8) {
       log.warn("cannot bind {} to CPU {}: beyond the {} CPUs a mask here holds; it runs unbound",
@@ -101,7 +100,7 @@ final class CpuAffinity {
     int rc;
     try {
       rc = libc().sched_setaffinity(0, MASK_BYTES, mask);
-    } catch (LinkageError | UnsupportedOperationException e) { // an event loop must run, bound or not
+    } catch (RuntimeException | Error e) { // native access missing, or any fault inside it
       log.warn("cannot bind {} to CPU {} ({}); it runs unbound", Thread.currentThread().getName(), cpu, e.toString());
       return false;
     }

@@ -221,7 +221,7 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Starts the proxy with one event loop per core; fails with a clear message if the listen address is taken. */
   public static ProxyServer start(ProxyConfig config) {
-    return start(config, defaultIoThreads());
+    return start(config, defaultIoThreads(), false);
   }
 
   /** One event loop per core the JVM may use. */
@@ -229,14 +229,9 @@ public final class ProxyServer implements AutoCloseable {
     return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
-  /** As above, with {@code ioThreads} event loops. */
-  public static ProxyServer start(ProxyConfig config, int ioThreads) {
-    return start(config, ioThreads, false);
-  }
-
   /**
-   * As above; with {@code bindIoThreads} each event loop is bound to one of the CPUs the process
-   * may use, in turn (see {@link CpuAffinity}).
+   * As above, with {@code ioThreads} event loops; with {@code bindIoThreads} each is bound to one
+   * of the CPUs the process may use, in turn (see {@link CpuAffinity}).
    */
   public static ProxyServer start(ProxyConfig config, int ioThreads, boolean bindIoThreads) {
     try {
