@@ -4,9 +4,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import net.sf.jsqlparser.JSQLParserException;
@@ -21,9 +18,11 @@ import net.sf.jsqlparser.statement.Statement;
  *   <li>text longer than {@code maxLength} is not parsed at all;</li>
  *   <li>the parse runs on a small pool of daemon threads and the caller waits at most
  *       {@code timeout} (JSqlParser's own timeout then flags the parser as interrupted);</li>
- *   <li>the pool has no queue: when every parser thread is busy (say, stuck on hostile
- *       input) a new parse is refused at once instead of waiting.</li>
+ *   <li>when every parser thread is busy (say, stuck on hostile input) a new parse is refused
+ *       at once instead of waiting.</li>
  * </ul>
+ * The threads start with the parser, so they take the CPUs of the thread that creates it, not
+ * those of whichever event loop parses first (event loops may be bound to one CPU each).
  * Every refusal reads as "not understood", which routes to the master. Thread-safe.
  */
 public final class BoundedSqlParser implements AutoCloseable {
@@ -65,11 +64,11 @@ public final class BoundedSqlParser implements AutoCloseable {
         this.timeoutMillis = timeout.toMillis();
         this.maxLength = maxLength;
         AtomicInteger counter = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        this.executor = new RefusingWhenBusyPool(threads, r -> {
             Thread thread = new Thread(r, "sluice-sql-parser-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        });
     }
 
     /** A process-wide parser (2 threads, 200 ms, 16 KiB) for classifiers built without one. */

@@ -146,7 +146,7 @@ class StatementClassifierDetailsTest {
     }
 
     @Test
-    void aParserWithNoFreeThreadRefusesInsteadOfWaiting() {
+    void aParserRefusesTextOverItsLengthBoundAndParsesTheRest() {
         // A generous time bound: the first parse in a cold JVM on a loaded machine is slow, and
         // this test is about the length limit and an answer, not about speed.
         try (BoundedSqlParser parser = new BoundedSqlParser(Duration.ofSeconds(10), 1, 100)) {
