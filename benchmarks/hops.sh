@@ -9,7 +9,8 @@
 #
 # --pin binds each hop's threads to CPUs, one per CPU in turn (haproxy: `nbthread` and
 # `cpu-map`; the Java hops: their event-loop threads with taskset after the warm-ups), to see
-# what the kernel's thread placement costs each hop on this shared machine.
+# what the kernel's thread placement costs each hop on this shared machine. Without it every hop
+# runs unbound: Sluice builds that bind by default get --bind-io-threads=off.
 #
 #   benchmarks/hops.sh [--dir DIR] [--rounds 3] [--io-threads 1] [--pin]
 #                      [--sluice "NAME=HOCON-LINE-IN-BACKENDS" ...]   (default: the sandbox's config)
@@ -127,8 +128,11 @@ for round in $(seq 1 "$ROUNDS"); do
     conf=$DIR/sb/$name.conf
     jar=$DIR/sluice.jar
     [[ -n ${JARS[$name]:-} ]] && jar=$DIR/sluice-$name.jar
+    unbound=()
+    [[ -z $PIN ]] && java -jar "$jar" proxy --help 2>&1 | grep -q 'auto|on|off' && unbound=(--bind-io-threads=off)
     # shellcheck disable=SC2046
-    java $("$ROOT/bin/java-defaults") -jar "$jar" proxy --config "$conf" --io-threads "$IO_THREADS" >"$LOGS/sluice-$name.log" 2>&1 & HOP_PID=$!
+    java $("$ROOT/bin/java-defaults") -jar "$jar" proxy --config "$conf" --io-threads "$IO_THREADS" "${unbound[@]}" \
+      >"$LOGS/sluice-$name.log" 2>&1 & HOP_PID=$!
     run "$name" "$SLUICE_PORT"
   done
 done

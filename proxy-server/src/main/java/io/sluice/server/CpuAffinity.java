@@ -16,14 +16,13 @@ import org.slf4j.LoggerFactory;
  * <p>Why: on a machine the proxy shares with busy servers and clients, the kernel was seen to
  * queue both event loops on one CPU behind another task while the other CPU ran out of work
  * and idled; bound one per CPU, the loops cannot pile up on one CPU (benchmarks/RESULTS.md,
- * 2026-11-30 morning: more point selects per second in 11 of 12 alternating rounds here). Off
- * by default: several proxies on one host, each with fewer loops than CPUs, would all bind to
- * the first CPUs.
+ * 2026-11-30 morning: more point selects per second in 11 of 12 alternating rounds here).
+ * {@link EventLoopBinding} decides when: by default only with one loop per allowed CPU, since
+ * several proxies on one host, each with fewer loops than CPUs, would all bind to the first CPUs.
  *
- * <p>A thread started by a bound thread inherits its CPU: pools that start threads on demand
- * from an event loop should start them before the loops run (the admin thread does). The SQL
- * parser's two threads, for the statements the fast path leaves to JSqlParser, still start on
- * the first such statement and share that loop's CPU.
+ * <p>A thread started by a bound thread inherits its CPU: pools that would start threads on
+ * demand from an event loop start them before the loops run instead (the admin thread, the SQL
+ * parser's threads).
  */
 final class CpuAffinity {
   private static final Logger log = LoggerFactory.getLogger(CpuAffinity.class);
@@ -53,7 +52,7 @@ final class CpuAffinity {
         log.warn("cannot read the CPUs this process may use (errno {}); event loops stay unbound", Native.getLastError());
         return List.of();
       }
-    } catch (LinkageError | UnsupportedOperationException e) {
+    } catch (RuntimeException | Error e) { // native access missing, or any fault inside it: start unbound
       log.warn("cannot bind event loops to CPUs here ({}); they stay unbound", e.toString());
       return List.of();
     }

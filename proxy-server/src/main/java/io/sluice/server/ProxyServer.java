@@ -61,21 +61,24 @@ public final class ProxyServer implements AutoCloseable {
   private final io.sluice.server.metrics.MetricsHttpServer metricsHttp;
   private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private ProxyServer(ProxyConfig config, int workerThreads, boolean bindIoThreads) throws InterruptedException {
+  private ProxyServer(ProxyConfig config, int workerThreads, EventLoopBinding binding) throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     Class<? extends SocketChannel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    // The parser's threads start here, not from the first event loop that needs them, whose CPU
+    // binding they would inherit.
+    io.sluice.core.sql.BoundedSqlParser.shared();
     this.boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
     // Netty's thread factory (FastThreadLocalThreads), named so that top -H and ps tell the loops
-    // from the acceptor; optionally binding each loop to a CPU.
+    // from the acceptor; bound to CPUs as EventLoopBinding decides.
     java.util.concurrent.ThreadFactory loops =
         new io.netty.util.concurrent.DefaultThreadFactory("sluice-io", false, Thread.MAX_PRIORITY);
-    if (bindIoThreads) {
-      java.util.List<Integer> cpus = CpuAffinity.allowedCpus();
-      if (!cpus.isEmpty()) {
-        log.info("binding {} event loops to CPUs {}, in turn", workerThreads,
-            cpus.subList(0, Math.min(workerThreads, cpus.size())));
-      }
+    // AUTO does not try where the kernel has no CPU masks to ask (no epoll: not Linux).
+    boolean ask = binding == EventLoopBinding.ON || binding == EventLoopBinding.AUTO && epoll;
+    java.util.List<Integer> cpus = binding.cpusFor(workerThreads, ask ? CpuAffinity.allowedCpus() : java.util.List.of());
+    if (!cpus.isEmpty()) {
+      log.info("binding {} event loops to CPUs {}, in turn (--bind-io-threads=off leaves them to the scheduler)",
+          workerThreads, cpus.subList(0, Math.min(workerThreads, cpus.size())));
       loops = CpuAffinity.binding(loops, cpus);
     }
     this.workers = epoll ? new EpollEventLoopGroup(workerThreads, loops) : new NioEventLoopGroup(workerThreads, loops);
@@ -219,9 +222,12 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  /** Starts the proxy with one event loop per core; fails with a clear message if the listen address is taken. */
+  /**
+   * Starts the proxy with one event loop per core, bound to CPUs when that is one per allowed CPU
+   * ({@link EventLoopBinding#AUTO}); fails with a clear message if the listen address is taken.
+   */
   public static ProxyServer start(ProxyConfig config) {
-    return start(config, defaultIoThreads(), false);
+    return start(config, defaultIoThreads(), EventLoopBinding.AUTO);
   }
 
   /** One event loop per core the JVM may use. */
@@ -230,12 +236,12 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * As above, with {@code ioThreads} event loops; with {@code bindIoThreads} each is bound to one
-   * of the CPUs the process may use, in turn (see {@link CpuAffinity}).
+   * As above, with {@code ioThreads} event loops, bound to the CPUs the process may use as
+   * {@code binding} says (see {@link CpuAffinity}).
    */
-  public static ProxyServer start(ProxyConfig config, int ioThreads, boolean bindIoThreads) {
+  public static ProxyServer start(ProxyConfig config, int ioThreads, EventLoopBinding binding) {
     try {
-      return new ProxyServer(config, ioThreads, bindIoThreads);
+      return new ProxyServer(config, ioThreads, binding);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting", e);

@@ -1,5 +1,6 @@
 package io.sluice.server.cli;
 
+import io.sluice.server.EventLoopBinding;
 import io.sluice.server.ProxyServer;
 import io.sluice.server.config.ConfigException;
 import io.sluice.server.config.ConfigLoader;
@@ -28,15 +29,29 @@ public final class ProxyCommand implements Callable<Integer> {
   int drainSeconds;
 
   @Option(names = "--io-threads", paramLabel = "N",
-      description = "Event-loop threads serving client and backend connections (default: one per core)."
-          + " Fewer than the cores suits a machine the proxy shares with busy database servers.")
+      description = "Event-loop threads serving client and backend connections (default: one per core,"
+          + " which --bind-io-threads=auto then binds one per CPU).")
   Integer ioThreads;
 
-  @Option(names = "--bind-io-threads",
+  @Option(names = "--bind-io-threads", paramLabel = "auto|on|off", arity = "0..1", fallbackValue = "on",
+      defaultValue = "auto", converter = BindingConverter.class,
       description = "Bind each event-loop thread to one CPU, in turn over the CPUs this process may use"
-          + " (like haproxy's cpu-map). Helps on a machine shared with busy servers; leave it off when"
-          + " several proxies with fewer threads than cores share a host.")
-  boolean bindIoThreads;
+          + " (like haproxy's cpu-map). auto (default): only when the loops are one per allowed CPU,"
+          + " which keeps a busy shared machine's CPUs all working; on (or the bare flag): always;"
+          + " off: leave them to the kernel's scheduler.")
+  EventLoopBinding binding;
+
+  /** auto, on or off, in any case; picocli reports anything else with the option's name. */
+  static final class BindingConverter implements picocli.CommandLine.ITypeConverter<EventLoopBinding> {
+    @Override
+    public EventLoopBinding convert(String value) {
+      try {
+        return EventLoopBinding.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException("expected auto, on or off, got '" + value + "'");
+      }
+    }
+  }
 
   @Override
   public Integer call() throws InterruptedException {
@@ -53,7 +68,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     ProxyServer server;
     try {
-      server = ProxyServer.start(cfg, ioThreads != null ? ioThreads : ProxyServer.defaultIoThreads(), bindIoThreads);
+      server = ProxyServer.start(cfg, ioThreads != null ? ioThreads : ProxyServer.defaultIoThreads(), binding);
     } catch (IllegalStateException e) {
       spec.commandLine().getErr().println("sluice: " + e.getMessage());
       return 1;

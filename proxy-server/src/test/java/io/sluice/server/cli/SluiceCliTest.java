@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.sluice.server.EventLoopBinding;
 import picocli.CommandLine;
 
 class SluiceCliTest {
@@ -52,6 +53,29 @@ class SluiceCliTest {
   void proxyRefusesAnIoThreadCountOutOfRange() {
     assertEquals(2, run("proxy", "--config", dir.resolve("routing.conf").toString(), "--io-threads", "0"));
     assertTrue(err.toString().contains("--io-threads must be between 1 and 1024, got 0"), err.toString());
+  }
+
+  @Test
+  void proxyRefusesAnUnknownBindingNamingTheOptionAndTheChoices() {
+    assertEquals(2, run("proxy", "--config", dir.resolve("routing.conf").toString(), "--bind-io-threads=sometimes"));
+    assertTrue(err.toString().contains("--bind-io-threads") && err.toString().contains("expected auto, on or off, got 'sometimes'"),
+        err.toString());
+  }
+
+  @Test
+  void bindIoThreadsIsAutoUnlessGivenAndTheBareFlagMeansOn() {
+    assertEquals(EventLoopBinding.AUTO, bindingOf("--config", "x.conf"));
+    assertEquals(EventLoopBinding.ON, bindingOf("--bind-io-threads", "--config", "x.conf"));
+    assertEquals(EventLoopBinding.ON, bindingOf("--config", "x.conf", "--bind-io-threads"));
+    assertEquals(EventLoopBinding.OFF, bindingOf("--bind-io-threads=off", "--config", "x.conf"));
+    assertEquals(EventLoopBinding.OFF, bindingOf("--bind-io-threads", "OFF", "--config", "x.conf"));
+    assertEquals(EventLoopBinding.AUTO, bindingOf("--bind-io-threads=auto", "--config", "x.conf"));
+  }
+
+  private static EventLoopBinding bindingOf(String... args) {
+    ProxyCommand command = new ProxyCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.binding;
   }
 
   @Test

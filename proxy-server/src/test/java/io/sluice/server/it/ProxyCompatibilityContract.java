@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.bootstrap.sandbox.Instance;
 import io.sluice.bootstrap.testing.SandboxExtension;
 import io.sluice.bootstrap.testing.TestSql;
+import io.sluice.server.EventLoopBinding;
 import io.sluice.server.config.ProxyConfig;
 import java.io.DataInputStream;
 import java.io.InputStream;
@@ -1188,37 +1189,67 @@ abstract class ProxyCompatibilityContract {
    */
   @Test
   void eventLoopsBoundToCpusServeReadsAndWrites() throws Exception {
+    int loops = Math.min(2 * io.sluice.server.ProcCpus.ofThisThread().size(), 8);
+    assertLoopsServe(EventLoopBinding.ON, loops, loops, true);
+  }
+
+  /**
+   * The default (auto) binds the loops only when they are one per allowed CPU; with one loop
+   * more, or with off, every loop may run on every allowed CPU. The SQL parser's threads are
+   * never bound. (At most eight sessions, each starting one loop in turn.)
+   */
+  @Test
+  void byDefaultEventLoopsAreBoundOnlyWhenOnePerAllowedCpu() throws Exception {
+    List<Integer> allowed = io.sluice.server.ProcCpus.ofThisThread();
+    int sessions = Math.min(allowed.size(), 8);
+    assertLoopsServe(EventLoopBinding.AUTO, allowed.size(), sessions, allowed.size() > 1);
+    assertLoopsServe(EventLoopBinding.AUTO, allowed.size() + 1, sessions, false);
+    assertLoopsServe(EventLoopBinding.OFF, allowed.size(), sessions, false);
+  }
+
+  /**
+   * Starts a proxy with {@code loops} event loops bound as {@code binding} says, writes to the
+   * master and reads from a slave in {@code sessions} sessions (each starting the next loop), and
+   * checks the loops' CPUs: when {@code bound}, one each, in turn over the allowed CPUs in the
+   * order the loops started; else every allowed CPU.
+   */
+  private void assertLoopsServe(EventLoopBinding binding, int loops, int sessions, boolean bound) throws Exception {
     List<Integer> allowed = io.sluice.server.ProcCpus.ofThisThread();
     Set<String> before = eventLoopThreads().keySet();
-    int loops = Math.min(2 * allowed.size(), 8);
-    List<Connection> sessions = new ArrayList<>();
-    try (ProxyFixture p = ProxyFixture.startBound(cluster().sandbox(), loops)) {
-      for (int i = 0; i < loops; i++) { // one session per loop: Netty hands new connections to the loops in turn
+    List<Connection> open = new ArrayList<>();
+    String tag = binding + "-" + loops + "-";
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), loops, binding)) {
+      for (int i = 0; i < sessions; i++) { // Netty hands new connections to the loops in turn
         Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
-        sessions.add(c);
-        TestSql.execute(c, "INSERT INTO items (v) VALUES ('bound-" + i + "')");
+        open.add(c);
+        TestSql.execute(c, "INSERT INTO items (v) VALUES ('" + tag + i + "')");
         String readBy = TestSql.queryString(c, "SELECT @@server_id");
         assertTrue(cluster().slaves().stream().anyMatch(sl -> String.valueOf(sl.serverId()).equals(readBy)),
-            "a read through the bound proxy answered by server_id " + readBy + ", not a slave");
+            "a read through the proxy (" + binding + ", " + loops + " loops) answered by server_id " + readBy
+                + ", not a slave");
       }
       try (Connection root = TestSql.root(cluster().master())) {
-        assertEquals(String.valueOf(loops), TestSql.queryString(root, "SELECT COUNT(*) FROM app.items WHERE v LIKE 'bound-%'"),
-            "every write through the bound proxy reached the master");
+        assertEquals(String.valueOf(sessions),
+            TestSql.queryString(root, "SELECT COUNT(*) FROM app.items WHERE v LIKE '" + tag + "%'"),
+            "every write through the proxy (" + binding + ", " + loops + " loops) reached the master");
       }
       Map<String, List<Integer>> started = new TreeMap<>(eventLoopThreads());
       started.keySet().removeAll(before);
-      List<Integer> boundTo = new ArrayList<>();
-      started.values().stream().filter(cpus -> cpus.size() == 1 && allowed.size() > 1).forEach(cpus -> boundTo.add(cpus.get(0)));
-      List<Integer> expected = new ArrayList<>();
-      for (int i = 0; i < loops; i++) {
-        expected.add(allowed.get(i % allowed.size()));
+      assertEquals(sessions, started.size(), "event loops started for " + sessions + " sessions: " + started);
+      List<List<Integer>> expected = new ArrayList<>();
+      for (int i = 0; i < sessions; i++) {
+        expected.add(bound ? List.of(allowed.get(i % allowed.size())) : allowed);
       }
-      java.util.Collections.sort(boundTo);
-      java.util.Collections.sort(expected);
-      assertEquals(allowed.size() > 1 ? expected : List.of(), boundTo,
-          "CPUs of the event loops started by the bound proxy: " + started);
+      // Thread ids grow as the loops start; sort by them for the order of binding.
+      List<List<Integer>> actual = started.entrySet().stream()
+          .sorted(java.util.Comparator.comparingLong(e -> Long.parseLong(e.getKey()))).map(Map.Entry::getValue).toList();
+      assertEquals(expected, actual, binding + " with " + loops + " loops on CPUs " + allowed
+          + ": CPUs of the event loops started (by thread id): " + started);
+      for (List<Integer> cpus : threadsNamed("sluice-sql-parser-").values()) {
+        assertEquals(allowed, cpus, "a SQL parser thread's CPUs");
+      }
     } finally {
-      for (Connection c : sessions) {
+      for (Connection c : open) {
         c.close();
       }
     }
@@ -1226,11 +1257,17 @@ abstract class ProxyCompatibilityContract {
 
   /** This JVM's proxy event-loop threads (by thread id) and the CPUs each may run on. */
   private static Map<String, List<Integer>> eventLoopThreads() throws java.io.IOException {
+    return threadsNamed("sluice-io-");
+  }
+
+  /** This JVM's threads whose names start with {@code prefix} (by thread id), and their CPUs. */
+  private static Map<String, List<Integer>> threadsNamed(String prefix) throws java.io.IOException {
+    String comm = prefix.substring(0, Math.min(prefix.length(), 15)); // the kernel keeps 15 characters of a name
     Map<String, List<Integer>> threads = new TreeMap<>();
     try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
       for (java.nio.file.Path task : tasks.toList()) {
         try {
-          if (java.nio.file.Files.readString(task.resolve("comm")).startsWith("sluice-io-")) {
+          if (java.nio.file.Files.readString(task.resolve("comm")).startsWith(comm)) {
             threads.put(task.getFileName().toString(), io.sluice.server.ProcCpus.allowed(task.resolve("status")));
           }
         } catch (java.nio.file.NoSuchFileException gone) {

@@ -1,6 +1,7 @@
 package io.sluice.server.it;
 
 import io.sluice.bootstrap.sandbox.Sandbox;
+import io.sluice.server.EventLoopBinding;
 import io.sluice.server.ProxyServer;
 import io.sluice.server.config.ConfigLoader;
 import io.sluice.server.config.HostPort;
@@ -21,17 +22,17 @@ final class ProxyFixture implements AutoCloseable {
   final ProxyConfig config;
 
   private ProxyFixture(ProxyConfig config) {
-    this(config, ProxyServer.defaultIoThreads(), false);
+    this(config, ProxyServer.defaultIoThreads(), EventLoopBinding.AUTO);
   }
 
-  private ProxyFixture(ProxyConfig config, int ioThreads, boolean bindIoThreads) {
+  private ProxyFixture(ProxyConfig config, int ioThreads, EventLoopBinding binding) {
     this.config = config;
-    this.server = ProxyServer.start(config, ioThreads, bindIoThreads);
+    this.server = ProxyServer.start(config, ioThreads, binding);
   }
 
-  /** The sandbox's proxy with {@code ioThreads} event loops, each bound to a CPU (--bind-io-threads). */
-  static ProxyFixture startBound(Sandbox sandbox, int ioThreads) {
-    return new ProxyFixture(onFreePorts(sandbox.routingConf()), ioThreads, true);
+  /** The sandbox's proxy with {@code ioThreads} event loops, bound to CPUs as {@code binding} says (--bind-io-threads). */
+  static ProxyFixture start(Sandbox sandbox, int ioThreads, EventLoopBinding binding) {
+    return new ProxyFixture(onFreePorts(sandbox.routingConf()), ioThreads, binding);
   }
 
   static ProxyFixture start(Sandbox sandbox) {
