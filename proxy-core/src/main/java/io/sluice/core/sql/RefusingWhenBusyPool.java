@@ -34,8 +34,16 @@ final class RefusingWhenBusyPool extends ThreadPoolExecutor {
 
     @Override
     public void execute(Runnable task) {
+        if (isShutdown()) {
+            throw new RejectedExecutionException("the pool is shut down");
+        }
         if (!free.tryAcquire()) {
             throw new RejectedExecutionException("all " + getCorePoolSize() + " threads are busy");
+        }
+        // Only what was handed to execute holds the permit: a Task wrapped in another future (as
+        // ExecutorCompletionService and invokeAny do) must not give it back a second time.
+        if (task instanceof Task<?> t) {
+            t.holdsPermit = true;
         }
         try {
             super.execute(task);
@@ -43,6 +51,11 @@ final class RefusingWhenBusyPool extends ThreadPoolExecutor {
             free.release();
             throw e;
         }
+    }
+
+    /** How many threads are free to take a task now. */
+    int freeThreads() {
+        return free.availablePermits();
     }
 
     @Override
@@ -68,6 +81,8 @@ final class RefusingWhenBusyPool extends ThreadPoolExecutor {
     /** A submitted task, whose thread counts as free from the moment its result is set. */
     private final class Task<T> extends FutureTask<T> {
         private final AtomicBoolean freed = new AtomicBoolean();
+        /** Set before the task is queued, so visible to the thread that runs it. */
+        private volatile boolean holdsPermit;
 
         Task(Callable<T> callable) {
             super(callable);
@@ -86,7 +101,7 @@ final class RefusingWhenBusyPool extends ThreadPoolExecutor {
         }
 
         void freeThread() {
-            if (freed.compareAndSet(false, true)) {
+            if (holdsPermit && freed.compareAndSet(false, true)) {
                 free.release();
             }
         }
