@@ -10,7 +10,7 @@
 #                     [--large-mb 1024] [--idle 10000] [--profile-seconds 30] [--skip-sysbench]
 #                     [--syscalls]   (also count system calls per statement with strace -c)
 #                     [--io-threads N]  (Sluice's event loops; default: its own, one per core)
-#                     [--bind-io-threads auto|on|off]  (Sluice's --bind-io-threads; default: its own, auto,
+#                     [--bind-io-threads [auto|on|off]]  (Sluice's --bind-io-threads; default: its own, auto,
 #                                   which binds one loop per CPU when the loops are one per CPU;
 #                                   haproxy always keeps its default, unbound)
 #                     [--read-affinity D]  (backends.read-affinity for Sluice, e.g. 0 or 1s; default: its own)
@@ -55,7 +55,9 @@ while [[ $# -gt 0 ]]; do
     --skip-sysbench) SKIP_SYSBENCH=1; shift ;;
     --syscalls) SYSCALLS=1; shift ;;
     --io-threads) IO_THREADS=$2; shift 2 ;;
-    --bind-io-threads) BIND_IO_THREADS=--bind-io-threads=$2; shift 2 ;;
+    --bind-io-threads) # a mode, or bare as in the proxy's own option: on
+      if [[ ${2:-} =~ ^(auto|on|off)$ ]]; then BIND_IO_THREADS=--bind-io-threads=$2; shift 2
+      else BIND_IO_THREADS=--bind-io-threads=on; shift; fi ;;
     --read-affinity) READ_AFFINITY=$2; shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;

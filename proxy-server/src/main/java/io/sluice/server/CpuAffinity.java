@@ -2,6 +2,7 @@ package io.sluice.server;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -28,7 +29,7 @@ final class CpuAffinity {
   private static final Logger log = LoggerFactory.getLogger(CpuAffinity.class);
   /**
    * glibc's cpu_set_t: 1024 CPUs, bit (cpu % 8) of byte (cpu / 8), which is its layout of
-   * unsigned longs on the little-endian 64-bit machines the epoll transport ships for.
+   * unsigned longs on little-endian machines (x86-64, arm64); allowedCpus refuses the others.
    */
   private static final int MASK_BYTES = 128;
 
@@ -46,13 +47,21 @@ final class CpuAffinity {
    * where that cannot be asked (not Linux, no native access), with the reason logged.
    */
   static List<Integer> allowedCpus() {
+    if (!System.getProperty("os.name", "").startsWith("Linux")) {
+      log.info("event loops stay unbound: binding them to CPUs is done on Linux only");
+      return List.of();
+    }
+    if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+      log.warn("event loops stay unbound: CPU masks are read here as a little-endian machine lays them out");
+      return List.of();
+    }
     byte[] mask = new byte[MASK_BYTES];
     try {
       if (libc().sched_getaffinity(0, MASK_BYTES, mask) != 0) {
         log.warn("cannot read the CPUs this process may use (errno {}); event loops stay unbound", Native.getLastError());
         return List.of();
       }
-    } catch (RuntimeException | Error e) { // native access missing, or any fault inside it: start unbound
+    } catch (RuntimeException | LinkageError e) { // native access missing, or a fault inside it: start unbound
       log.warn("cannot bind event loops to CPUs here ({}); they stay unbound", e.toString());
       return List.of();
     }
@@ -85,8 +94,8 @@ final class CpuAffinity {
   }
 
   /**
-   * Binds the calling thread to {@code cpu}; a failure of any kind is logged and the thread runs
-   * unbound (an event loop must run, bound or not).
+   * Binds the calling thread to {@code cpu}; a failure (no native access, a refusal) is logged
+   * and the thread runs unbound (an event loop must run, bound or not).
    */
   static boolean bindCurrentThread(int cpu) {
     if (cpu < 0 || cpu >= MASK_BYTES * 8) {
@@ -99,7 +108,7 @@ final class CpuAffinity {
     int rc;
     try {
       rc = libc().sched_setaffinity(0, MASK_BYTES, mask);
-    } catch (RuntimeException | Error e) { // native access missing, or any fault inside it
+    } catch (RuntimeException | LinkageError e) { // native access missing, or a fault inside it
       log.warn("cannot bind {} to CPU {} ({}); it runs unbound", Thread.currentThread().getName(), cpu, e.toString());
       return false;
     }
@@ -116,7 +125,7 @@ final class CpuAffinity {
     return Holder.LIBC;
   }
 
-  /** Loaded on first use, so that a proxy that does not bind never loads native code. */
+  /** Loaded on first use, so that a proxy that never asks (--bind-io-threads=off, one loop) loads no native code. */
   private static final class Holder {
     static final LibC LIBC = Native.load("c", LibC.class);
   }

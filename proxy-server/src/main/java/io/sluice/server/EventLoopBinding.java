@@ -1,16 +1,16 @@
 package io.sluice.server;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Whether the event-loop threads are bound to CPUs ({@code sluice proxy --bind-io-threads}).
  *
  * <p>{@link #AUTO}, the default, binds only when there is exactly one loop per CPU the process
  * may use (the default loop count, unless a cgroup quota makes the JVM count fewer): then every
- * CPU gets one loop, so several proxies on one host still spread evenly, and the kernel can no
- * longer queue two loops on one CPU while another idles (benchmarks/RESULTS.md, 2026-11-30).
- * With fewer loops than CPUs, binding would put every proxy's loops on the first CPUs, so AUTO
- * leaves them to the scheduler; with one CPU there is nothing to choose.
+ * CPU gets one loop, so several proxies on one host still spread evenly. With fewer loops than
+ * CPUs, binding would put every proxy's loops on the first CPUs; with one CPU there is nothing
+ * to choose. Why bind at all: see {@link CpuAffinity}.
  */
 public enum EventLoopBinding {
   /** Bind when the loops are one per allowed CPU, and there are at least two. */
@@ -20,12 +20,21 @@ public enum EventLoopBinding {
   /** Leave the loops to the kernel's scheduler. */
   OFF;
 
-  /** The CPUs to bind {@code loops} event loops to, in turn; empty when they stay unbound. */
-  List<Integer> cpusFor(int loops, List<Integer> allowedCpus) {
+  /**
+   * The CPUs to bind {@code loops} event loops to, in turn; empty when they stay unbound.
+   * {@code allowedCpus} is asked only when the answer could matter (it loads native code).
+   */
+  List<Integer> cpusFor(int loops, Supplier<List<Integer>> allowedCpus) {
     return switch (this) {
-      case ON -> allowedCpus;
+      case ON -> allowedCpus.get();
       case OFF -> List.of();
-      case AUTO -> allowedCpus.size() > 1 && loops == allowedCpus.size() ? allowedCpus : List.of();
+      case AUTO -> {
+        if (loops < 2) {
+          yield List.of();
+        }
+        List<Integer> allowed = allowedCpus.get();
+        yield loops == allowed.size() ? allowed : List.of();
+      }
     };
   }
 }

@@ -73,13 +73,14 @@ public final class ProxyServer implements AutoCloseable {
     // from the acceptor; bound to CPUs as EventLoopBinding decides.
     java.util.concurrent.ThreadFactory loops =
         new io.netty.util.concurrent.DefaultThreadFactory("sluice-io", false, Thread.MAX_PRIORITY);
-    // AUTO does not try where the kernel has no CPU masks to ask (no epoll: not Linux).
-    boolean ask = binding == EventLoopBinding.ON || binding == EventLoopBinding.AUTO && epoll;
-    java.util.List<Integer> cpus = binding.cpusFor(workerThreads, ask ? CpuAffinity.allowedCpus() : java.util.List.of());
+    java.util.List<Integer> cpus = binding.cpusFor(workerThreads, CpuAffinity::allowedCpus);
     if (!cpus.isEmpty()) {
       log.info("binding {} event loops to CPUs {}, in turn (--bind-io-threads=off leaves them to the scheduler)",
           workerThreads, cpus.subList(0, Math.min(workerThreads, cpus.size())));
       loops = CpuAffinity.binding(loops, cpus);
+    } else if (binding == EventLoopBinding.AUTO && workerThreads > 1) {
+      log.info("{} event loops left to the scheduler: --bind-io-threads=auto binds only one loop per allowed CPU",
+          workerThreads);
     }
     this.workers = epoll ? new EpollEventLoopGroup(workerThreads, loops) : new NioEventLoopGroup(workerThreads, loops);
 

@@ -29,16 +29,15 @@ public final class ProxyCommand implements Callable<Integer> {
   int drainSeconds;
 
   @Option(names = "--io-threads", paramLabel = "N",
-      description = "Event-loop threads serving client and backend connections (default: one per core,"
-          + " which --bind-io-threads=auto then binds one per CPU).")
+      description = "Event-loop threads serving client and backend connections (default: one per core"
+          + " the JVM counts).")
   Integer ioThreads;
 
   @Option(names = "--bind-io-threads", paramLabel = "auto|on|off", arity = "0..1", fallbackValue = "on",
       defaultValue = "auto", converter = BindingConverter.class,
       description = "Bind each event-loop thread to one CPU, in turn over the CPUs this process may use"
-          + " (like haproxy's cpu-map). auto (default): only when the loops are one per allowed CPU,"
-          + " which keeps a busy shared machine's CPUs all working; on (or the bare flag): always;"
-          + " off: leave them to the kernel's scheduler.")
+          + " (like haproxy's cpu-map). auto (default): only when the loops are one per allowed CPU;"
+          + " on (or the bare flag): always; off: leave them to the kernel's scheduler.")
   EventLoopBinding binding;
 
   /** auto, on or off, in any case; picocli reports anything else with the option's name. */

@@ -1189,32 +1189,33 @@ abstract class ProxyCompatibilityContract {
    */
   @Test
   void eventLoopsBoundToCpusServeReadsAndWrites() throws Exception {
-    int loops = Math.min(2 * io.sluice.server.ProcCpus.ofThisThread().size(), 8);
-    assertLoopsServe(EventLoopBinding.ON, loops, loops, true);
+    List<Integer> allowed = io.sluice.server.ProcCpus.ofThisThread();
+    int loops = Math.min(2 * allowed.size(), 8);
+    assertLoopsServe(allowed, EventLoopBinding.ON, loops, loops, true);
   }
 
   /**
    * The default (auto) binds the loops only when they are one per allowed CPU; with one loop
-   * more, or with off, every loop may run on every allowed CPU. The SQL parser's threads are
-   * never bound. (At most eight sessions, each starting one loop in turn.)
+   * more, or with off, every loop may run on every allowed CPU. (At most eight sessions, each
+   * starting one loop in turn.)
    */
   @Test
   void byDefaultEventLoopsAreBoundOnlyWhenOnePerAllowedCpu() throws Exception {
     List<Integer> allowed = io.sluice.server.ProcCpus.ofThisThread();
     int sessions = Math.min(allowed.size(), 8);
-    assertLoopsServe(EventLoopBinding.AUTO, allowed.size(), sessions, allowed.size() > 1);
-    assertLoopsServe(EventLoopBinding.AUTO, allowed.size() + 1, sessions, false);
-    assertLoopsServe(EventLoopBinding.OFF, allowed.size(), sessions, false);
+    assertLoopsServe(allowed, EventLoopBinding.AUTO, allowed.size(), sessions, allowed.size() > 1);
+    assertLoopsServe(allowed, EventLoopBinding.AUTO, allowed.size() + 1, sessions, false);
+    assertLoopsServe(allowed, EventLoopBinding.OFF, allowed.size(), sessions, false);
   }
 
   /**
    * Starts a proxy with {@code loops} event loops bound as {@code binding} says, writes to the
    * master and reads from a slave in {@code sessions} sessions (each starting the next loop), and
-   * checks the loops' CPUs: when {@code bound}, one each, in turn over the allowed CPUs in the
-   * order the loops started; else every allowed CPU.
+   * checks the loops' CPUs: when {@code bound}, one each, in turn over the {@code allowed} CPUs in
+   * the order the loops started; else every allowed CPU.
    */
-  private void assertLoopsServe(EventLoopBinding binding, int loops, int sessions, boolean bound) throws Exception {
-    List<Integer> allowed = io.sluice.server.ProcCpus.ofThisThread();
+  private void assertLoopsServe(List<Integer> allowed, EventLoopBinding binding, int loops, int sessions, boolean bound)
+      throws Exception {
     Set<String> before = eventLoopThreads().keySet();
     List<Connection> open = new ArrayList<>();
     String tag = binding + "-" + loops + "-";
@@ -1245,9 +1246,6 @@ abstract class ProxyCompatibilityContract {
           .sorted(java.util.Comparator.comparingLong(e -> Long.parseLong(e.getKey()))).map(Map.Entry::getValue).toList();
       assertEquals(expected, actual, binding + " with " + loops + " loops on CPUs " + allowed
           + ": CPUs of the event loops started (by thread id): " + started);
-      for (List<Integer> cpus : threadsNamed("sluice-sql-parser-").values()) {
-        assertEquals(allowed, cpus, "a SQL parser thread's CPUs");
-      }
     } finally {
       for (Connection c : open) {
         c.close();
@@ -1257,17 +1255,11 @@ abstract class ProxyCompatibilityContract {
 
   /** This JVM's proxy event-loop threads (by thread id) and the CPUs each may run on. */
   private static Map<String, List<Integer>> eventLoopThreads() throws java.io.IOException {
-    return threadsNamed("sluice-io-");
-  }
-
-  /** This JVM's threads whose names start with {@code prefix} (by thread id), and their CPUs. */
-  private static Map<String, List<Integer>> threadsNamed(String prefix) throws java.io.IOException {
-    String comm = prefix.substring(0, Math.min(prefix.length(), 15)); // the kernel keeps 15 characters of a name
     Map<String, List<Integer>> threads = new TreeMap<>();
     try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
       for (java.nio.file.Path task : tasks.toList()) {
         try {
-          if (java.nio.file.Files.readString(task.resolve("comm")).startsWith(comm)) {
+          if (java.nio.file.Files.readString(task.resolve("comm")).startsWith("sluice-io-")) {
             threads.put(task.getFileName().toString(), io.sluice.server.ProcCpus.allowed(task.resolve("status")));
           }
         } catch (java.nio.file.NoSuchFileException gone) {
