@@ -21,18 +21,20 @@ final class ProxyFixture implements AutoCloseable {
   final ProxyServer server;
   final ProxyConfig config;
 
+  /** The proxy as {@code sluice proxy} starts it by default. */
   private ProxyFixture(ProxyConfig config) {
-    this(config, ProxyServer.defaultIoThreads(), EventLoopBinding.AUTO);
+    this(config, ProxyServer.start(config));
   }
 
-  private ProxyFixture(ProxyConfig config, int ioThreads, EventLoopBinding binding) {
+  private ProxyFixture(ProxyConfig config, ProxyServer server) {
     this.config = config;
-    this.server = ProxyServer.start(config, ioThreads, binding);
+    this.server = server;
   }
 
   /** The sandbox's proxy with {@code ioThreads} event loops, bound to CPUs as {@code binding} says (--bind-io-threads). */
   static ProxyFixture start(Sandbox sandbox, int ioThreads, EventLoopBinding binding) {
-    return new ProxyFixture(onFreePorts(sandbox.routingConf()), ioThreads, binding);
+    ProxyConfig config = onFreePorts(sandbox.routingConf());
+    return new ProxyFixture(config, ProxyServer.start(config, ioThreads, binding));
   }
 
   static ProxyFixture start(Sandbox sandbox) {
