@@ -79,12 +79,18 @@ if [[ -n $PIN ]]; then
   sed -i "s/^global\$/global\n  nbthread ${#CPUS[@]}\n  cpu-map auto:1\/1-${#CPUS[@]} $(IFS=,; echo "${CPUS[*]}")/" "$DIR/haproxy.cfg"
   grep -q '^  cpu-map ' "$DIR/haproxy.cfg" || { echo "could not add cpu-map to $DIR/haproxy.cfg" >&2; exit 1; }
 fi
+declare -A VARIANT_JAR=() UNBOUND=() # per variant: its jar; the option that keeps its event loops unbound, when its build binds by default
 for v in "${VARIANTS[@]}"; do
   name=${v%%=*}; line=${v#*=}
+  jar=$DIR/sluice.jar
   if [[ -n ${JARS[$name]:-} ]]; then
     [[ -f ${JARS[$name]} ]] || { echo "no such jar for $name: ${JARS[$name]}" >&2; exit 2; }
-    cp "${JARS[$name]}" "$DIR/sluice-$name.jar"
+    jar=$DIR/sluice-$name.jar
+    cp "${JARS[$name]}" "$jar"
   fi
+  VARIANT_JAR[$name]=$jar
+  UNBOUND[$name]=""
+  [[ -z $PIN ]] && java -jar "$jar" proxy --help 2>&1 | grep -q 'auto|on|off' && UNBOUND[$name]=--bind-io-threads=off
   sed "s|^    slaves = \[|    $line\n    slaves = [|" "$CONF" >"$DIR/sb/$name.conf"
 done
 
@@ -126,12 +132,8 @@ for round in $(seq 1 "$ROUNDS"); do
   for v in "${VARIANTS[@]}"; do
     name=${v%%=*}
     conf=$DIR/sb/$name.conf
-    jar=$DIR/sluice.jar
-    [[ -n ${JARS[$name]:-} ]] && jar=$DIR/sluice-$name.jar
-    unbound=()
-    [[ -z $PIN ]] && java -jar "$jar" proxy --help 2>&1 | grep -q 'auto|on|off' && unbound=(--bind-io-threads=off)
-    # shellcheck disable=SC2046
-    java $("$ROOT/bin/java-defaults") -jar "$jar" proxy --config "$conf" --io-threads "$IO_THREADS" "${unbound[@]}" \
+    # shellcheck disable=SC2046,SC2086 # UNBOUND is one option or nothing
+    java $("$ROOT/bin/java-defaults") -jar "${VARIANT_JAR[$name]}" proxy --config "$conf" --io-threads "$IO_THREADS" ${UNBOUND[$name]} \
       >"$LOGS/sluice-$name.log" 2>&1 & HOP_PID=$!
     run "$name" "$SLUICE_PORT"
   done
