@@ -15,9 +15,12 @@
 #   benchmarks/hops.sh [--dir DIR] [--rounds 3] [--io-threads 1] [--pin]
 #                      [--sluice "NAME=HOCON-LINE-IN-BACKENDS" ...]   (default: the sandbox's config)
 #                      [--jar NAME=PATH ...]   (variant NAME runs that sluice.jar, e.g. a build of an older commit)
+#                      [--java-opts "NAME=JVM OPTIONS" ...]   (variant NAME's JVM options, after bin/java-defaults)
+#                      [--sluice-only]   (no haproxy or Netty relay runs: the Sluice variants against each other)
 #
 #   e.g. benchmarks/hops.sh --sluice "per-read=read-affinity = 0" --sluice "sticky=read-affinity = 1s"
 #        benchmarks/hops.sh --sluice "before=" --jar before=/tmp/old/sluice.jar --sluice "after="
+#        benchmarks/hops.sh --sluice-only --sluice "pooled=" --sluice "adaptive=" --java-opts "adaptive=-Dio.netty.allocator.type=adaptive"
 #
 # Needs what benchmarks/e2e.sh needs. Everything started here is stopped on exit.
 set -euo pipefail
@@ -30,7 +33,8 @@ ROUNDS=3
 IO_THREADS=1
 PIN=""
 VARIANTS=()
-declare -A JARS=()
+declare -A JARS=() JAVA_OPTS=()
+SLUICE_ONLY=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --dir) DIR=$2; shift 2 ;;
@@ -39,10 +43,16 @@ while [[ $# -gt 0 ]]; do
     --pin) PIN=1; shift ;;
     --sluice) VARIANTS+=("$2"); shift 2 ;;
     --jar) JARS[${2%%=*}]=${2#*=}; shift 2 ;;
+    --java-opts) JAVA_OPTS[${2%%=*}]=${2#*=}; shift 2 ;;
+    --sluice-only) SLUICE_ONLY=1; shift ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
 [[ ${#VARIANTS[@]} -gt 0 ]] || VARIANTS=("sluice=")
+for name in "${!JARS[@]}" "${!JAVA_OPTS[@]}"; do
+  printf '%s\n' "${VARIANTS[@]}" | grep -q "^$name=" \
+    || { echo "--jar or --java-opts names $name, which no --sluice variant has" >&2; exit 2; }
+done
 DIR=${DIR:-$(mktemp -d /tmp/sluice-hops.XXXXXX)}
 mkdir -p "$DIR/logs"
 DIR=$(cd "$DIR" && pwd)
@@ -123,17 +133,19 @@ run() { # name port: two warm-ups (the second reconnects, as a measured run does
 echo "| round | hop | QPS | hop µs/stmt | slaves µs/stmt | sysbench µs/stmt | idle |"
 echo "|---|---|---|---|---|---|---|"
 for round in $(seq 1 "$ROUNDS"); do
-  "$HAPROXY" -db -f "$DIR/haproxy.cfg" >"$LOGS/haproxy.log" 2>&1 & HOP_PID=$!
-  run haproxy "$RELAY_PORT"
-  # shellcheck disable=SC2046 # both Java hops run with the proxy's default JVM options
-  java $("$ROOT/bin/java-defaults") -cp "$DIR/benchmarks.jar" io.sluice.benchmarks.e2e.NettyRelay "$NETTY_PORT" "$IO_THREADS" \
-    $(printf '127.0.0.1:%s ' "${SLAVE_PORTS[@]}") >"$LOGS/netty-relay.log" 2>&1 & HOP_PID=$!
-  run netty-relay "$NETTY_PORT"
+  if [[ -z $SLUICE_ONLY ]]; then
+    "$HAPROXY" -db -f "$DIR/haproxy.cfg" >"$LOGS/haproxy.log" 2>&1 & HOP_PID=$!
+    run haproxy "$RELAY_PORT"
+    # shellcheck disable=SC2046 # both Java hops run with the proxy's default JVM options
+    java $("$ROOT/bin/java-defaults") -cp "$DIR/benchmarks.jar" io.sluice.benchmarks.e2e.NettyRelay "$NETTY_PORT" "$IO_THREADS" \
+      $(printf '127.0.0.1:%s ' "${SLAVE_PORTS[@]}") >"$LOGS/netty-relay.log" 2>&1 & HOP_PID=$!
+    run netty-relay "$NETTY_PORT"
+  fi
   for v in "${VARIANTS[@]}"; do
     name=${v%%=*}
     conf=$DIR/sb/$name.conf
-    # shellcheck disable=SC2046,SC2086 # UNBOUND is one option or nothing
-    java $("$ROOT/bin/java-defaults") -jar "${VARIANT_JAR[$name]}" proxy --config "$conf" --io-threads "$IO_THREADS" ${UNBOUND[$name]} \
+    # shellcheck disable=SC2046,SC2086 # UNBOUND is one option or nothing; JAVA_OPTS are separate words
+    java $("$ROOT/bin/java-defaults") ${JAVA_OPTS[$name]:-} -jar "${VARIANT_JAR[$name]}" proxy --config "$conf" --io-threads "$IO_THREADS" ${UNBOUND[$name]} \
       >"$LOGS/sluice-$name.log" 2>&1 & HOP_PID=$!
     run "$name" "$SLUICE_PORT"
   done
