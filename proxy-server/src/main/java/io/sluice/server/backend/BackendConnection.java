@@ -636,7 +636,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
       // Not the network: a bug or a resource limit (out of direct memory) worth an operator's eye.
       log.warn("backend {}: connection failed in state {}", backendName, state, cause);
     }
-    boolean wasConnecting = state == State.CONNECTING || state == State.AUTHENTICATING || state == State.INITIALIZING;
+    State was = state;
+    boolean wasConnecting = was == State.CONNECTING || was == State.AUTHENTICATING || was == State.INITIALIZING;
     ResponseListener l = listener;
     listener = null;
     tracker = null;
@@ -645,7 +646,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
       channel.close();
     }
     if (wasConnecting) {
-      ready.tryFailure(new BackendException(error));
+      // Nothing of a client's was sent on a connection still logging in: "unavailable" tells
+      // the client it may run its statement again, which "lost during query" would not.
+      String detail = cause == null ? "closed by the server" : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+      ready.tryFailure(new BackendException(ErrorCodes.backendUnavailable(backendName,
+          "the connection failed while " + (was == State.INITIALIZING ? "setting it up" : "logging in") + " (" + detail + ")")));
     }
     if (l != null) {
       l.onFailure(error, true);

@@ -43,7 +43,23 @@ final class BackendSync {
     });
   }
 
-  static SqlError errorOf(Throwable cause) {
-    return cause instanceof BackendException be ? be.error() : ErrorCodes.backendLost("backend", cause);
+  /**
+   * What the client hears when getting {@code backend}'s connection ready for its statement
+   * failed (session sync, a GTID wait, a prepare): the server's own error as it is, but a
+   * connection lost meanwhile is "unavailable", not "lost during query": the client's statement
+   * was never sent, so it may simply run it again.
+   */
+  static SqlError errorOf(String backend, Throwable cause) {
+    String detail;
+    if (cause instanceof BackendException be) {
+      if (be.error().code() != ErrorCodes.CR_SERVER_LOST) {
+        return be.error();
+      }
+      detail = "the connection was lost";
+    } else {
+      detail = cause == null ? null : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+    return ErrorCodes.backendUnavailable(backend,
+        "the statement was not sent" + (detail == null ? "" : " (" + detail + ")"));
   }
 }

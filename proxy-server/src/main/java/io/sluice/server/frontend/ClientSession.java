@@ -448,7 +448,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         BackendSync.run(c, sync).addListener(s -> {
           if (!s.isSuccess()) {
             command.release();
-            failAttempt(BackendSync.errorOf(s.cause()), target.name(), callback);
+            failAttempt(BackendSync.errorOf(target.name(), s.cause()), target.name(), callback);
             return;
           }
           synced();
@@ -486,7 +486,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           rerunOn(runtime.view().master());
           return;
         }
-        failAttempt(BackendSync.errorOf(b.cause()), target.name(), callback);
+        failAttempt(BackendSync.errorOf(target.name(), b.cause()), target.name(), callback);
         return;
       }
       c.execute((Packet) b.getNow(), type, new ResponseForwarder(ClientSession.this, c, callback));
@@ -845,7 +845,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       c.query("USE " + SqlLiterals.quoteIdentifier(schema)).addListener(q -> {
         if (!q.isSuccess()) {
           pool.discard(c);
-          loginFinished(BackendSync.errorOf(q.cause()));
+          loginFinished(BackendSync.errorOf(master.name(), q.cause()));
           return;
         }
         io.sluice.protocol.response.ResponseTracker t = (io.sluice.protocol.response.ResponseTracker) q.getNow();
