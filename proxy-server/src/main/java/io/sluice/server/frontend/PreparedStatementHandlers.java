@@ -120,7 +120,7 @@ final class PreparedStatementHandlers {
           public void failed(SqlError error) {
             s.session().afterStatement(c, StatementOutcome.error());
           }
-        }, cursor ? null : CommandHandlers.retryFor(s, route));
+        }, CommandHandlers.retryFor(s, route));
   }
 
   void fetch(ClientSession s, CommandType type, Packet packet) {

@@ -2,6 +2,7 @@ package io.sluice.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -1389,6 +1390,22 @@ abstract class ProxyCompatibilityContract {
           TestSql.execute(tracked, "INSERT INTO items (v) VALUES ('ryw-tracked')");
           assertEquals(List.of(List.of("ryw-tracked", master)),
               TestSql.queryRows(tracked, "SELECT v, @@server_id FROM items WHERE v = 'ryw-tracked'"));
+        }
+        // A server-side statement read through a cursor (a row per fetch) moves to the master
+        // the same way: the slave's wait fails before anything was sent to the client.
+        try (Connection cursor = p.connect("ryw", "ryw-pw",
+            "sslMode=DISABLED&allowPublicKeyRetrieval=true&useServerPrepStmts=true&useCursorFetch=true")) {
+          TestSql.execute(cursor, "INSERT INTO items (v) VALUES ('ryw-cursor'), ('ryw-cursor')");
+          try (PreparedStatement ps = cursor.prepareStatement("SELECT v, @@server_id FROM items WHERE v = ?")) {
+            ps.setFetchSize(1);
+            ps.setString(1, "ryw-cursor");
+            try (ResultSet rs = ps.executeQuery()) {
+              assertTrue(rs.next(), "the cursor read sees the write");
+              assertEquals(master, rs.getString(2));
+              assertTrue(rs.next(), "and fetches its second row");
+              assertFalse(rs.next());
+            }
+          }
         }
 
         TestSql.execute(eventual, "SET sluice_consistency = 'read-your-writes'");
