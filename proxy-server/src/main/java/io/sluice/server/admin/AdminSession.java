@@ -98,15 +98,22 @@ final class AdminSession extends ChannelInboundHandlerAdapter {
     } catch (ProtocolException e) {
       fatal(e.error());
     } catch (RuntimeException e) {
+      // Malformed input is a ProtocolException (above); anything else is the proxy's own fault.
       log.warn("admin session {}: unexpected failure", connectionId, e);
-      fatal(ErrorCodes.malformedPacket());
+      fatal(ErrorCodes.unknownError("Sluice: internal error (" + e.getClass().getSimpleName() + "); see the proxy's log"));
     } finally {
       ReferenceCountUtil.release(packet);
     }
   }
 
   private void onHandshakeResponse(Packet packet) {
-    HandshakeResponse41 r = HandshakeResponse41.decode(packet.payload());
+    HandshakeResponse41 r;
+    try {
+      r = HandshakeResponse41.decode(packet.payload());
+    } catch (ProtocolException e) {
+      fatal(ErrorCodes.handshakeError()); // what mysqld answers a response it cannot parse
+      return;
+    }
     capabilities = Capabilities.of(r.capabilities().value() & CAPABILITIES);
     if (!r.capabilities().protocol41()) {
       fatal(ErrorCodes.handshakeError());

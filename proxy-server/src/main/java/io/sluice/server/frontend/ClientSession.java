@@ -209,8 +209,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     } catch (ProtocolException e) {
       fatal(e.error());
     } catch (RuntimeException e) {
+      // Malformed input is a ProtocolException (above); anything else is the proxy's own fault.
       log.warn("session {}: unexpected failure", connectionId, e);
-      fatal(ErrorCodes.malformedPacket());
+      fatal(ErrorCodes.unknownError("Sluice: internal error (" + e.getClass().getSimpleName() + "); see the proxy's log"));
     }
     if (state != State.SENDING_FILE) {
       ReferenceCountUtil.release(packet);
@@ -223,7 +224,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       fatal(ErrorCodes.handshakeError());
       return;
     }
-    HandshakeResponse41 r = HandshakeResponse41.decode(packet.payload());
+    HandshakeResponse41 r;
+    try {
+      r = HandshakeResponse41.decode(packet.payload());
+    } catch (ProtocolException e) {
+      fatal(ErrorCodes.handshakeError()); // what mysqld answers a response it cannot parse
+      return;
+    }
     if (!r.capabilities().protocol41()) {
       fatal(ErrorCodes.handshakeError());
       return;

@@ -85,18 +85,30 @@ public final class FrontendAuthenticator {
     switch (step) {
       case VERIFY -> verify(answer);
       case FULL_AUTH -> fullAuth(answer);
-      case RSA_ENCRYPTED -> checkPlaintext(decrypt(answer));
+      case RSA_ENCRYPTED -> {
+        byte[] plain = decrypt(answer);
+        if (plain == null) {
+          deny(true); // not our key's ciphertext: a password was sent, just not readable
+        } else {
+          checkPlaintext(plain);
+        }
+      }
     }
   }
 
   private void verify(byte[] answer) {
     byte[] password = password();
     if (plugin.equals(MysqlNativePassword.NAME)) {
-      finish(MysqlNativePassword.verify(answer, nonce, password));
+      finish(MysqlNativePassword.verify(answer, nonce, password), !noPasswordSent(answer));
       return;
     }
-    if (password.length == 0 && answer.length == 0) {
-      outcome.succeeded();
+    if (noPasswordSent(answer)) {
+      // Right only for an account without one, and nothing to cache or ask for.
+      if (password.length == 0) {
+        outcome.succeeded();
+      } else {
+        deny(false);
+      }
       return;
     }
     if (cache.contains(user.name(), user.password())) {
@@ -104,7 +116,7 @@ public final class FrontendAuthenticator {
         outcome.send(buf -> new AuthMoreData(new byte[] {CachingSha2Password.FAST_AUTH_SUCCESS}).encode(buf));
         outcome.succeeded();
       } else {
-        deny(answer.length > 0);
+        deny(true);
       }
       return;
     }
@@ -125,11 +137,12 @@ public final class FrontendAuthenticator {
     }
   }
 
+  /** The password the client encrypted with our public key, or null if it cannot be decrypted. */
   private byte[] decrypt(byte[] encrypted) {
     try {
       return CachingSha2Password.rsaDecryptPassword(encrypted, nonce, rsaPrivateKey);
     } catch (RuntimeException e) {
-      return new byte[0];
+      return null;
     }
   }
 
@@ -139,14 +152,22 @@ public final class FrontendAuthenticator {
     if (ok) {
       cache.add(user.name(), user.password());
     }
-    finish(ok);
+    finish(ok, given.length > 0);
   }
 
-  private void finish(boolean ok) {
+  /**
+   * An empty answer, or a lone NUL (what Connector/J sends for an empty password): the server
+   * counts both as no password, and says "(using password: NO)" when it refuses them.
+   */
+  private static boolean noPasswordSent(byte[] answer) {
+    return answer.length == 0 || (answer.length == 1 && answer[0] == 0);
+  }
+
+  private void finish(boolean ok, boolean usingPassword) {
     if (ok) {
       outcome.succeeded();
     } else {
-      deny(true);
+      deny(usingPassword);
     }
   }
 

@@ -190,12 +190,28 @@ final class PreparedStatementHandlers {
     }
   }
 
+  /**
+   * The function the backend names in its ER_UNKNOWN_STMT_HANDLER message, so the client reads
+   * what a direct connection would say: MySQL 8 checks the id of every statement command in
+   * mysql_stmt_precheck (seen on 8.0.31); MariaDB (seen on 10.11) and MySQL 5.7 (5.7.22's binary
+   * has these names and no mysql_stmt_precheck) name the command's own handler,
+   * mysqld_stmt_execute, _fetch or _reset.
+   */
+  static String handlerName(String serverVersion, CommandType type) {
+    int dot = serverVersion.indexOf('.');
+    boolean mysql8 = !serverVersion.contains("MariaDB") && dot > 0
+        && serverVersion.substring(0, dot).chars().allMatch(Character::isDigit)
+        && Integer.parseInt(serverVersion.substring(0, dot)) >= 8;
+    return mysql8 ? "mysql_stmt_precheck"
+        : "mysqld_stmt_" + type.name().substring("COM_STMT_".length()).toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** Looks the client's statement id up; answers ER_UNKNOWN_STMT_HANDLER when it is unknown. */
   private static ClientStatement statement(ClientSession s, CommandType type, Packet packet, long id) {
     ClientStatement st = s.statements().get(id);
     if (st == null) {
       packet.release();
-      s.sendError(ErrorCodes.unknownStatementHandler(id, type.name().substring("COM_STMT_".length()).toLowerCase()));
+      s.sendError(ErrorCodes.unknownStatementHandler(id, handlerName(s.runtime().identity().serverVersion(), type)));
     }
     return st;
   }

@@ -417,11 +417,18 @@ abstract class ProxyCompatibilityContract {
 
   @Test
   void unknownStatementIdGetsTheServersError() throws Exception {
-    try (RawClient p = proxied()) {
-      byte[] err = p.command(io.sluice.protocol.CommandType.COM_STMT_EXECUTE,
-          buf -> buf.writeByte(0x17).writeIntLE(12345).writeByte(0).writeIntLE(1)).get(0);
+    try (RawClient d = direct(); RawClient p = proxied()) {
+      java.util.function.Consumer<io.netty.buffer.ByteBuf> execute =
+          buf -> buf.writeByte(0x17).writeIntLE(12345).writeByte(0).writeIntLE(1);
+      byte[] err = p.command(io.sluice.protocol.CommandType.COM_STMT_EXECUTE, execute).get(0);
       assertEquals(0xFF, err[0] & 0xFF);
       assertEquals(1243, (err[1] & 0xFF) | (err[2] & 0xFF) << 8);
+      assertEquals(new String(d.command(io.sluice.protocol.CommandType.COM_STMT_EXECUTE, execute).get(0), StandardCharsets.UTF_8),
+          new String(err, StandardCharsets.UTF_8), "the server's own ERR packet, message included");
+      java.util.function.Consumer<io.netty.buffer.ByteBuf> reset = buf -> buf.writeIntLE(12345);
+      assertEquals(new String(d.command(io.sluice.protocol.CommandType.COM_STMT_RESET, reset).get(0), StandardCharsets.UTF_8),
+          new String(p.command(io.sluice.protocol.CommandType.COM_STMT_RESET, reset).get(0), StandardCharsets.UTF_8),
+          "COM_STMT_RESET of an unknown id");
     }
   }
 
@@ -457,11 +464,24 @@ abstract class ProxyCompatibilityContract {
   }
 
   @Test
-  void wrongPasswordGetsAccessDenied() {
-    SQLException e = assertThrows(SQLException.class,
-        () -> proxy.connect("app", "wrong", "sslMode=DISABLED&allowPublicKeyRetrieval=true").close());
-    assertEquals(1045, e.getErrorCode());
-    assertEquals("28000", e.getSQLState());
+  void wrongOrMissingPasswordGetsAccessDeniedAsFromTheServer() {
+    for (String password : List.of("wrong", "")) {
+      Properties p = new Properties();
+      p.setProperty("user", "app");
+      p.setProperty("password", password);
+      p.setProperty("sslMode", "DISABLED");
+      p.setProperty("allowPublicKeyRetrieval", "true");
+      SQLException direct = assertThrows(SQLException.class, () -> DriverManager.getConnection(
+          cluster().master().jdbcUrl("app"), p).close());
+      SQLException proxied = assertThrows(SQLException.class, () -> DriverManager.getConnection(
+          "jdbc:mysql://127.0.0.1:" + proxy.port() + "/app", p).close());
+      assertEquals(1045, proxied.getErrorCode(), proxied.getMessage());
+      assertEquals("28000", proxied.getSQLState());
+      // The host part differs (the server sees the proxy); "(using password: YES/NO)" must not.
+      String using = direct.getMessage().substring(direct.getMessage().lastIndexOf('('));
+      assertEquals(password.isEmpty() ? "(using password: NO)" : "(using password: YES)", using, direct.getMessage());
+      assertTrue(proxied.getMessage().endsWith(using), "password '" + password + "': " + proxied.getMessage());
+    }
   }
 
   @Test
@@ -652,28 +672,29 @@ abstract class ProxyCompatibilityContract {
   }
 
   @Test
-  void malformedHandshakeGetsAnErrorAndTheConnectionIsClosed() throws Exception {
-    try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+  void malformedHandshakeGetsTheServersErrorAndTheConnectionIsClosed() throws Exception {
+    byte[] expected = answerToTruncatedHandshake(cluster().master().port());
+    byte[] actual = answerToTruncatedHandshake(proxy.port());
+    assertEquals(0xFF, actual[0] & 0xFF, "an ERR packet");
+    int code = (actual[1] & 0xFF) | (actual[2] & 0xFF) << 8;
+    assertEquals((expected[1] & 0xFF) | (expected[2] & 0xFF) << 8, code, "the server's error code");
+    assertEquals(new String(expected, 4, 5, StandardCharsets.US_ASCII), new String(actual, 4, 5, StandardCharsets.US_ASCII),
+        "the server's SQLSTATE");
+  }
+
+  /** The ERR packet a server answers a 3-byte HandshakeResponse41 with; it must close the connection after it. */
+  private static byte[] answerToTruncatedHandshake(int port) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(5000);
       InputStream in = new DataInputStream(s.getInputStream());
       readPacket(in); // greeting
       OutputStream out = s.getOutputStream();
-      // A 3-byte HandshakeResponse41: far too short to hold capability flags and a user name.
+      // Far too short to hold capability flags and a user name.
       out.write(new byte[] {3, 0, 0, 1, 1, 2, 3});
       out.flush();
       byte[] err = readPacket(in);
-      assertEquals(0xFF, err[0] & 0xFF, "an ERR packet");
-      int code = (err[1] & 0xFF) | (err[2] & 0xFF) << 8;
-      assertTrue(code == 1043 || code == 1835, "bad handshake or malformed packet: " + code);
-      assertEquals(-1, in.read(), "then the connection is closed");
-    }
-  }
-
-  @Test
-  void unknownCommandGetsAnErrorAndTheSessionGoesOn() throws Exception {
-    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
-      assertTrue(c.isValid(2), "COM_PING answered");
-      assertTrue(slaveIds().contains(TestSql.serverId(c)));
+      assertEquals(-1, in.read(), "port " + port + " closes the connection after its answer");
+      return err;
     }
   }
 
