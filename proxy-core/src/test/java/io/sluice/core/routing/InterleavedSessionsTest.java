@@ -76,7 +76,6 @@ class InterleavedSessionsTest {
         for (int i = 0; i < 100; i++) {
             sessions.add(new ScriptedSession(kinds.get(i % kinds.size())));
         }
-        int checked = 0;
         for (int round = 0; round < 20_000; round++) {
             ScriptedSession session = sessions.get(random.nextInt(sessions.size()));
             Step step = session.script.get(session.position);
@@ -93,8 +92,6 @@ class InterleavedSessionsTest {
             session.state.beforeStatement(c, route.backend(RouterTest.VIEW));
             session.state.afterStatement(c, StatementOutcome.ok(step.flags()));
             session.position = (session.position + 1) % session.script.size();
-            checked++;
         }
-        assertEquals(20_000, checked);
     }
 }

@@ -1027,9 +1027,9 @@ abstract class ProxyCompatibilityContract {
       slavesBefore += status(s, "Com_select");
     }
     // Deadlocks and lock waits between sysbench's own threads are the server's answer and happen
-    // on a direct connection too; any other error aborts the run and fails the test.
+    // on a direct connection too; any other error aborts the run, and sysbench() fails the test
+    // on its exit status.
     String rw = sysbench("oltp_read_write", "run", "--threads=4", "--time=5", "--mysql-ignore-errors=1213,1205");
-    org.junit.jupiter.api.Assertions.assertEquals(0, sysbenchCount(rw, "reconnects"), rw);
     long transactions = sysbenchCount(rw, "transactions");
     long masterRw = status(master, "Com_select") - masterBefore;
     long slavesRw = -slavesBefore;
@@ -1041,7 +1041,6 @@ abstract class ProxyCompatibilityContract {
     org.junit.jupiter.api.Assertions.assertEquals(0, slavesRw, "no read of a transaction reached a slave");
 
     String ro = sysbench("oltp_read_only", "run", "--skip_trx=on", "--threads=4", "--time=3", "--mysql-ignore-errors=none");
-    org.junit.jupiter.api.Assertions.assertEquals(0, sysbenchCount(ro, "ignored errors"), ro);
     long queries = sysbenchCount(ro, "read");
     long slavesRo = -slavesBefore - slavesRw;
     for (io.sluice.bootstrap.sandbox.Instance s : cluster().slaves()) {
