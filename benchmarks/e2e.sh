@@ -247,8 +247,8 @@ run_one() {
   qps=$(awk '/^ *queries:/ {gsub(/\(/, "", $3); print $3}' "$out")
   errors=$(awk '/ignored errors:/ {print $3}' "$out")
   read -r p50 p95 p99 < <(percentiles "$out")
-  if [[ -n $pid ]]; then
-    cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v q="$queries" 'BEGIN {printf "%.1f", t / hz / q * 1e6}')
+  if [[ -n $pid && $(ticks_between "$before" "$after") != - ]]; then
+    cpu=$(awk -v t="$(ticks_between "$before" "$after")" -v hz="$CLK_TCK" -v q="$queries" 'BEGIN {printf "%.1f", t / hz / q * 1e6}')
   fi
   local key=$workload/$threads
   QPS_OF[$key/$target]=$qps

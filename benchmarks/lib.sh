@@ -1,11 +1,18 @@
 # Shared by benchmarks/e2e.sh and benchmarks/hops.sh (sourced, not run).
 
 cpu_ticks() { # pid...: utime + stime summed over the processes, in clock ticks (fields 14 and 15 after the "(comm)")
-  local p total=0
+  # Prints "-" when one of them has exited: on a saturated machine the reads of a window can lag
+  # behind a sysbench run of a few seconds, which then ends first.
+  local p total=0 stat
   for p in "$@"; do
-    total=$((total + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+    stat=$(cat "/proc/$p/stat" 2>/dev/null) || { echo "-"; return 0; }
+    total=$((total + $(sed 's/^.*) //' <<<"$stat" | awk '{print $12 + $13}')))
   done
   echo "$total"
+}
+
+ticks_between() { # ticks-before ticks-after: the difference, or "-" when either is unknown
+  if [[ $1 == - || $2 == - ]]; then echo "-"; else echo $(($2 - $1)); fi
 }
 
 free_port() {
@@ -86,8 +93,10 @@ measured_run() { # port out seconds hop-pid slave-pids sysbench-args...: one sys
   wait $sb || true
   local qps
   qps=$(sed -n 's/.*queries: .*(\([0-9.]*\) per sec.*/\1/p' "$out")
-  awk -v q="${qps:-0}" -v h=$((h1 - h0)) -v m=$((m1 - m0)) -v s=$((s1 - s0)) -v i=$((i1 - i0)) -v w="$window" \
-    -v hz="$hz" -v c="$cores" 'BEGIN {
+  awk -v q="${qps:-0}" -v h="$(ticks_between "$h0" "$h1")" -v m="$(ticks_between "$m0" "$m1")" \
+    -v s="$(ticks_between "$s0" "$s1")" -v i=$((i1 - i0)) -v w="$window" -v hz="$hz" -v c="$cores" '
+    function per_statement(t) { return t == "-" ? "-" : sprintf("%.1f", t * us) }
+    BEGIN {
       us = q > 0 ? 1e6 / hz / (q * w) : 0
-      printf "%.0f %.1f %.1f %.1f %.0f\n", q, h * us, m * us, s * us, 100 * i / (w * hz * c) }'
+      printf "%.0f %s %s %s %.0f\n", q, per_statement(h), per_statement(m), per_statement(s), 100 * i / (w * hz * c) }'
 }
