@@ -93,8 +93,12 @@ measured_run() { # port out seconds hop-pid slave-pids sysbench-args...: one sys
   wait $sb || true
   local qps
   qps=$(sed -n 's/.*queries: .*(\([0-9.]*\) per sec.*/\1/p' "$out")
-  awk -v q="${qps:-0}" -v h="$(ticks_between "$h0" "$h1")" -v m="$(ticks_between "$m0" "$m1")" \
-    -v s="$(ticks_between "$s0" "$s1")" -v i=$((i1 - i0)) -v w="$window" -v hz="$hz" -v c="$cores" '
+  local h m s
+  h=$(ticks_between "$h0" "$h1"); m=$(ticks_between "$m0" "$m1"); s=$(ticks_between "$s0" "$s1")
+  # sysbench gone before the window closed: the window did not cover the run (the script's reads
+  # lagged behind it), so none of its CPU figures mean anything; the QPS is sysbench's own.
+  [[ $s == - ]] && h=- && m=-
+  awk -v q="${qps:-0}" -v h="$h" -v m="$m" -v s="$s" -v i=$((i1 - i0)) -v w="$window" -v hz="$hz" -v c="$cores" '
     function per_statement(t) { return t == "-" ? "-" : sprintf("%.1f", t * us) }
     BEGIN {
       us = q > 0 ? 1e6 / hz / (q * w) : 0
