@@ -47,6 +47,18 @@ public record HandshakeResponse41(Capabilities capabilities, int maxPacketSize, 
     connectAttributes = Payloads.copyAttributes(connectAttributes);
   }
 
+  /**
+   * Decodes a client's response as a server reads it: one that cannot be parsed is answered
+   * 1043/08S01 "Bad handshake", as mysqld answers it, rather than "malformed packet".
+   */
+  public static HandshakeResponse41 decodeFromClient(ByteBuf payload) {
+    try {
+      return decode(payload);
+    } catch (ProtocolException e) {
+      throw new ProtocolException(ErrorCodes.handshakeError(), e);
+    }
+  }
+
   public static HandshakeResponse41 decode(ByteBuf payload) {
     Capabilities caps = Capabilities.of(Wire.readInt4(payload));
     if (!caps.protocol41()) {

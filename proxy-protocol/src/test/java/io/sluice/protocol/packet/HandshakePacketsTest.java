@@ -89,6 +89,17 @@ class HandshakePacketsTest {
     assertEquals(ErrorCodes.ER_HANDSHAKE_ERROR, e.error().code());
   }
 
+  @Test
+  void aClientResponseTooShortToParseIsABadHandshakeAsMysqldAnswersIt() {
+    ProtocolException e = assertThrows(ProtocolException.class,
+        () -> decode(hex("01 02 03"), HandshakeResponse41::decodeFromClient));
+    assertEquals(ErrorCodes.ER_HANDSHAKE_ERROR, e.error().code());
+    assertEquals("08S01", e.error().sqlState());
+    // decode itself still says what is wrong with the bytes
+    ProtocolException raw = assertThrows(ProtocolException.class, () -> decode(hex("01 02 03"), HandshakeResponse41::decode));
+    assertEquals(ErrorCodes.ER_MALFORMED_PACKET, raw.error().code());
+  }
+
   private static final byte[] SSL_REQUEST = hex(
       "01 8a 08 00",                              // caps: LONG_PASSWORD|PROTOCOL_41|SSL|SECURE_CONNECTION|PLUGIN_AUTH
       "00 00 00 01",                              // max packet size 16 MiB

@@ -107,13 +107,7 @@ final class AdminSession extends ChannelInboundHandlerAdapter {
   }
 
   private void onHandshakeResponse(Packet packet) {
-    HandshakeResponse41 r;
-    try {
-      r = HandshakeResponse41.decode(packet.payload());
-    } catch (ProtocolException e) {
-      fatal(ErrorCodes.handshakeError()); // what mysqld answers a response it cannot parse
-      return;
-    }
+    HandshakeResponse41 r = HandshakeResponse41.decodeFromClient(packet.payload());
     capabilities = Capabilities.of(r.capabilities().value() & CAPABILITIES);
     if (!r.capabilities().protocol41()) {
       fatal(ErrorCodes.handshakeError());

@@ -224,13 +224,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       fatal(ErrorCodes.handshakeError());
       return;
     }
-    HandshakeResponse41 r;
-    try {
-      r = HandshakeResponse41.decode(packet.payload());
-    } catch (ProtocolException e) {
-      fatal(ErrorCodes.handshakeError()); // what mysqld answers a response it cannot parse
-      return;
-    }
+    HandshakeResponse41 r = HandshakeResponse41.decodeFromClient(packet.payload());
     if (!r.capabilities().protocol41()) {
       fatal(ErrorCodes.handshakeError());
       return;
