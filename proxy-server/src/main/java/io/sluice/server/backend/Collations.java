@@ -12,6 +12,15 @@ public final class Collations {
   private record Named(String charset, String collation) {}
 
   private static final Map<Integer, Named> BY_ID = Map.ofEntries(
+      Map.entry(1, new Named("big5", "big5_chinese_ci")),
+      Map.entry(84, new Named("big5", "big5_bin")),
+      Map.entry(13, new Named("sjis", "sjis_japanese_ci")),
+      Map.entry(88, new Named("sjis", "sjis_bin")),
+      Map.entry(95, new Named("cp932", "cp932_japanese_ci")),
+      Map.entry(96, new Named("cp932", "cp932_bin")),
+      Map.entry(87, new Named("gbk", "gbk_bin")),
+      Map.entry(248, new Named("gb18030", "gb18030_chinese_ci")),
+      Map.entry(249, new Named("gb18030", "gb18030_bin")),
       Map.entry(8, new Named("latin1", "latin1_swedish_ci")),
       Map.entry(11, new Named("ascii", "ascii_general_ci")),
       Map.entry(28, new Named("gbk", "gbk_chinese_ci")),

@@ -83,7 +83,8 @@ final class CommandHandlers {
   }
 
   private static void query(ClientSession s, CommandType type, Packet packet) {
-    String sql = ComQuery.decode(packet.payload().duplicate()).query();
+    String sql = ComQuery.decode(packet.payload().duplicate(), ClientTextCharset.forLexing(s.session().charset().charset()))
+        .query();
     if (sql.length() < 64 && sql.stripLeading().regionMatches(true, 0, "KILL", 0, 4)) {
       Kills.Request kill = Kills.parse(sql);
       if (kill != null) {

@@ -1360,6 +1360,28 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * In Shift-JIS, '表' is 0x95 0x5C: its second byte is a backslash's. Read as UTF-8 it would
+   * escape the closing quote, and the FOR UPDATE after it would read as part of a string (the
+   * apostrophe in the comment closing it), sending a locking read to a slave.
+   */
+  @Test
+  void aLockingReadInShiftJisGoesToTheMaster() throws Exception {
+    try (Connection root = TestSql.root(cluster().master())) {
+      TestSql.execute(root, "CREATE TABLE IF NOT EXISTS app.sjis_probe (id INT PRIMARY KEY)",
+          "INSERT IGNORE INTO app.sjis_probe VALUES (1)");
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+    String master = String.valueOf(cluster().master().serverId());
+    Set<String> slaves = slaveIds().stream().map(String::valueOf).collect(Collectors.toSet());
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true&characterEncoding=SJIS")) {
+      String read = "SELECT @@server_id FROM sjis_probe WHERE id = 1 AND '表' <> ''";
+      assertTrue(slaves.contains(TestSql.queryRows(c, read + " -- it's a plain read").get(0).get(0)),
+          "a plain read still goes to a slave");
+      assertEquals(List.of(List.of(master)), TestSql.queryRows(c, read + " FOR UPDATE -- it's a locking read"));
+    }
+  }
+
   // ---- consistency ----
 
   /**
