@@ -13,7 +13,7 @@ final class FastPathClassifier {
     /** SHOW statements about this particular server or its replication state. */
     private static final Set<String> SERVER_SPECIFIC_SHOW = Set.of(
             "MASTER", "BINARY", "BINLOG", "SLAVE", "REPLICA", "REPLICAS", "RELAYLOG", "PROCESSLIST", "ENGINE",
-            "STATUS", "VARIABLES", "OPEN", "GLOBAL", "SESSION", "LOCAL");
+            "STATUS", "VARIABLES", "OPEN", "GLOBAL", "SESSION", "LOCAL", "ALL", "EXPLAIN", "ANALYZE");
 
     /** SHOW statements about the previous statement on the same connection. */
     private static final Set<String> PREVIOUS_STATEMENT_SHOW = Set.of("WARNINGS", "ERRORS", "COUNT", "PROFILE", "PROFILES");

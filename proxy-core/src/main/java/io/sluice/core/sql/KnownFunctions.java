@@ -138,10 +138,26 @@ final class KnownFunctions {
     static final Set<String> SERVER_SPECIFIC_VARIABLES = Set.of(
             "read_only", "super_read_only", "innodb_read_only", "gtid_executed", "gtid_purged", "log_bin",
             "log_bin_basename", "rpl_semi_sync_master_enabled", "rpl_semi_sync_source_enabled",
-            "rpl_semi_sync_slave_enabled", "rpl_semi_sync_replica_enabled");
+            "rpl_semi_sync_slave_enabled", "rpl_semi_sync_replica_enabled",
+            // MariaDB's GTID positions, as gtid_executed is MySQL's
+            "gtid_binlog_pos", "gtid_binlog_state", "gtid_current_pos", "gtid_slave_pos");
 
-    /** System variables that describe the previous statement on the same connection. */
-    static final Set<String> PREVIOUS_STATEMENT_VARIABLES = Set.of("warning_count", "error_count");
+    /**
+     * System variables that describe the previous statement on the same connection; MariaDB's
+     * last_gtid is the GTID of the last transaction the connection committed, read right after it.
+     */
+    static final Set<String> PREVIOUS_STATEMENT_VARIABLES = Set.of("warning_count", "error_count", "last_gtid");
+
+    /** Schemas whose every table is this server's own runtime state (the sys schema's views read performance_schema). */
+    static final Set<String> SERVER_SPECIFIC_SCHEMAS = Set.of("performance_schema", "sys");
+
+    /** information_schema tables about this server's threads, transactions, locks, buffers or counters. */
+    static final Set<String> SERVER_SPECIFIC_INFORMATION_SCHEMA_TABLES = Set.of(
+            "processlist", "innodb_trx", "innodb_locks", "innodb_lock_waits", "innodb_metrics",
+            "innodb_buffer_pool_stats", "innodb_buffer_page", "innodb_buffer_page_lru", "innodb_cmp",
+            "innodb_cmp_reset", "innodb_cmpmem", "innodb_cmpmem_reset", "innodb_cmp_per_index",
+            "innodb_cmp_per_index_reset", "global_status", "session_status", "global_variables",
+            "session_variables", "user_statistics", "client_statistics", "index_statistics", "table_statistics");
 
     /** System variables that carry the connection's last generated AUTO_INCREMENT value. */
     static final Set<String> LAST_INSERT_ID_VARIABLES = Set.of("last_insert_id", "identity", "insert_id");

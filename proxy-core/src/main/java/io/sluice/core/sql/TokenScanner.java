@@ -189,8 +189,23 @@ final class TokenScanner {
             name = name + "." + tokens.get(i + 2).text();
             last = i + 2;
         }
-        result.addTable(name.toLowerCase(Locale.ROOT));
+        String table = name.toLowerCase(Locale.ROOT);
+        result.addTable(table);
+        if (isServerSpecificTable(table)) {
+            result.traits.add(Trait.SERVER_SPECIFIC);
+        }
         return last;
+    }
+
+    /** performance_schema.x, sys.x, information_schema.processlist and the like: one server's own state. */
+    private static boolean isServerSpecificTable(String qualified) {
+        int dot = qualified.indexOf('.');
+        if (dot < 0) {
+            return false;
+        }
+        String schema = qualified.substring(0, dot);
+        return KnownFunctions.SERVER_SPECIFIC_SCHEMAS.contains(schema) || (schema.equals("information_schema")
+                && KnownFunctions.SERVER_SPECIFIC_INFORMATION_SCHEMA_TABLES.contains(qualified.substring(dot + 1)));
     }
 
     private static void systemVariable(String scopedName, TokenScan result) {
