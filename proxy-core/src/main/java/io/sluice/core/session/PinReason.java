@@ -11,6 +11,10 @@ public enum PinReason {
     USER_LOCKS,
     /** LOCK TABLES or FLUSH TABLES WITH READ LOCK until UNLOCK TABLES. */
     LOCK_TABLES,
+    /** FLUSH TABLES WITH READ LOCK until UNLOCK TABLES: unlike table locks, BEGIN does not release it. */
+    GLOBAL_READ_LOCK,
+    /** LOCK INSTANCE FOR BACKUP or MariaDB's BACKUP STAGE / BACKUP LOCK until released. */
+    BACKUP_LOCK,
     /** Text PREPARE: the statement exists on that connection until DEALLOCATE. */
     TEXT_PREPARED_STATEMENTS,
     /** SQL_CALC_FOUND_ROWS: FOUND_ROWS() must run on the same connection next. */
@@ -27,5 +31,10 @@ public enum PinReason {
      * A stored procedure changed session state (temporary tables, user variables, locks), or
      * may have: without session-state information from the server every CALL pins.
      */
-    PROCEDURE_SESSION_CHANGE
+    PROCEDURE_SESSION_CHANGE,
+    /**
+     * A text prepared statement's EXECUTE changed session state (it ran CREATE TEMPORARY TABLE,
+     * SET, GET_LOCK...), or may have: the prepared text is not in the EXECUTE statement.
+     */
+    EXECUTED_STATEMENT_SESSION_CHANGE
 }

@@ -328,6 +328,10 @@ public final class SessionState {
             // only this connection has; unless the server says nothing changed, stay on it.
             pins.add(PinReason.PROCEDURE_SESSION_CHANGE);
         }
+        if (c.kind() == StatementKind.EXECUTE_TEXT && !Boolean.FALSE.equals(outcome.sessionStateChanged())) {
+            // The same for EXECUTE: what the prepared text does is not in the EXECUTE statement.
+            pins.add(PinReason.EXECUTED_STATEMENT_SESSION_CHANGE);
+        }
         if (outcome.schema() != null) {
             schema = outcome.schema();
         }
@@ -438,7 +442,11 @@ public final class SessionState {
             }
             case USE -> schema = c.schema();
             case LOCK_TABLES -> pins.add(PinReason.LOCK_TABLES);
-            case UNLOCK_TABLES, BEGIN, BEGIN_READ_ONLY -> pins.remove(PinReason.LOCK_TABLES);
+            case BEGIN, BEGIN_READ_ONLY -> pins.remove(PinReason.LOCK_TABLES); // not the global read lock
+            case UNLOCK_TABLES -> {
+                pins.remove(PinReason.LOCK_TABLES);
+                pins.remove(PinReason.GLOBAL_READ_LOCK);
+            }
             case XA_START -> xaActive = true;
             case XA_COMMIT, XA_ROLLBACK -> xaActive = false;
             case PREPARE_TEXT -> {
@@ -557,6 +565,14 @@ public final class SessionState {
             pins.remove(PinReason.FOUND_ROWS);
         }
         applyUserLocks(c);
+        if (c.has(Trait.GLOBAL_READ_LOCK)) {
+            pins.add(PinReason.GLOBAL_READ_LOCK);
+        }
+        if (c.has(Trait.TAKES_BACKUP_LOCK)) {
+            pins.add(PinReason.BACKUP_LOCK);
+        } else if (c.has(Trait.RELEASES_BACKUP_LOCK)) {
+            pins.remove(PinReason.BACKUP_LOCK);
+        }
         if (c.has(Trait.ASSIGNS_USER_VARIABLE)) {
             pins.add(PinReason.USER_VARIABLES);
         }

@@ -51,6 +51,7 @@ final class FastPathClassifier {
             case "USE" -> use(tokens);
             case "LOCK" -> lock(tokens);
             case "UNLOCK" -> unlock(tokens);
+            case "BACKUP" -> backup(tokens);
             case "XA" -> xa(tokens);
             case "PREPARE" -> prepared(tokens, StatementKind.PREPARE_TEXT, 1);
             case "EXECUTE" -> prepared(tokens, StatementKind.EXECUTE_TEXT, 1);
@@ -70,7 +71,7 @@ final class FastPathClassifier {
                             .scan(TokenScanner.scan(tokens))
                     : null;
             case "FLUSH" -> flush(tokens);
-            case "HANDLER" -> wordAt(tokens, 2, "OPEN")
+            case "HANDLER" -> wordAt(tokens, 2, "OPEN") || (isQualified(tokens, 1) && wordAt(tokens, 4, "OPEN"))
                     // An open handler lives on one connection.
                     ? new ClassificationBuilder(StatementKind.OTHER).trait(Trait.UNTRACKED_SESSION_CHANGE)
                     : new ClassificationBuilder(StatementKind.OTHER);
@@ -166,6 +167,11 @@ final class FastPathClassifier {
             return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.NOT_UNDERSTOOD);
         }
         Token subject = tokens.get(i);
+        if (subject.isWord("INTO")) {
+            // EXPLAIN FORMAT=JSON INTO @plan SELECT ... (MySQL 8.0.32): sets a user variable.
+            return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.ASSIGNS_USER_VARIABLE)
+                    .scan(TokenScanner.scan(tokens));
+        }
         if (subject.isWord("FOR")) {
             // EXPLAIN FOR CONNECTION n: about a connection of one particular server.
             return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.SERVER_SPECIFIC);
@@ -255,8 +261,20 @@ final class FastPathClassifier {
             return new ClassificationBuilder(StatementKind.LOCK_TABLES).trait(Trait.IMPLICIT_COMMIT)
                     .scan(TokenScanner.scan(tokens));
         }
-        // LOCK INSTANCE FOR BACKUP: server-wide, on the server that receives it.
-        return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.SERVER_SPECIFIC);
+        // LOCK INSTANCE FOR BACKUP: server-wide, on the server that receives it, held by this connection.
+        return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.SERVER_SPECIFIC)
+                .trait(wordAt(tokens, 1, "INSTANCE") ? Trait.TAKES_BACKUP_LOCK : Trait.NOT_UNDERSTOOD);
+    }
+
+    /** MariaDB: BACKUP STAGE START ... BACKUP STAGE END, BACKUP LOCK t ... BACKUP UNLOCK. */
+    private static ClassificationBuilder backup(List<Token> tokens) {
+        boolean release = (wordAt(tokens, 1, "STAGE") && wordAt(tokens, 2, "END")) || wordAt(tokens, 1, "UNLOCK");
+        boolean take = wordAt(tokens, 1, "STAGE") || wordAt(tokens, 1, "LOCK");
+        if (!release && !take) {
+            return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.NOT_UNDERSTOOD);
+        }
+        return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.SERVER_SPECIFIC)
+                .trait(release ? Trait.RELEASES_BACKUP_LOCK : Trait.TAKES_BACKUP_LOCK);
     }
 
     /** FLUSH TABLES [t, ...] WITH READ LOCK holds a lock on this connection until UNLOCK TABLES. */
@@ -265,14 +283,21 @@ final class FastPathClassifier {
         boolean readLock = n >= 4 && tokens.get(n - 3).isWord("WITH") && tokens.get(n - 2).isWord("READ")
                 && tokens.get(n - 1).isWord("LOCK");
         StatementKind kind = readLock ? StatementKind.LOCK_TABLES : StatementKind.OTHER;
-        return new ClassificationBuilder(kind).trait(Trait.IMPLICIT_COMMIT);
+        ClassificationBuilder builder = new ClassificationBuilder(kind).trait(Trait.IMPLICIT_COMMIT);
+        int t = wordAt(tokens, 1, "LOCAL") || wordAt(tokens, 1, "NO_WRITE_TO_BINLOG") ? 2 : 1;
+        if (readLock && (wordAt(tokens, t, "TABLES") || wordAt(tokens, t, "TABLE")) && wordAt(tokens, t + 1, "WITH")) {
+            builder.trait(Trait.GLOBAL_READ_LOCK); // FLUSH TABLES WITH READ LOCK: no table list
+        }
+        return builder;
     }
 
     private static ClassificationBuilder unlock(List<Token> tokens) {
         if (wordAt(tokens, 1, "TABLES") || wordAt(tokens, 1, "TABLE")) {
             return new ClassificationBuilder(StatementKind.UNLOCK_TABLES).trait(Trait.IMPLICIT_COMMIT);
         }
-        return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.SERVER_SPECIFIC);
+        // UNLOCK INSTANCE releases LOCK INSTANCE FOR BACKUP.
+        return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.SERVER_SPECIFIC)
+                .trait(wordAt(tokens, 1, "INSTANCE") ? Trait.RELEASES_BACKUP_LOCK : Trait.NOT_UNDERSTOOD);
     }
 
     private static ClassificationBuilder xa(List<Token> tokens) {
@@ -321,12 +346,16 @@ final class FastPathClassifier {
         return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.IMPLICIT_COMMIT);
     }
 
-    /** CREATE TEMPORARY TABLE does not commit; every other CREATE does. */
+    /**
+     * CREATE TEMPORARY TABLE does not commit; every other CREATE does. MariaDB also has CREATE OR
+     * REPLACE TEMPORARY TABLE and temporary sequences, which live on the connection the same way.
+     */
     private static ClassificationBuilder create(List<Token> tokens) {
-        if (wordAt(tokens, 1, "TEMPORARY") && wordAt(tokens, 2, "TABLE")) {
+        int t = wordAt(tokens, 1, "OR") && wordAt(tokens, 2, "REPLACE") ? 3 : 1;
+        if (wordAt(tokens, t, "TEMPORARY") && (wordAt(tokens, t + 1, "TABLE") || wordAt(tokens, t + 1, "SEQUENCE"))) {
             ClassificationBuilder builder = new ClassificationBuilder(StatementKind.DDL)
                     .trait(Trait.CREATES_TEMPORARY_TABLE).scanDefinition(TokenScanner.scan(tokens));
-            int i = skipIfExists(tokens, 3);
+            int i = skipIfExists(tokens, t + 2);
             String name = qualifiedName(tokens, i);
             if (name == null) {
                 return new ClassificationBuilder(StatementKind.OTHER).trait(Trait.NOT_UNDERSTOOD);
@@ -347,7 +376,9 @@ final class FastPathClassifier {
         }
         boolean temporary = wordAt(tokens, 1, "TEMPORARY");
         int tableWord = temporary ? 2 : 1;
-        if (!wordAt(tokens, tableWord, "TABLE") && !wordAt(tokens, tableWord, "TABLES")) {
+        // DROP [TEMPORARY] SEQUENCE (MariaDB) drops a temporary sequence first, as DROP TABLE does a table.
+        if (!wordAt(tokens, tableWord, "TABLE") && !wordAt(tokens, tableWord, "TABLES")
+                && !wordAt(tokens, tableWord, "SEQUENCE")) {
             return new ClassificationBuilder(StatementKind.DDL).trait(Trait.IMPLICIT_COMMIT);
         }
         ClassificationBuilder builder = new ClassificationBuilder(StatementKind.DDL).trait(Trait.DROPS_TEMPORARY_TABLE);
@@ -377,12 +408,17 @@ final class FastPathClassifier {
     }
 
     /** {@code name} or {@code schema.name} at index i, lower-case, or null. */
+    /** Whether a {@code schema.name} starts at {@code i}. */
+    private static boolean isQualified(List<Token> tokens, int i) {
+        return i + 2 < tokens.size() && tokens.get(i).isName() && tokens.get(i + 1).isSymbol(".") && tokens.get(i + 2).isName();
+    }
+
     private static String qualifiedName(List<Token> tokens, int i) {
         if (i >= tokens.size() || !tokens.get(i).isName()) {
             return null;
         }
         String name = tokens.get(i).text();
-        if (i + 2 < tokens.size() && tokens.get(i + 1).isSymbol(".") && tokens.get(i + 2).isName()) {
+        if (isQualified(tokens, i)) {
             name = name + "." + tokens.get(i + 2).text();
         }
         return name.toLowerCase(Locale.ROOT);

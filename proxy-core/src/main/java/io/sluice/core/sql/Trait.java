@@ -38,6 +38,12 @@ public enum Trait {
      * could not read, a session change inside a multi-statement text): pins the session.
      */
     UNTRACKED_SESSION_CHANGE,
+    /** FLUSH TABLES WITH READ LOCK: a global read lock this connection holds until UNLOCK TABLES (BEGIN keeps it). */
+    GLOBAL_READ_LOCK,
+    /** LOCK INSTANCE FOR BACKUP, MariaDB's BACKUP STAGE START and BACKUP LOCK: held by this connection until released. */
+    TAKES_BACKUP_LOCK,
+    /** UNLOCK INSTANCE, BACKUP STAGE END, BACKUP UNLOCK. */
+    RELEASES_BACKUP_LOCK,
     /** The fast path was not sure and the parser settled it. */
     PARSED,
     /** Neither the fast path nor the parser understood the text. */

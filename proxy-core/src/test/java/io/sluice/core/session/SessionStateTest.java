@@ -274,6 +274,48 @@ class SessionStateTest {
     }
 
     @Test
+    void globalReadLockPinsUntilUnlockTablesEvenAcrossBegin() {
+        SessionState s = newSession();
+        run(s, "FLUSH TABLES WITH READ LOCK", ok(AUTOCOMMIT));
+        run(s, "START TRANSACTION", ok(AUTOCOMMIT | IN_TRANS));
+        run(s, "COMMIT", ok(AUTOCOMMIT));
+        assertEquals(Set.of(PinReason.GLOBAL_READ_LOCK), s.pins(), "START TRANSACTION keeps the global read lock");
+        run(s, "UNLOCK TABLES", ok(AUTOCOMMIT));
+        assertFalse(s.isPinnedToMaster());
+    }
+
+    @Test
+    void backupLocksPinUntilReleased() {
+        for (String[] takeRelease : new String[][] {
+                {"LOCK INSTANCE FOR BACKUP", "UNLOCK INSTANCE"}, {"BACKUP STAGE START", "BACKUP STAGE END"},
+                {"BACKUP LOCK app.t", "BACKUP UNLOCK"}}) {
+            SessionState s = newSession();
+            run(s, takeRelease[0], ok(AUTOCOMMIT));
+            assertEquals(Set.of(PinReason.BACKUP_LOCK), s.pins(), takeRelease[0]);
+            run(s, "UNLOCK TABLES", ok(AUTOCOMMIT));
+            assertEquals(Set.of(PinReason.BACKUP_LOCK), s.pins(), "UNLOCK TABLES does not release " + takeRelease[0]);
+            run(s, takeRelease[1], ok(AUTOCOMMIT));
+            assertFalse(s.isPinnedToMaster(), takeRelease[1]);
+        }
+    }
+
+    @Test
+    void executePinsUnlessTheServerSaysNothingChanged() {
+        SessionState unknown = newSession();
+        run(unknown, "PREPARE s FROM 'CREATE TEMPORARY TABLE tmp (id INT)'", ok(AUTOCOMMIT));
+        run(unknown, "EXECUTE s", ok(AUTOCOMMIT)); // no session-state information: may have changed
+        run(unknown, "DEALLOCATE PREPARE s", ok(AUTOCOMMIT));
+        assertEquals(Set.of(PinReason.EXECUTED_STATEMENT_SESSION_CHANGE), unknown.pins(),
+                "the temporary table the EXECUTE may have made keeps the session on its connection");
+
+        SessionState unchanged = newSession();
+        run(unchanged, "PREPARE s FROM 'SELECT 1'", ok(AUTOCOMMIT));
+        run(unchanged, "EXECUTE s", new StatementOutcome(true, AUTOCOMMIT, 0, 0, null, Map.of(), null, null, false));
+        run(unchanged, "DEALLOCATE PREPARE s", ok(AUTOCOMMIT));
+        assertFalse(unchanged.isPinnedToMaster(), "the server reported no state change");
+    }
+
+    @Test
     void textPreparedStatementsPinUntilDeallocated() {
         SessionState s = newSession();
         run(s, "PREPARE s1 FROM 'SELECT 1'", ok(AUTOCOMMIT));
