@@ -58,6 +58,10 @@ public final class Router {
             Trait.GET_LOCK, Trait.RELEASE_LOCK, Trait.RELEASE_ALL_LOCKS, Trait.USER_LOCK_QUERY, Trait.INTO,
             Trait.CREATES_TEMPORARY_TABLE, Trait.DROPS_TEMPORARY_TABLE, Trait.SETS_SQL_LOG_BIN, Trait.IMPLICIT_COMMIT,
             Trait.SEQUENCE, Trait.UNTRACKED_SESSION_CHANGE, Trait.PREVIOUS_STATEMENT_DIAGNOSTICS, Trait.NOT_UNDERSTOOD);
+    /** Traits of statements that leave state on the connection that runs them (see leavesStateOnConnection). */
+    private static final Set<Trait> CONNECTION_STATE_TRAITS = EnumSet.of(
+            Trait.ASSIGNS_USER_VARIABLE, Trait.CREATES_TEMPORARY_TABLE, Trait.GET_LOCK, Trait.RELEASE_LOCK,
+            Trait.RELEASE_ALL_LOCKS, Trait.TAKES_BACKUP_LOCK, Trait.RELEASES_BACKUP_LOCK, Trait.UNTRACKED_SESSION_CHANGE);
     /** Traits a statement about the previous one may have and still run where that one ran. */
     private static final Set<Trait> PREVIOUS_STATEMENT_TRAITS = EnumSet.of(
             Trait.PREVIOUS_STATEMENT_DIAGNOSTICS, Trait.FOUND_ROWS, Trait.ROW_COUNT, Trait.PARSED);
@@ -77,6 +81,20 @@ public final class Router {
     public Router(SmoothWeightedRoundRobin selector, LongSupplier nanoClock) {
         this.selector = selector;
         this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Whether {@code c} visibly creates or drops state that lives on the connection running it
+     * and that the proxy cannot recreate elsewhere: user variables, temporary tables, user and
+     * backup locks, text prepared statements, an untracked change. Inside a READ ONLY
+     * transaction on a slave, such a statement would leave that state on the slave's connection
+     * while the session, pinned, goes on at the master after the transaction: the proxy refuses
+     * it there rather than answer later from a connection without it. (A CALL or EXECUTE may
+     * change state too, but only the server knows, afterwards: they run.)
+     */
+    public static boolean leavesStateOnConnection(Classification c) {
+        return c.kind() == StatementKind.PREPARE_TEXT || c.kind() == StatementKind.DEALLOCATE_TEXT
+                || c.traits().stream().anyMatch(CONNECTION_STATE_TRAITS::contains);
     }
 
     public Route route(Classification c, SessionState s, ClusterView view) {

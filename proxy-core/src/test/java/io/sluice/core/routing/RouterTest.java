@@ -343,4 +343,16 @@ class RouterTest {
                 new Route.Master(RouteReason.WRITE).target(), new Route.Slave(S1, RouteReason.READ, false, null).target(),
                 new Route.Local(RouteReason.NEXT_TRANSACTION_SETTINGS).target())));
     }
+    @Test
+    void statementsThatLeaveStateOnTheirConnectionAreKnown() {
+        for (String sql : java.util.List.of("SET @x = 1", "SELECT @x := 1", "SELECT 1 INTO @x", "SELECT GET_LOCK('l', 0)",
+                "SELECT RELEASE_LOCK('l')", "DO RELEASE_ALL_LOCKS()", "CREATE TEMPORARY TABLE t (a INT)",
+                "PREPARE s FROM 'SELECT 1'", "DEALLOCATE PREPARE s", "LOCK INSTANCE FOR BACKUP", "SET ROLE r")) {
+            assertTrue(Router.leavesStateOnConnection(CLASSIFIER.classify(sql)), sql);
+        }
+        for (String sql : java.util.List.of("SELECT * FROM t", "SELECT @x", "SET SESSION sql_mode = ''", "USE app",
+                "SELECT * FROM t FOR UPDATE", "CALL p()", "EXECUTE s", "COMMIT")) {
+            org.junit.jupiter.api.Assertions.assertFalse(Router.leavesStateOnConnection(CLASSIFIER.classify(sql)), sql);
+        }
+    }
 }

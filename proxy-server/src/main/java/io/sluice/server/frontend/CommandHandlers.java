@@ -36,6 +36,16 @@ final class CommandHandlers {
     return new SqlError(1792, "25006",
         "Cannot execute statement in a READ ONLY transaction" + (mariaDb ? "" : "."));
   }
+  /**
+   * A statement that would leave state (a user variable, a temporary table, a lock, a prepared
+   * statement) on the slave connection of a READ ONLY transaction: the session is back on the
+   * master after the transaction, where that state would be missing, so it is refused before it
+   * runs. The transaction goes on.
+   */
+  private static final SqlError STATE_IN_SLAVE_TRANSACTION = new SqlError(ErrorCodes.ER_NOT_SUPPORTED_YET, "42000",
+      "Sluice: user variables, temporary tables, locks and prepared statements are not supported in a"
+          + " READ ONLY transaction, which runs on a slave: they would stay on the slave's connection. Start the"
+          + " transaction without READ ONLY, or as /*master*/ START TRANSACTION READ ONLY");
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CommandHandlers.class);
   private final Map<CommandType, CommandHandler> handlers = new EnumMap<>(CommandType.class);
 
@@ -123,6 +133,11 @@ final class CommandHandlers {
       // that is the answer; the transaction goes on, as it would there.
       packet.release();
       s.sendError(readOnlyTransaction(s));
+      return;
+    }
+    if (route.reason() == RouteReason.READ_ONLY_TRANSACTION && io.sluice.core.routing.Router.leavesStateOnConnection(c)) {
+      packet.release();
+      s.sendError(STATE_IN_SLAVE_TRANSACTION);
       return;
     }
     Backend target = route.backend(view);

@@ -1382,6 +1382,38 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * A READ ONLY transaction runs on a slave. A statement in it that would leave state on that
+   * connection (a user variable, a user lock, a temporary table, a prepared statement) is
+   * refused with 1235 before it runs, and the transaction goes on: after the transaction the
+   * session would read that state at the master, where it is missing. Started as /*master*\/
+   * the transaction runs on the master, where all of it works.
+   */
+  @Test
+  void stateInAReadOnlyTransactionOnASlaveIsRefusedNotLost() throws Exception {
+    Set<String> slaves = slaveIds().stream().map(String::valueOf).collect(Collectors.toSet());
+    String master = String.valueOf(cluster().master().serverId());
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      TestSql.execute(c, "START TRANSACTION READ ONLY");
+      assertTrue(slaves.contains(TestSql.queryString(c, "SELECT @@server_id")), "the transaction runs on a slave");
+      for (String sql : List.of("SET @ro_x = 1", "SELECT GET_LOCK('ro-lock', 0)", "CREATE TEMPORARY TABLE ro_tmp (a INT)",
+          "PREPARE ro_s FROM 'SELECT 1'")) {
+        SQLException e = assertThrows(SQLException.class, () -> TestSql.execute(c, sql), sql);
+        assertEquals(1235, e.getErrorCode(), sql + ": " + e.getMessage());
+        assertEquals("42000", e.getSQLState());
+      }
+      assertTrue(slaves.contains(TestSql.queryString(c, "SELECT @@server_id")), "the transaction goes on");
+      TestSql.execute(c, "COMMIT");
+      assertEquals("1", TestSql.queryString(c, "SELECT @ro_x IS NULL"), "nothing was set anywhere");
+
+      TestSql.execute(c, "/*master*/ START TRANSACTION READ ONLY");
+      TestSql.execute(c, "SET @ro_x = 1");
+      assertEquals(master, TestSql.queryString(c, "SELECT @@server_id"));
+      TestSql.execute(c, "COMMIT");
+      assertEquals("1", TestSql.queryString(c, "SELECT @ro_x"), "the variable is where the session goes on");
+    }
+  }
+
   // ---- consistency ----
 
   /**
