@@ -318,6 +318,9 @@ public final class SessionState {
         }
         if (outcome.lastInsertId() != 0) {
             lastInsertId = outcome.lastInsertId();
+        } else if (c.has(Trait.SETS_LAST_INSERT_ID)) {
+            // SELECT or DO LAST_INSERT_ID(expr): the connection has a value no OK packet told us.
+            pins.add(PinReason.UNTRACKED_SESSION_CHANGE);
         }
         if (outcome.gtids() != null && !outcome.gtids().isBlank()) {
             lastWrittenGtid = outcome.gtids();
@@ -464,6 +467,13 @@ public final class SessionState {
         }
     }
 
+    /**
+     * Session variables that are values of this connection, not settings: insert_id is used
+     * once by the next INSERT (replayed later it would reuse a key), last_insert_id and identity
+     * set what LAST_INSERT_ID() returns here. Setting them pins instead of being replayed.
+     */
+    private static final Set<String> NOT_REPLAYABLE = Set.of("insert_id", "last_insert_id", "identity");
+
     private void applySet(Classification c, Map<String, String> changed) {
         CharsetChange charsetChange = c.charsetChange();
         if (charsetChange != null) {
@@ -512,7 +522,7 @@ public final class SessionState {
             }
             return;
         }
-        if (valueText == null || !SessionVariables.isPlainName(name)) {
+        if (valueText == null || !SessionVariables.isPlainName(name) || NOT_REPLAYABLE.contains(name)) {
             pins.add(PinReason.UNTRACKED_SESSION_CHANGE);
             return;
         }

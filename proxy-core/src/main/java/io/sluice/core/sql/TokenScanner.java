@@ -232,6 +232,9 @@ final class TokenScanner {
         Trait effect = KnownFunctions.SIDE_EFFECTS.get(upper);
         if (effect != null) {
             result.traits.add(effect);
+            if (effect == Trait.LAST_INSERT_ID && i + 2 < tokens.size() && !tokens.get(i + 2).isSymbol(")")) {
+                result.traits.add(Trait.SETS_LAST_INSERT_ID); // LAST_INSERT_ID(expr)
+            }
             if (effect == Trait.GET_LOCK || effect == Trait.RELEASE_LOCK) {
                 result.addLockCall(new UserLockCall(effect == Trait.GET_LOCK, literalFirstArgument(tokens, i)));
             }

@@ -9,6 +9,11 @@ public enum Trait {
     /** Calls a function with side effects or session meaning, or one we do not know (a UDF or stored function). */
     SIDE_EFFECT_FUNCTION,
     LAST_INSERT_ID,
+    /**
+     * LAST_INSERT_ID(expr) sets the connection's value: an INSERT or UPDATE reports it in its OK
+     * packet, a SELECT or DO does not.
+     */
+    SETS_LAST_INSERT_ID,
     FOUND_ROWS,
     /** ROW_COUNT(): refers to the previous statement on the same connection. */
     ROW_COUNT,

@@ -209,6 +209,25 @@ class SessionStateTest {
     }
 
     @Test
+    void connectionValuesPinInsteadOfBeingReplayed() {
+        for (String sql : java.util.List.of("SET insert_id = 100", "SET SESSION last_insert_id = 7", "SET @@identity = 3",
+                "SELECT LAST_INSERT_ID(42)", "DO LAST_INSERT_ID(id + 1)")) {
+            SessionState s = newSession();
+            run(s, sql, ok(AUTOCOMMIT));
+            assertEquals(Set.of(PinReason.UNTRACKED_SESSION_CHANGE), s.pins(), sql);
+            assertEquals(Map.of(), s.variables(), sql + ": nothing to replay on another connection");
+        }
+        SessionState plain = newSession();
+        run(plain, "SELECT LAST_INSERT_ID()", ok(AUTOCOMMIT));
+        assertFalse(plain.isPinnedToMaster(), "reading the value changes nothing");
+        SessionState sequence = newSession();
+        run(sequence, "UPDATE counters SET n = LAST_INSERT_ID(n + 1)",
+                new StatementOutcome(true, AUTOCOMMIT, 1, 8, null, Map.of(), null, null));
+        assertFalse(sequence.isPinnedToMaster(), "the UPDATE's OK packet reports the value");
+        assertEquals(8, sequence.lastInsertId());
+    }
+
+    @Test
     void temporaryTablePinsUntilDropped() {
         SessionState s = newSession();
         run(s, "CREATE TEMPORARY TABLE tmp_ids (id INT)", ok(AUTOCOMMIT));

@@ -212,7 +212,7 @@ class StatementClassifierTableTest {
                 c(WRITE, "INSERT INTO t (a) VALUES (1) ON DUPLICATE KEY UPDATE a = VALUES(a) + 1"),
                 c(WRITE, "INSERT INTO archive SELECT * FROM t WHERE created < '2020-01-01'"),
                 c(WRITE, "insert into t values (last_insert_id())", LAST_INSERT_ID),
-                c(WRITE, "UPDATE counters SET n = LAST_INSERT_ID(n + 1)", LAST_INSERT_ID),
+                c(WRITE, "UPDATE counters SET n = LAST_INSERT_ID(n + 1)", LAST_INSERT_ID, SETS_LAST_INSERT_ID),
                 c(WRITE, "UPDATE t SET a = @x := a + 1", ASSIGNS_USER_VARIABLE, USES_USER_VARIABLE),
                 c(WRITE, "WITH x AS (SELECT id FROM t WHERE a = 1) UPDATE t JOIN x USING (id) SET t.b = 2"),
                 c(WRITE, "WITH x AS (SELECT 1) DELETE FROM t WHERE id IN (SELECT * FROM x)"),
