@@ -133,7 +133,7 @@ public final class Router {
         if (c.kind() == StatementKind.BEGIN || c.kind() == StatementKind.BEGIN_READ_ONLY) {
             return begin(c, s, view);
         }
-        if (isAboutPreviousStatement(c)) {
+        if (isAboutPreviousStatement(c) || isGetDiagnostics(c)) {
             return previousStatementBackend(s, view);
         }
         if (!c.isPlainRead()) {
@@ -205,6 +205,15 @@ public final class Router {
             }
         }
         return true;
+    }
+
+    /**
+     * GET DIAGNOSTICS: reads the previous statement's diagnostics into user variables, so it
+     * runs where that statement ran; from a slave the variables would be left there (the
+     * session goes on at the master), which the caller refuses.
+     */
+    public static boolean isGetDiagnostics(Classification c) {
+        return c.kind() == StatementKind.OTHER && c.has(Trait.PREVIOUS_STATEMENT_DIAGNOSTICS);
     }
 
     private static boolean isAboutPreviousStatement(Classification c) {

@@ -67,8 +67,9 @@ final class FastPathClassifier {
                     .trait(wordAt(tokens, 1, "PERSIST") ? Trait.SERVER_SPECIFIC : Trait.IMPLICIT_COMMIT);
             case "STOP" -> new ClassificationBuilder(StatementKind.OTHER).trait(Trait.IMPLICIT_COMMIT);
             case "GET" -> wordAt(tokens, 1, "DIAGNOSTICS") || wordAt(tokens, 2, "DIAGNOSTICS")
+                    // GET DIAGNOSTICS ... @v = RETURNED_SQLSTATE: assigns user variables ('=', not ':=').
                     ? new ClassificationBuilder(StatementKind.OTHER).trait(Trait.PREVIOUS_STATEMENT_DIAGNOSTICS)
-                            .scan(TokenScanner.scan(tokens))
+                            .trait(Trait.ASSIGNS_USER_VARIABLE).scan(TokenScanner.scan(tokens))
                     : null;
             case "FLUSH" -> flush(tokens);
             case "HANDLER" -> wordAt(tokens, 2, "OPEN") || (isQualified(tokens, 1) && wordAt(tokens, 4, "OPEN"))

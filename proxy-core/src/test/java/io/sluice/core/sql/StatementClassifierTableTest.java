@@ -343,7 +343,7 @@ class StatementClassifierTableTest {
                 c(OTHER, "HANDLER app.t OPEN AS h", UNTRACKED_SESSION_CHANGE),
                 c(OTHER, "HANDLER app.t READ FIRST"),
                 c(OTHER, "GET DIAGNOSTICS CONDITION 1 @p1 = RETURNED_SQLSTATE", PREVIOUS_STATEMENT_DIAGNOSTICS,
-                        USES_USER_VARIABLE),
+                        USES_USER_VARIABLE, ASSIGNS_USER_VARIABLE),
                 // ---- multi-statements ------------------------------------------------------------
                 c(MULTI, "SELECT 1; SELECT 2"),
                 c(MULTI, "select 1;select 2;"),

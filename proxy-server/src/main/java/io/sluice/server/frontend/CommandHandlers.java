@@ -46,6 +46,13 @@ final class CommandHandlers {
       "Sluice: user variables, temporary tables, locks and prepared statements are not supported in a"
           + " READ ONLY transaction, which runs on a slave: they would stay on the slave's connection. Start the"
           + " transaction without READ ONLY, or as /*master*/ START TRANSACTION READ ONLY");
+  /**
+   * GET DIAGNOSTICS about a statement a slave ran: the diagnostics are on the slave's
+   * connection, but the user variables it sets must be where the session goes on, the master.
+   */
+  private static final SqlError DIAGNOSTICS_ON_SLAVE = new SqlError(ErrorCodes.ER_NOT_SUPPORTED_YET, "42000",
+      "Sluice: GET DIAGNOSTICS about a statement that ran on a slave is not supported: the variables it sets would"
+          + " stay on the slave's connection. Send that statement as /*master*/ to read its diagnostics");
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CommandHandlers.class);
   private final Map<CommandType, CommandHandler> handlers = new EnumMap<>(CommandType.class);
 
@@ -138,6 +145,11 @@ final class CommandHandlers {
     if (route.reason() == RouteReason.READ_ONLY_TRANSACTION && io.sluice.core.routing.Router.leavesStateOnConnection(c)) {
       packet.release();
       s.sendError(STATE_IN_SLAVE_TRANSACTION);
+      return;
+    }
+    if (route instanceof Route.Slave && io.sluice.core.routing.Router.isGetDiagnostics(c)) {
+      packet.release();
+      s.sendError(DIAGNOSTICS_ON_SLAVE);
       return;
     }
     Backend target = route.backend(view);

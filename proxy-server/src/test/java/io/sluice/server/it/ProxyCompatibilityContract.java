@@ -1414,6 +1414,41 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * GET DIAGNOSTICS reads the previous statement's diagnostics into user variables: after a
+   * statement on the master it runs on that same connection and the variables read back as on
+   * a direct connection; after a read a slave ran, it is refused rather than answered from
+   * another connection's diagnostics.
+   */
+  @Test
+  void getDiagnosticsReadsThePreviousStatementsConditionAsDirectly() throws Exception {
+    List<List<String>> expected;
+    try (Connection d = DriverManager.getConnection(cluster().master().jdbcUrl("app"), "app", "app")) {
+      assertThrows(SQLException.class, () -> TestSql.execute(d, "INSERT INTO no_such_table VALUES (1)"));
+      TestSql.execute(d, "GET DIAGNOSTICS CONDITION 1 @gd_state = RETURNED_SQLSTATE, @gd_errno = MYSQL_ERRNO");
+      expected = TestSql.queryRows(d, "SELECT @gd_state, @gd_errno");
+    }
+    assertEquals(List.of(List.of("42S02", "1146")), expected, "what the server itself answers");
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      for (int i = 0; i < 3; i++) { // other sessions' statements in between would show with a pooled connection
+        assertThrows(SQLException.class, () -> TestSql.execute(c, "INSERT INTO no_such_table VALUES (1)"));
+        TestSql.execute(c, "GET DIAGNOSTICS CONDITION 1 @gd_state = RETURNED_SQLSTATE, @gd_errno = MYSQL_ERRNO");
+        assertEquals(expected, TestSql.queryRows(c, "SELECT @gd_state, @gd_errno"));
+      }
+      // Pinned by its user variables now, the session reads on the master: a failed read too.
+      assertThrows(SQLException.class, () -> TestSql.execute(c, "SELECT * FROM no_such_table"));
+      TestSql.execute(c, "GET DIAGNOSTICS CONDITION 1 @gd_state = RETURNED_SQLSTATE, @gd_errno = MYSQL_ERRNO");
+      assertEquals(expected, TestSql.queryRows(c, "SELECT @gd_state, @gd_errno"));
+    }
+    try (Connection fresh = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      assertThrows(SQLException.class, () -> TestSql.execute(fresh, "SELECT * FROM no_such_table")); // on a slave
+      SQLException refused = assertThrows(SQLException.class,
+          () -> TestSql.execute(fresh, "GET DIAGNOSTICS CONDITION 1 @gd_state = RETURNED_SQLSTATE"));
+      assertEquals(1235, refused.getErrorCode(), refused.getMessage());
+      assertEquals("42000", refused.getSQLState());
+    }
+  }
+
   // ---- consistency ----
 
   /**
