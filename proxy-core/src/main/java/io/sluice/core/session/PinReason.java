@@ -15,6 +15,8 @@ public enum PinReason {
     GLOBAL_READ_LOCK,
     /** LOCK INSTANCE FOR BACKUP or MariaDB's BACKUP STAGE / BACKUP LOCK until released. */
     BACKUP_LOCK,
+    /** A MariaDB sequence was used: LASTVAL / PREVIOUS VALUE FOR answer what this connection took last. */
+    SEQUENCE_VALUES,
     /** Text PREPARE: the statement exists on that connection until DEALLOCATE. */
     TEXT_PREPARED_STATEMENTS,
     /** SQL_CALC_FOUND_ROWS: FOUND_ROWS() must run on the same connection next. */

@@ -575,6 +575,10 @@ public final class SessionState {
             pins.remove(PinReason.FOUND_ROWS);
         }
         applyUserLocks(c);
+        if (c.has(Trait.SEQUENCE)) {
+            // MariaDB: LASTVAL(s) and PREVIOUS VALUE FOR s answer what this connection last took.
+            pins.add(PinReason.SEQUENCE_VALUES);
+        }
         if (c.has(Trait.GLOBAL_READ_LOCK)) {
             pins.add(PinReason.GLOBAL_READ_LOCK);
         }

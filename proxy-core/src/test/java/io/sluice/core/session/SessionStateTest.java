@@ -228,6 +228,16 @@ class SessionStateTest {
     }
 
     @Test
+    void usingASequencePinsSoThatLastvalReadsThisConnectionsValue() {
+        for (String sql : java.util.List.of("SELECT NEXTVAL(s)", "INSERT INTO t (id) VALUES (NEXT VALUE FOR s)",
+                "SELECT SETVAL(s, 100)")) {
+            SessionState s = newSession();
+            run(s, sql, ok(AUTOCOMMIT));
+            assertEquals(Set.of(PinReason.SEQUENCE_VALUES), s.pins(), sql);
+        }
+    }
+
+    @Test
     void temporaryTablePinsUntilDropped() {
         SessionState s = newSession();
         run(s, "CREATE TEMPORARY TABLE tmp_ids (id INT)", ok(AUTOCOMMIT));
