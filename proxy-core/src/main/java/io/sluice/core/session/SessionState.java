@@ -575,24 +575,35 @@ public final class SessionState {
             pins.remove(PinReason.FOUND_ROWS);
         }
         applyUserLocks(c);
-        if (c.has(Trait.SEQUENCE)) {
-            // MariaDB: LASTVAL(s) and PREVIOUS VALUE FOR s answer what this connection last took.
-            pins.add(PinReason.SEQUENCE_VALUES);
-        }
-        if (c.has(Trait.GLOBAL_READ_LOCK)) {
-            pins.add(PinReason.GLOBAL_READ_LOCK);
-        }
-        if (c.has(Trait.TAKES_BACKUP_LOCK)) {
-            pins.add(PinReason.BACKUP_LOCK);
-        } else if (c.has(Trait.RELEASES_BACKUP_LOCK)) {
+        addTraitPins(c);
+        if (c.has(Trait.RELEASES_BACKUP_LOCK) && !c.has(Trait.TAKES_BACKUP_LOCK)) {
             pins.remove(PinReason.BACKUP_LOCK);
-        }
-        if (c.has(Trait.ASSIGNS_USER_VARIABLE)) {
-            pins.add(PinReason.USER_VARIABLES);
         }
         if (c.has(Trait.UNTRACKED_SESSION_CHANGE)) {
             pins.add(c.kind() == StatementKind.MULTI
                     ? PinReason.MULTI_STATEMENT_SESSION_CHANGE : PinReason.UNTRACKED_SESSION_CHANGE);
+        }
+    }
+
+    /**
+     * Traits whose statement leaves something on its connection until the session says
+     * otherwise: user variables, a sequence's last value (MariaDB's LASTVAL answers what this
+     * connection took), a global read lock, a backup lock.
+     */
+    private static final TraitPin[] PINNING_TRAITS = {
+            new TraitPin(Trait.ASSIGNS_USER_VARIABLE, PinReason.USER_VARIABLES),
+            new TraitPin(Trait.SEQUENCE, PinReason.SEQUENCE_VALUES),
+            new TraitPin(Trait.GLOBAL_READ_LOCK, PinReason.GLOBAL_READ_LOCK),
+            new TraitPin(Trait.TAKES_BACKUP_LOCK, PinReason.BACKUP_LOCK)};
+
+    private record TraitPin(Trait trait, PinReason pin) {}
+
+    /** Adds the pins of {@link #PINNING_TRAITS}; used after both a statement and a failed multi-statement text. */
+    private void addTraitPins(Classification c) {
+        for (TraitPin p : PINNING_TRAITS) { // per statement: no lambda, no iterator
+            if (c.has(p.trait())) {
+                pins.add(p.pin());
+            }
         }
     }
 
@@ -623,9 +634,7 @@ public final class SessionState {
         if (c.has(Trait.CALC_FOUND_ROWS)) {
             pins.add(PinReason.FOUND_ROWS);
         }
-        if (c.has(Trait.ASSIGNS_USER_VARIABLE)) {
-            pins.add(PinReason.USER_VARIABLES);
-        }
+        addTraitPins(c);
         if (c.has(Trait.SETS_SQL_LOG_BIN)) {
             pins.add(PinReason.SQL_LOG_BIN);
         }

@@ -238,6 +238,16 @@ class SessionStateTest {
     }
 
     @Test
+    void aFailedMultiStatementKeepsThePinsItsStatementsCouldHaveMade() {
+        for (String sql : java.util.List.of("SELECT NEXTVAL(s); SELECT bad syntax", "FLUSH TABLES WITH READ LOCK; SELEC 1",
+                "BACKUP STAGE START; SELEC 1", "SET @a = 1; SELEC 1")) {
+            SessionState s = newSession();
+            run(s, sql, StatementOutcome.error());
+            assertTrue(s.isPinnedToMaster(), sql);
+        }
+    }
+
+    @Test
     void temporaryTablePinsUntilDropped() {
         SessionState s = newSession();
         run(s, "CREATE TEMPORARY TABLE tmp_ids (id INT)", ok(AUTOCOMMIT));
