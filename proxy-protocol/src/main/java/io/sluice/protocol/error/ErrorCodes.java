@@ -46,6 +46,8 @@ public final class ErrorCodes {
   public static final int ER_MALFORMED_PACKET = 1835;
   /** CR_SERVER_LOST: a client-library code, used for "backend lost mid-statement". */
   public static final int CR_SERVER_LOST = 2013;
+  /** CR_SERVER_GONE_ERROR: a client-library code, used for "the connection holding the session's state is gone". */
+  public static final int CR_SERVER_GONE_ERROR = 2006;
   /** ProxySQL's code for "no backend could be reached"; outside MySQL's server range. */
   public static final int SLUICE_NO_BACKEND = 9001;
 
@@ -146,6 +148,17 @@ public final class ErrorCodes {
   public static SqlError backendUnavailable(String backend, String reason) {
     return new SqlError(SLUICE_NO_BACKEND, "HY000",
         "Sluice: no connection to backend '" + backend + "' available" + (reason == null ? "" : ": " + reason));
+  }
+
+  /**
+   * The backend connection that held the session's transaction or pinned state (temporary
+   * tables, locks, variables) closed while the client was idle: that state is gone and the
+   * session ends. 08S01, as drivers expect of a connection that went away; nothing of the
+   * statement that found it ran.
+   */
+  public static SqlError heldConnectionGone(String backend) {
+    return new SqlError(CR_SERVER_GONE_ERROR, "08S01", "MySQL server has gone away: backend '" + backend
+        + "' closed the connection that held this session's transaction or session state; the statement did not run");
   }
 
   /**

@@ -367,6 +367,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
     Attempt attempt = new Attempt(command, type, target, statement, binder, callback);
     this.attempt = attempt;
+    if (held != null && !held.isUsable() && mustHoldConnection()) {
+      // The connection with this session's transaction or pinned state closed while the client
+      // was idle (wait_timeout, a KILL, the network): that state is gone. Running on would put
+      // this statement outside the transaction the app believes in, so the session ends, as a
+      // direct connection would have.
+      command.release();
+      String backend = held.backendName();
+      releaseHeld(true);
+      fatal(ErrorCodes.heldConnectionGone(backend));
+      return;
+    }
     if (held != null && (!held.isUsable() || !held.backendName().equals(target.name()))) {
       // e.g. an implicit commit on the master ends a READ ONLY transaction held on a slave
       releaseHeld(true);
@@ -728,13 +739,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     drainQueued();
   }
 
+  /**
+   * The statement failed before it was sent (no connection, or preparing one failed: the
+   * session sync, a GTID wait, a lazy prepare). A held connection stays held: the transaction
+   * or state on it is intact, as on a direct connection where only the statement fails. Any
+   * other is discarded, not pooled: a sync that failed half-way left it in a state its
+   * snapshot does not describe.
+   */
   private void finishWithError(SqlError err, ExecutionCallback callback) {
     endRetry();
     if (active != null) {
-      activePool.release(active);
-      if (active == held) {
-        held = null;
-        heldPool = null;
+      if (active != held) {
+        activePool.discard(active);
       }
       active = null;
       activePool = null;

@@ -207,7 +207,7 @@ final class CommandHandlers {
     String schema = ComInitDb.decode(packet.payload().duplicate()).schema();
     // COM_INIT_DB is USE by another name: the session tracks it the same way.
     Classification use = s.runtime().classifier().classify("USE " + SqlLiterals.quoteIdentifier(schema));
-    s.execute(packet, type, s.runtime().view().master(), null, false, ClientSession.ExecutionCallback.of(tracker -> {
+    s.execute(packet, type, s.heldBackend(), null, false, ClientSession.ExecutionCallback.of(tracker -> {
       StatementOutcome outcome = Outcomes.of(tracker);
       s.session().afterStatement(use, outcome);
       s.activeSnapshotAfter(outcome);
@@ -215,9 +215,12 @@ final class CommandHandlers {
     }));
   }
 
-  /** Commands with no routing choice: the held connection, else the master. */
+  /**
+   * Commands with no routing choice: the held connection (a READ ONLY transaction's slave
+   * too, whose transaction must not end by a COM_INIT_DB or COM_STATISTICS), else the master.
+   */
   private static void onMaster(ClientSession s, CommandType type, Packet packet) {
-    s.execute(packet, type, s.runtime().view().master(), null, false, keepIfNeeded(s));
+    s.execute(packet, type, s.heldBackend(), null, false, keepIfNeeded(s));
   }
 
   static ClientSession.ExecutionCallback keepIfNeeded(ClientSession s) {

@@ -1449,6 +1449,107 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * A prepared read whose lazy prepare on the transaction's connection fails (its table was
+   * dropped) fails alone, as on a direct connection: the transaction goes on and its COMMIT
+   * commits the earlier INSERT. Other sessions hold master connections meanwhile (each by a user
+   * lock), so a transaction connection given back to the pool would be out of this session's
+   * reach.
+   */
+  @Test
+  void aStatementThatFailsBeforeItIsSentLeavesTheTransactionWhereItIs() throws Exception {
+    try (Connection root = TestSql.root(cluster().master())) {
+      TestSql.execute(root, "CREATE TABLE IF NOT EXISTS app.t_gone (id INT)");
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+    List<Connection> others = new java.util.ArrayList<>();
+    try (Connection c = proxy.connect(SERVER_PS)) {
+      PreparedStatement ps = c.prepareStatement("SELECT * FROM t_gone"); // a read: prepared on a slave
+      try (Connection root = TestSql.root(cluster().master())) {
+        TestSql.execute(root, "DROP TABLE app.t_gone");
+      }
+      cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+      // BEGIN, not autocommit=0: a pooled connection's autocommit=0 would be synced back to 1
+      // before another session's statement, committing whatever transaction it carried.
+      TestSql.execute(c, "BEGIN", "INSERT INTO items (v) VALUES ('kept-in-transaction')");
+      SQLException gone = assertThrows(SQLException.class, ps::executeQuery);
+      assertEquals(1146, gone.getErrorCode(), gone.getMessage());
+      for (int i = 0; i < 4; i++) {
+        Connection o = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+        others.add(o);
+        TestSql.queryString(o, "SELECT GET_LOCK('held-" + i + "', 0)");
+      }
+      TestSql.execute(c, "COMMIT");
+      try (Connection root = TestSql.root(cluster().master())) {
+        assertEquals("1", TestSql.queryString(root, "SELECT COUNT(*) FROM app.items WHERE v = 'kept-in-transaction'"),
+            "the transaction's INSERT was committed by its own COMMIT");
+      }
+    } finally {
+      for (Connection o : others) {
+        o.close();
+      }
+    }
+  }
+
+  /**
+   * The connection with a session's open transaction is killed while the client is idle: the
+   * next statement is not run on another connection outside that transaction; the client
+   * hears 2006/08S01 and the session ends, as on a direct connection.
+   */
+  @Test
+  void aTransactionWhoseConnectionDiedEndsTheSession() throws Exception {
+    Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+    try {
+      c.setAutoCommit(false);
+      TestSql.execute(c, "INSERT INTO items (v) VALUES ('lost-with-its-connection')");
+      String thread = TestSql.queryString(c, "SELECT CONNECTION_ID()"); // run by the server: its own id
+      try (Connection root = TestSql.root(cluster().master())) {
+        TestSql.execute(root, "KILL " + thread);
+        for (int i = 0; i < 50 && TestSql.queryString(root,
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + thread).equals("1"); i++) {
+          Thread.sleep(100);
+        }
+      }
+      Thread.sleep(300); // the proxy sees the close
+      SQLException e = assertThrows(SQLException.class,
+          () -> TestSql.execute(c, "INSERT INTO items (v) VALUES ('outside-the-transaction')"));
+      assertEquals("08S01", e.getSQLState(), e.getMessage());
+      try (Connection root = TestSql.root(cluster().master())) {
+        assertEquals("0", TestSql.queryString(root,
+            "SELECT COUNT(*) FROM app.items WHERE v IN ('lost-with-its-connection', 'outside-the-transaction')"));
+      }
+    } finally {
+      try {
+        c.close();
+      } catch (SQLException ended) {
+        // the proxy ended the session: Connector/J's rollback on close finds it closed
+      }
+    }
+  }
+
+  /**
+   * COM_INIT_DB in a READ ONLY transaction goes to the transaction's slave connection: the
+   * transaction goes on there (a write in it still gets 1792) instead of ending silently.
+   */
+  @Test
+  void initDbInAReadOnlyTransactionStaysInIt() throws Exception {
+    try (RawClient p = proxied()) {
+      assertEquals(0x00, query(p, "START TRANSACTION READ ONLY")[0], "OK");
+      byte[] use = p.command(io.sluice.protocol.CommandType.COM_INIT_DB,
+          buf -> new io.sluice.protocol.packet.ComInitDb("information_schema").encode(buf)).get(0);
+      assertEquals(0x00, use[0], "COM_INIT_DB answered OK");
+      byte[] write = query(p, "INSERT INTO app.items (v) VALUES ('not in a read-only transaction')");
+      assertEquals(0xFF, write[0] & 0xFF, "still in the READ ONLY transaction: the write is refused");
+      assertEquals(1792, (write[1] & 0xFF) | (write[2] & 0xFF) << 8);
+      assertEquals(0x00, query(p, "COMMIT")[0]);
+    }
+  }
+
+  private static byte[] query(RawClient p, String sql) throws java.io.IOException {
+    return p.command(io.sluice.protocol.CommandType.COM_QUERY,
+        buf -> new io.sluice.protocol.packet.ComQuery(sql).encode(buf)).get(0);
+  }
+
   // ---- consistency ----
 
   /**
