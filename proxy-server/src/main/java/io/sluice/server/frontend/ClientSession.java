@@ -100,6 +100,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private final ClientStatements statements = new ClientStatements();
   private boolean discardHeldOnRelease;
   private boolean closeWhenIdle;
+  /** Between COM_CHANGE_USER and its authentication's end: its schema applies whatever the capabilities. */
+  private boolean changingUser;
   /** When the current command arrived, for the latency metrics. */
   private long commandStartNanos;
   /** Whether this session counts against the total connection limit. */
@@ -287,7 +289,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       countedUser = user.name();
     }
     session = new SessionState(null, Collations.charsetSetting(login.characterSet()), user.consistency());
-    if (login.database() != null && !login.database().isEmpty() && capabilities.connectsWithDb()) {
+    // COM_CHANGE_USER always carries a schema the server applies; a login's counts only with CONNECT_WITH_DB.
+    boolean schemaGiven = capabilities.connectsWithDb() || changingUser;
+    changingUser = false;
+    if (login.database() != null && !login.database().isEmpty() && schemaGiven) {
       // The schema must exist, as on a direct connection: check it on the master before OK.
       handlers.initialSchema(this, login.database());
       return;
@@ -795,6 +800,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   }
 
   void changeUser(UserConfig newUser, String clientPlugin, byte[] answer, int characterSet, String database) {
+    changingUser = true;
     releaseHeld(true);
     poolCache.clear();
     if (countedUser != null && !countedUser.equals(newUser.name())) {
