@@ -3,6 +3,8 @@ package io.sluice.protocol.packet;
 import io.netty.buffer.ByteBuf;
 import io.sluice.protocol.CommandType;
 import io.sluice.protocol.wire.Wire;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -25,8 +27,19 @@ public record ComStmtPrepare(String query) {
     return new ComStmtPrepare(Wire.readStringEof(payload));
   }
 
+  /** Decodes the query with {@code charset}; ISO-8859-1 keeps the client's bytes exactly, one char per byte. */
+  public static ComStmtPrepare decode(ByteBuf payload, Charset charset) {
+    Payloads.expectCommand(payload, CommandType.COM_STMT_PREPARE);
+    return new ComStmtPrepare(Wire.readStringEof(payload, charset));
+  }
+
   public void encode(ByteBuf out) {
+    encode(out, StandardCharsets.UTF_8);
+  }
+
+  /** Encodes the query with {@code charset}: ISO-8859-1 for a query decoded byte for byte. */
+  public void encode(ByteBuf out, Charset charset) {
     Wire.writeInt1(out, CommandType.COM_STMT_PREPARE.code());
-    Wire.writeStringEof(out, query);
+    Wire.writeStringEof(out, query, charset);
   }
 }

@@ -293,10 +293,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
    * metadata from an earlier prepare) and returns the backend's statement id. The id is
    * recorded in {@link #statements()}; statements that falls out of are closed here.
    */
-  public Future<Long> prepare(String key, String sql) {
+  /** Prepares {@code clientBytes} (the client's SQL, one char per byte: ISO-8859-1) and caches it under {@code key}. */
+  public Future<Long> prepare(String key, String clientBytes) {
     Promise<Long> done = channel.eventLoop().newPromise();
     ByteBuf buf = channel.alloc().buffer();
-    new io.sluice.protocol.packet.ComStmtPrepare(sql).encode(buf);
+    new io.sluice.protocol.packet.ComStmtPrepare(clientBytes).encode(buf, java.nio.charset.StandardCharsets.ISO_8859_1);
     execute(new Packet(0, buf), CommandType.COM_STMT_PREPARE, new ResponseListener() {
       @Override
       public void onPacket(Packet packet, ResponseTracker.Outcome outcome) {

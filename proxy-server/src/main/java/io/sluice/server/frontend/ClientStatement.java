@@ -12,7 +12,14 @@ import java.util.TreeMap;
  */
 final class ClientStatement {
   final long id;
+  /** The SQL as decoded in the client's charset: for classification and the SQL log. */
   final String sql;
+  /**
+   * The SQL exactly as the client sent it, one char per byte (ISO-8859-1): what a backend
+   * connection prepares, and the cache key, so no charset round trip alters a literal and two
+   * texts differing only in bytes a decoding would merge never share a backend statement.
+   */
+  final String clientBytes;
   /** The schema current at PREPARE: table names in the statement resolve against it. */
   final String schema;
   final Classification classification;
@@ -24,16 +31,17 @@ final class ClientStatement {
   /** The backend statement id of an open cursor on the session's held connection, or -1. */
   long cursorBackendId = -1;
 
-  ClientStatement(long id, String sql, String schema, Classification classification, int numParams) {
+  ClientStatement(long id, String sql, String clientBytes, String schema, Classification classification, int numParams) {
     this.id = id;
     this.sql = sql;
+    this.clientBytes = clientBytes;
     this.schema = schema;
     this.classification = classification;
     this.numParams = numParams;
   }
 
   String cacheKey() {
-    return io.sluice.server.backend.BackendStatements.key(schema, sql);
+    return io.sluice.server.backend.BackendStatements.key(schema, clientBytes);
   }
 
   boolean hasOpenCursor() {

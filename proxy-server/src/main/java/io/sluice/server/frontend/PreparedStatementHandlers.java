@@ -23,6 +23,7 @@ import io.sluice.protocol.response.ResponseTracker;
 import io.sluice.protocol.wire.Packet;
 import io.sluice.server.backend.BackendConnection;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -49,14 +50,16 @@ final class PreparedStatementHandlers {
       new SqlError(1421, "HY000", "The statement (%d) has no open cursor.");
 
   void prepare(ClientSession s, CommandType type, Packet packet) {
-    String sql = ComStmtPrepare.decode(packet.payload().duplicate()).query();
+    String clientBytes = ComStmtPrepare.decode(packet.payload().duplicate(), StandardCharsets.ISO_8859_1).query();
+    String sql = ComStmtPrepare.decode(packet.payload().duplicate(), ClientTextCharset.forLexing(s.session().charset().charset()))
+        .query();
     Classification c = s.runtime().classifier().classify(sql, s.session().noBackslashEscapes());
     ClusterView view = s.runtime().view();
     Route route = s.runtime().router().route(c, s.session(), view);
     Backend target = route instanceof Route.Local ? view.master() : route.backend(view);
     long id = s.statements().nextId();
     String schema = s.session().schema();
-    String key = io.sluice.server.backend.BackendStatements.key(schema, sql);
+    String key = io.sluice.server.backend.BackendStatements.key(schema, clientBytes);
     s.execute(packet, type, target, null, false, new ClientSession.ExecutionCallback() {
       @Override
       public void beforeForward(Packet p, boolean first) {
@@ -75,7 +78,7 @@ final class PreparedStatementHandlers {
         ComStmtPrepareOk ok = tracker.prepareOk();
         if (!tracker.isError() && ok != null) {
           conn.remember(key, ok.statementId());
-          s.statements().add(new ClientStatement(id, sql, schema, c, ok.numParams()));
+          s.statements().add(new ClientStatement(id, sql, clientBytes, schema, c, ok.numParams()));
         }
         finish.accept(s.mustHoldConnection());
       }
@@ -250,11 +253,11 @@ final class PreparedStatementHandlers {
     String current = conn.snapshot().schema();
     boolean switchSchema = st.schema != null && !st.schema.equals(current);
     if (!switchSchema) {
-      return conn.prepare(st.cacheKey(), st.sql);
+      return conn.prepare(st.cacheKey(), st.clientBytes);
     }
     Promise<Long> done = conn.channel().eventLoop().newPromise();
     String use = "USE " + io.sluice.core.sql.SqlLiterals.quoteIdentifier(st.schema);
-    conn.query(use).addListener(u -> conn.prepare(st.cacheKey(), st.sql).addListener(p -> {
+    conn.query(use).addListener(u -> conn.prepare(st.cacheKey(), st.clientBytes).addListener(p -> {
       String back = current == null ? null : "USE " + io.sluice.core.sql.SqlLiterals.quoteIdentifier(current);
       Runnable finish = () -> {
         if (p.isSuccess()) {

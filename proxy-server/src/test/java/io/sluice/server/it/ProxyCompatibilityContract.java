@@ -1550,6 +1550,38 @@ abstract class ProxyCompatibilityContract {
         buf -> new io.sluice.protocol.packet.ComQuery(sql).encode(buf)).get(0);
   }
 
+  /**
+   * A prepared statement is prepared again, lazily, on whichever connection runs it: with the
+   * bytes the client sent, not a re-encoding of them. A latin1 client's 'é' (0xE9) decoded as
+   * UTF-8 and encoded back became "ï¿½". Other sessions hold the connections it was prepared on,
+   * so each round runs on a connection that has not seen it.
+   */
+  @Test
+  void aLatin1PreparedStatementKeepsItsBytesOnEveryConnection() throws Exception {
+    List<Connection> others = new java.util.ArrayList<>();
+    String latin1 = SERVER_PS + "&characterEncoding=ISO-8859-1"; // the others too: pools are per charset
+    try (Connection c = proxy.connect(latin1);
+         PreparedStatement ps = c.prepareStatement("INSERT INTO items (v) VALUES (CONCAT('\u00e9', ?))")) {
+      for (int round = 0; round < 3; round++) {
+        ps.setString(1, "-latin1-" + round);
+        ps.executeUpdate();
+        for (int i = 0; i < 4; i++) {
+          Connection o = proxy.connect(latin1);
+          others.add(o);
+          TestSql.queryString(o, "SELECT GET_LOCK('latin1-" + round + "-" + i + "', 0)");
+        }
+      }
+    } finally {
+      for (Connection o : others) {
+        o.close();
+      }
+    }
+    try (Connection root = TestSql.root(cluster().master())) {
+      assertEquals(List.of(List.of("\u00e9-latin1-0"), List.of("\u00e9-latin1-1"), List.of("\u00e9-latin1-2")),
+          TestSql.queryRows(root, "SELECT v FROM app.items WHERE v LIKE '%-latin1-%' ORDER BY id"));
+    }
+  }
+
   // ---- consistency ----
 
   /**
