@@ -116,21 +116,7 @@ final class CommandHandlers {
     SessionState session = s.session();
     Route route = s.runtime().router().route(c, session, view);
     s.runtime().metrics().route(route);
-    if (route.reason() == RouteReason.PROXY_SETTING) {
-      packet.release();
-      SqlError error = ProxySettings.apply(session, c.assignments());
-      if (error != null) {
-        s.sendError(error);
-      } else {
-        s.sendOk(0, 0);
-      }
-      return;
-    }
-    if (route instanceof Route.Local) {
-      // SET TRANSACTION for the next transaction: remembered and sent before that transaction.
-      packet.release();
-      session.absorb(c);
-      s.sendOk(0, 0);
+    if (answeredLocally(s, route, c, packet)) {
       return;
     }
     if (route.reason() == RouteReason.READ_ONLY_TRANSACTION
@@ -181,6 +167,32 @@ final class CommandHandlers {
             session.afterStatement(c, StatementOutcome.error());
           }
         }, retryFor(s, route));
+  }
+
+  /**
+   * What the proxy answers itself, text or binary protocol alike: its own settings (SET
+   * sluice_consistency), and SET TRANSACTION for the next transaction, remembered and sent
+   * before that transaction (run on a pooled connection, it would wait there for another
+   * session's transaction). Returns true when answered.
+   */
+  static boolean answeredLocally(ClientSession s, Route route, Classification c, Packet packet) {
+    if (route.reason() == RouteReason.PROXY_SETTING) {
+      packet.release();
+      SqlError error = ProxySettings.apply(s.session(), c.assignments());
+      if (error != null) {
+        s.sendError(error);
+      } else {
+        s.sendOk(0, 0);
+      }
+      return true;
+    }
+    if (route instanceof Route.Local) {
+      packet.release();
+      s.session().absorb(c);
+      s.sendOk(0, 0);
+      return true;
+    }
+    return false;
   }
 
   /** Runs {@code then} now if {@code future} is complete, else when it completes. */

@@ -99,6 +99,9 @@ final class PreparedStatementHandlers {
     ClusterView view = s.runtime().view();
     Route route = s.runtime().router().route(c, s.session(), view);
     s.runtime().metrics().route(route);
+    if (st.numParams == 0 && CommandHandlers.answeredLocally(s, route, c, packet)) {
+      return; // with parameters the values are not in the classification: the master answers
+    }
     Backend target = route instanceof Route.Local ? view.master() : route.backend(view);
     s.session().beforeStatement(c, target);
     long[] backendId = {-1};

@@ -1582,6 +1582,36 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * SET TRANSACTION READ ONLY as a server-side prepared statement (COM_STMT_PREPARE and
+   * COM_STMT_EXECUTE: Connector/J prepares SET on the client) is the session's, as in text: run
+   * on a pooled connection, it waited there for the next transaction of whichever session came
+   * next, whose INSERT then failed with 1792.
+   */
+  @Test
+  void aPreparedSetTransactionStaysWithItsSession() throws Exception {
+    List<RawClient> others = new java.util.ArrayList<>();
+    try (RawClient c = proxied()) {
+      byte[] prepared = c.command(io.sluice.protocol.CommandType.COM_STMT_PREPARE,
+          buf -> new io.sluice.protocol.packet.ComStmtPrepare("SET TRANSACTION READ ONLY").encode(buf)).get(0);
+      assertEquals(0x00, prepared[0], "PREPARE_OK");
+      int id = (prepared[1] & 0xFF) | (prepared[2] & 0xFF) << 8 | (prepared[3] & 0xFF) << 16 | (prepared[4] & 0xFF) << 24;
+      byte[] executed = c.command(io.sluice.protocol.CommandType.COM_STMT_EXECUTE,
+          buf -> buf.writeByte(0x17).writeIntLE(id).writeByte(0).writeIntLE(1)).get(0);
+      assertEquals(0x00, executed[0], "OK");
+      for (int i = 0; i < 4; i++) { // some on the session's event loop, taking its last connection
+        RawClient o = proxied();
+        others.add(o);
+        byte[] insert = query(o, "INSERT INTO items (v) VALUES ('not read-only " + i + "')");
+        assertEquals(0x00, insert[0], "another session's INSERT: " + new String(insert, StandardCharsets.UTF_8));
+      }
+    } finally {
+      for (RawClient o : others) {
+        o.close();
+      }
+    }
+  }
+
   // ---- consistency ----
 
   /**
