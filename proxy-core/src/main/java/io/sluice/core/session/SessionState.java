@@ -312,7 +312,7 @@ public final class SessionState {
         if (!inTransactionByFlags) {
             readOnlyTransactionBackend = null;
         }
-        if (CONSUMES_NEXT_TRANSACTION_SETTINGS.contains(c.kind()) || (inTransactionByFlags && !wasInTransaction)) {
+        if (startsTransaction(c) || (inTransactionByFlags && !wasInTransaction)) {
             nextIsolation = null;
             nextReadOnly = null;
         }
@@ -413,8 +413,19 @@ public final class SessionState {
         return snapshotAfterSync(beforeStatement, null).withLastInsertIdFrom(outcome.ok() ? outcome.lastInsertId() : 0);
     }
 
+    /**
+     * Whether {@code c} is a transaction of its own for SET TRANSACTION's "next transaction". A
+     * SELECT that reads no table (SELECT 1, SELECT @@x: drivers send such between an app's
+     * statements) starts none on the server, which keeps the characteristics for the next
+     * statement that does (seen on MySQL 8.0: SET TRANSACTION READ ONLY; SELECT 1; INSERT gets 1792).
+     */
+    private static boolean startsTransaction(Classification c) {
+        return CONSUMES_NEXT_TRANSACTION_SETTINGS.contains(c.kind())
+                && !(c.kind() == StatementKind.READ && c.tables().isEmpty());
+    }
+
     boolean consumesNextTransactionSettings(Classification next) {
-        return CONSUMES_NEXT_TRANSACTION_SETTINGS.contains(next.kind()) || (!autocommit && !inTransaction());
+        return startsTransaction(next) || (!autocommit && !inTransaction());
     }
 
     Boolean sessionReadOnlySetting() {

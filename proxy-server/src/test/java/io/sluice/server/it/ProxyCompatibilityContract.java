@@ -1612,6 +1612,37 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * SET TRANSACTION READ ONLY applies to the next transaction: a SELECT without a table is none
+   * on the server (Connector/J sends one before an INSERT through the proxy), a SELECT of a
+   * table is. Each sequence ends as on a direct connection.
+   */
+  @Test
+  void theNextTransactionIsTheOneTheServerStarts() throws Exception {
+    for (String between : List.of("SELECT 1", "SELECT COUNT(*) FROM items")) {
+      String direct;
+      try (Connection d = DriverManager.getConnection(cluster().master().jdbcUrl("app")
+          + "?sslMode=DISABLED&allowPublicKeyRetrieval=true", "app", "app")) {
+        direct = readOnlyThenInsert(d, between);
+      }
+      try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+        assertEquals(direct, readOnlyThenInsert(c, between), "SET TRANSACTION READ ONLY; " + between + "; INSERT");
+      }
+    }
+  }
+
+  /** "ok", or the error code of the INSERT after SET TRANSACTION READ ONLY and {@code between}. */
+  private static String readOnlyThenInsert(Connection c, String between) throws SQLException {
+    TestSql.execute(c, "SET TRANSACTION READ ONLY");
+    TestSql.queryRows(c, between);
+    try {
+      TestSql.execute(c, "INSERT INTO items (v) VALUES ('after the next transaction')");
+      return "ok";
+    } catch (SQLException e) {
+      return String.valueOf(e.getErrorCode());
+    }
+  }
+
   // ---- consistency ----
 
   /**
