@@ -424,6 +424,11 @@ public final class SessionState {
                 && !(c.kind() == StatementKind.READ && c.tables().isEmpty());
     }
 
+    /** Whether the sync before {@code next} sets the next transaction's characteristics (SET TRANSACTION). */
+    public boolean syncsNextTransactionSettings(Classification next) {
+        return next != null && (nextIsolation != null || nextReadOnly != null) && consumesNextTransactionSettings(next);
+    }
+
     boolean consumesNextTransactionSettings(Classification next) {
         return startsTransaction(next) || (!autocommit && !inTransaction());
     }

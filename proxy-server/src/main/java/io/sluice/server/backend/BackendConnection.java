@@ -131,12 +131,27 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     return snapshot;
   }
 
+  private boolean nextTransactionPending;
+
   public void snapshot(BackendSessionSnapshot snapshot) {
     this.snapshot = snapshot;
   }
 
   public boolean isIdle() {
     return state == State.IDLE && channel.isActive();
+  }
+
+  /**
+   * Whether a SET TRANSACTION sent for a session's next transaction may still be waiting on
+   * this connection: the statement it was for failed (a failed statement does not consume it),
+   * so the connection must not serve another session. Cleared when that statement succeeds.
+   */
+  public boolean nextTransactionPending() {
+    return nextTransactionPending;
+  }
+
+  public void nextTransactionPending(boolean pending) {
+    nextTransactionPending = pending;
   }
 
   public boolean isUsable() {

@@ -116,10 +116,13 @@ public final class BackendPool {
     return c.isIdle() && idle.removeLastOccurrence(c);
   }
 
-  /** Gives a connection back. A connection that is not idle and healthy is closed instead. */
+  /**
+   * Gives a connection back. A connection that is not idle and healthy, or that may still hold
+   * one session's next-transaction characteristics, is closed instead.
+   */
   public void release(BackendConnection c) {
     assert loop.inEventLoop();
-    if (closed || !c.isIdle()) {
+    if (closed || !c.isIdle() || c.nextTransactionPending()) {
       discard(c);
       return;
     }

@@ -474,6 +474,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void synced() {
+      if (session.syncsNextTransactionSettings(statement)) {
+        c.nextTransactionPending(true); // until the statement succeeds: see activeSnapshotAfter
+      }
       c.snapshot(session.snapshotAfterSync(c.snapshot(), statement));
       if (binder == AS_IS) {
         c.execute(command, type, new ResponseForwarder(ClientSession.this, c, callback));
@@ -832,6 +835,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   void activeSnapshotAfter(io.sluice.core.session.StatementOutcome outcome) {
     if (active != null) {
       active.snapshot(session.snapshotAfterStatement(active.snapshot(), outcome));
+      if (outcome.ok()) {
+        active.nextTransactionPending(false); // the statement started the transaction the settings were for
+      }
     }
   }
 

@@ -1631,6 +1631,28 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * A statement refused under SET TRANSACTION READ ONLY does not use the setting up on the
+   * server: it still waits on that connection. The connection must not go back to the pool,
+   * where another session's INSERT would be refused.
+   */
+  @Test
+  void aRefusedStatementLeavesNoNextTransactionSettingForOthers() throws Exception {
+    List<Connection> others = new java.util.ArrayList<>();
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      assertEquals("1792", readOnlyThenInsert(c, "SELECT 1"));
+      for (int i = 0; i < 4; i++) { // some on the session's event loop, taking its last connection
+        Connection o = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+        others.add(o);
+        TestSql.execute(o, "INSERT INTO items (v) VALUES ('read-write " + i + "')");
+      }
+    } finally {
+      for (Connection o : others) {
+        o.close();
+      }
+    }
+  }
+
   /** "ok", or the error code of the INSERT after SET TRANSACTION READ ONLY and {@code between}. */
   private static String readOnlyThenInsert(Connection c, String between) throws SQLException {
     TestSql.execute(c, "SET TRANSACTION READ ONLY");
