@@ -770,6 +770,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     drainQueued();
   }
 
+  /**
+   * Runs a command of the proxy's own on the held connection (a cursor's reset after
+   * COM_STMT_CLOSE, which has no answer to wait for): the client's next commands wait in the
+   * queue, as behind any running command, until it is done and {@code then} has run.
+   */
+  void holdCommandsUntil(io.netty.util.concurrent.Future<?> work, Runnable then) {
+    state = State.EXECUTING;
+    work.addListener(f -> {
+      then.run();
+      if (state != State.EXECUTING) {
+        return; // closed meanwhile
+      }
+      state = State.READY;
+      if (closeWhenIdle) {
+        ctx.close();
+        return;
+      }
+      drainQueued();
+    });
+  }
+
   void startSendingFile() {
     state = State.SENDING_FILE;
     flush();

@@ -188,7 +188,7 @@ final class PreparedStatementHandlers {
       ByteBuf buf = held.channel().alloc().buffer(5);
       new ComStmtReset(st.cursorBackendId).encode(buf);
       st.cursorBackendId = -1;
-      held.run(new Packet(0, buf), CommandType.COM_STMT_RESET).addListener(f -> {
+      s.holdCommandsUntil(held.run(new Packet(0, buf), CommandType.COM_STMT_RESET), () -> {
         if (!s.mustHoldConnection()) {
           s.releaseHeld(false);
         }

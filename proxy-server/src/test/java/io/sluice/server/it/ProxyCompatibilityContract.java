@@ -396,6 +396,34 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * COM_STMT_CLOSE has no answer, so a client sends its next command right after it. Closing a
+   * statement with an open cursor makes the proxy reset the cursor on the held connection: the
+   * next command waits for that instead of finding the connection busy (which failed it and, in
+   * a transaction, closed the client's connection).
+   */
+  @Test
+  void aCommandRightAfterClosingACursorWaitsForTheCursorsReset() throws Exception {
+    try (RawClient p = proxied()) {
+      assertEquals(0x00, query(p, "BEGIN")[0]);
+      String sql = "SELECT seq FROM " + numbers(50) + " n ORDER BY seq";
+      byte[] prepared = p.command(io.sluice.protocol.CommandType.COM_STMT_PREPARE,
+          buf -> new io.sluice.protocol.packet.ComStmtPrepare(sql).encode(buf)).get(0);
+      assertEquals(0x00, prepared[0], "PREPARE_OK");
+      int id = (prepared[1] & 0xFF) | (prepared[2] & 0xFF) << 8 | (prepared[3] & 0xFF) << 16 | (prepared[4] & 0xFF) << 24;
+      // flags 0x01: CURSOR_TYPE_READ_ONLY; the answer is the column definitions, rows come by FETCH
+      p.command(io.sluice.protocol.CommandType.COM_STMT_EXECUTE,
+          buf -> buf.writeByte(0x17).writeIntLE(id).writeByte(0x01).writeIntLE(1));
+      // COM_STMT_CLOSE (no answer) and the next command in one send, as a pipelining client does
+      p.sendTogether(List.of(buf -> buf.writeByte(0x19).writeIntLE(id),
+          buf -> new io.sluice.protocol.packet.ComQuery("SELECT 1").encode(buf)));
+      ResponseTracker next = p.readUntilComplete(io.sluice.protocol.CommandType.COM_QUERY);
+      assertFalse(next.isError(), "SELECT 1 answered: " + (next.isError() ? next.error() : ""));
+      assertEquals(1, next.rowCount());
+      assertEquals(0x00, query(p, "COMMIT")[0], "the transaction and its connection are still there");
+    }
+  }
+
   @Test
   void preparingManyStatementsDoesNotExhaustTheBackends() throws Exception {
     try (Connection c = proxy.connect("useServerPrepStmts=true&sslMode=DISABLED&allowPublicKeyRetrieval=true")) {

@@ -140,6 +140,16 @@ final class RawClient implements AutoCloseable {
     }
   }
 
+  /** Writes several commands in one send, as a client that does not wait between them (COM_STMT_CLOSE has no answer). */
+  void sendTogether(List<Consumer<ByteBuf>> bodies) throws IOException {
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (Consumer<ByteBuf> body : bodies) {
+      io.sluice.protocol.wire.BlockingFrames.write(all, 0, body);
+    }
+    out.write(all.toByteArray());
+    out.flush();
+  }
+
   private void write(int seq, Consumer<ByteBuf> body) throws IOException {
     io.sluice.protocol.wire.BlockingFrames.write(out, seq, body);
   }
