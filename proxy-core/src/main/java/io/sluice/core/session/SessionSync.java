@@ -98,11 +98,11 @@ final class SessionSync {
 
     /** SET TRANSACTION for the next transaction, when {@code next} is that transaction. */
     private static String nextTransactionSettings(SessionState session, Classification next) {
-        IsolationLevel isolation = session.nextTransactionIsolation();
-        Boolean readOnly = session.nextTransactionReadOnlySetting();
-        if ((isolation == null && readOnly == null) || !session.consumesNextTransactionSettings(next)) {
+        if (!session.syncsNextTransactionSettings(next)) {
             return null;
         }
+        IsolationLevel isolation = session.nextTransactionIsolation();
+        Boolean readOnly = session.nextTransactionReadOnlySetting();
         List<String> parts = new ArrayList<>();
         if (isolation != null) {
             parts.add("ISOLATION LEVEL " + isolation.sql());

@@ -183,12 +183,9 @@ final class FastPathClassifier {
         });
         if (!statement) {
             ClassificationBuilder builder = new ClassificationBuilder(StatementKind.READ);
-            if (subject.isName()) {
-                String table = subject.text();
-                if (i + 2 < tokens.size() && tokens.get(i + 1).isSymbol(".") && tokens.get(i + 2).isName()) {
-                    table = table + "." + tokens.get(i + 2).text();
-                }
-                builder.addTable(table.toLowerCase(Locale.ROOT));
+            String table = qualifiedName(tokens, i); // EXPLAIN t, DESCRIBE db.t
+            if (table != null) {
+                builder.addTable(table);
             }
             return builder;
         }
@@ -408,12 +405,12 @@ final class FastPathClassifier {
         return i;
     }
 
-    /** {@code name} or {@code schema.name} at index i, lower-case, or null. */
     /** Whether a {@code schema.name} starts at {@code i}. */
     private static boolean isQualified(List<Token> tokens, int i) {
         return i + 2 < tokens.size() && tokens.get(i).isName() && tokens.get(i + 1).isSymbol(".") && tokens.get(i + 2).isName();
     }
 
+    /** {@code name} or {@code schema.name} at index i, lower-case, or null. */
     private static String qualifiedName(List<Token> tokens, int i) {
         if (i >= tokens.size() || !tokens.get(i).isName()) {
             return null;
