@@ -119,23 +119,10 @@ final class CommandHandlers {
     if (answeredLocally(s, route, c, packet)) {
       return;
     }
-    if (route.reason() == RouteReason.READ_ONLY_TRANSACTION
-        && (c.kind() == io.sluice.core.sql.StatementKind.WRITE || c.kind() == io.sluice.core.sql.StatementKind.LOAD_DATA)) {
-      // The transaction runs on a slave, which would refuse the write as super_read_only
-      // (1290). On the master the app would get ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION, so
-      // that is the answer; the transaction goes on, as it would there.
+    SqlError refused = refusedOnSlave(s, route, c);
+    if (refused != null) {
       packet.release();
-      s.sendError(readOnlyTransaction(s));
-      return;
-    }
-    if (route.reason() == RouteReason.READ_ONLY_TRANSACTION && io.sluice.core.routing.Router.leavesStateOnConnection(c)) {
-      packet.release();
-      s.sendError(STATE_IN_SLAVE_TRANSACTION);
-      return;
-    }
-    if (route instanceof Route.Slave && io.sluice.core.routing.Router.isGetDiagnostics(c)) {
-      packet.release();
-      s.sendError(DIAGNOSTICS_ON_SLAVE);
+      s.sendError(refused);
       return;
     }
     Backend target = route.backend(view);
@@ -193,6 +180,28 @@ final class CommandHandlers {
       return true;
     }
     return false;
+  }
+
+  /**
+   * What the proxy answers instead of running {@code c} where it is routed, or null to run it:
+   * in a READ ONLY transaction on a slave, a write gets the master's
+   * ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION (the slave would answer super_read_only's 1290) and
+   * a statement that would leave state on the slave's connection is refused; GET DIAGNOSTICS
+   * after a read a slave ran is refused. The session goes on in each case, as it would there.
+   */
+  private static SqlError refusedOnSlave(ClientSession s, Route route, Classification c) {
+    if (route.reason() == RouteReason.READ_ONLY_TRANSACTION) {
+      if (c.kind() == io.sluice.core.sql.StatementKind.WRITE || c.kind() == io.sluice.core.sql.StatementKind.LOAD_DATA) {
+        return readOnlyTransaction(s);
+      }
+      if (io.sluice.core.routing.Router.leavesStateOnConnection(c)) {
+        return STATE_IN_SLAVE_TRANSACTION;
+      }
+    }
+    if (route instanceof Route.Slave && io.sluice.core.routing.Router.isGetDiagnostics(c)) {
+      return DIAGNOSTICS_ON_SLAVE;
+    }
+    return null;
   }
 
   /** Runs {@code then} now if {@code future} is complete, else when it completes. */
