@@ -189,7 +189,7 @@ final class CommandHandlers {
    * a statement that would leave state on the slave's connection is refused; GET DIAGNOSTICS
    * after a read a slave ran is refused. The session goes on in each case, as it would there.
    */
-  private static SqlError refusedOnSlave(ClientSession s, Route route, Classification c) {
+  static SqlError refusedOnSlave(ClientSession s, Route route, Classification c) {
     if (route.reason() == RouteReason.READ_ONLY_TRANSACTION) {
       if (c.kind() == io.sluice.core.sql.StatementKind.WRITE || c.kind() == io.sluice.core.sql.StatementKind.LOAD_DATA) {
         return readOnlyTransaction(s);

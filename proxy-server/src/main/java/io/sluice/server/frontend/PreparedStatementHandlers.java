@@ -102,6 +102,12 @@ final class PreparedStatementHandlers {
     if (st.numParams == 0 && CommandHandlers.answeredLocally(s, route, c, packet)) {
       return; // with parameters the values are not in the classification: the master answers
     }
+    SqlError refused = CommandHandlers.refusedOnSlave(s, route, c);
+    if (refused != null) {
+      packet.release();
+      s.sendError(refused);
+      return;
+    }
     Backend target = route instanceof Route.Local ? view.master() : route.backend(view);
     s.session().beforeStatement(c, target);
     long[] backendId = {-1};

@@ -1443,6 +1443,47 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
+   * The binary protocol gets the text protocol's answers in a READ ONLY transaction on a slave:
+   * a prepared write gets the master's 1792 (as directly), not the slave's read_only error; a
+   * prepared statement that would leave state on the slave's connection is refused with 1235;
+   * the transaction goes on.
+   */
+  @Test
+  void preparedStatementsInAReadOnlyTransactionGetTheTextProtocolsAnswers() throws Exception {
+    Set<String> slaves = slaveIds().stream().map(String::valueOf).collect(Collectors.toSet());
+    String insert = "INSERT INTO items (v) VALUES (?)";
+    SQLException direct;
+    try (Connection d = DriverManager.getConnection(cluster().master().jdbcUrl("app") + "?" + SERVER_PS, "app", "app")) {
+      TestSql.execute(d, "START TRANSACTION READ ONLY");
+      direct = assertThrows(SQLException.class, () -> executeUpdate(d, insert, "ro-ps"));
+      TestSql.execute(d, "ROLLBACK");
+    }
+    assertEquals(1792, direct.getErrorCode(), "what the server itself answers: " + direct.getMessage());
+    try (Connection c = proxy.connect(SERVER_PS)) {
+      TestSql.execute(c, "START TRANSACTION READ ONLY");
+      assertTrue(slaves.contains(TestSql.queryString(c, "SELECT @@server_id")), "the transaction runs on a slave");
+      SQLException write = assertThrows(SQLException.class, () -> executeUpdate(c, insert, "ro-ps"));
+      assertEquals(List.of(direct.getErrorCode(), direct.getSQLState(), direct.getMessage()),
+          List.of(write.getErrorCode(), write.getSQLState(), write.getMessage()));
+      try (PreparedStatement lock = c.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+        lock.setString(1, "ro-ps-lock");
+        SQLException refused = assertThrows(SQLException.class, lock::executeQuery);
+        assertEquals(1235, refused.getErrorCode(), refused.getMessage());
+        assertEquals("42000", refused.getSQLState());
+      }
+      assertTrue(slaves.contains(TestSql.queryString(c, "SELECT @@server_id")), "the transaction goes on");
+      TestSql.execute(c, "COMMIT");
+    }
+  }
+
+  private static int executeUpdate(Connection c, String sql, String value) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, value);
+      return ps.executeUpdate();
+    }
+  }
+
+  /**
    * GET DIAGNOSTICS reads the previous statement's diagnostics into user variables: after a
    * statement on the master it runs on that same connection and the variables read back as on
    * a direct connection; after a read a slave ran, it is refused rather than answered from
