@@ -23,8 +23,23 @@ public final class BackendStatements {
     this.capacity = capacity;
   }
 
-  public static String key(String schema, String sql) {
-    return (schema == null ? "" : schema) + '\0' + sql;
+  /**
+   * The cache key of {@code sql} prepared under {@code schema} on a connection in state
+   * {@code parsedUnder}. A statement is shared only by executions that would parse it alike:
+   * besides the schema and the text, the key holds what changes the parse, the charset (a
+   * literal's bytes) and sql_mode (ANSI_QUOTES makes "x" an identifier, NO_BACKSLASH_ESCAPES
+   * changes where a string ends) with the charset variables.
+   */
+  public static String key(String schema, io.sluice.core.session.BackendSessionSnapshot parsedUnder, String sql) {
+    StringBuilder key = new StringBuilder(sql.length() + 64).append(schema == null ? "" : schema).append('\0')
+        .append(parsedUnder.charset().charset()).append('/').append(parsedUnder.charset().collation());
+    for (Map.Entry<String, String> v : parsedUnder.variables().entrySet()) {
+      String name = v.getKey();
+      if (name.equals("sql_mode") || name.startsWith("character_set_") || name.startsWith("collation_")) {
+        key.append('\0').append(name).append('=').append(v.getValue());
+      }
+    }
+    return key.append('\0').append(sql).toString();
   }
 
   /** The backend statement id for {@code key}, or null; marks it recently used. */

@@ -40,8 +40,9 @@ final class ClientStatement {
     this.numParams = numParams;
   }
 
-  String cacheKey() {
-    return io.sluice.server.backend.BackendStatements.key(schema, clientBytes);
+  /** The backend statement cache key of this statement on a connection in state {@code parsedUnder}. */
+  String cacheKey(io.sluice.core.session.BackendSessionSnapshot parsedUnder) {
+    return io.sluice.server.backend.BackendStatements.key(schema, parsedUnder, clientBytes);
   }
 
   boolean hasOpenCursor() {

@@ -59,7 +59,6 @@ final class PreparedStatementHandlers {
     Backend target = route instanceof Route.Local ? view.master() : route.backend(view);
     long id = s.statements().nextId();
     String schema = s.session().schema();
-    String key = io.sluice.server.backend.BackendStatements.key(schema, clientBytes);
     s.execute(packet, type, target, null, false, new ClientSession.ExecutionCallback() {
       @Override
       public void beforeForward(Packet p, boolean first) {
@@ -77,7 +76,9 @@ final class PreparedStatementHandlers {
       public void completed(ResponseTracker tracker, BackendConnection conn, Consumer<Boolean> finish) {
         ComStmtPrepareOk ok = tracker.prepareOk();
         if (!tracker.isError() && ok != null) {
-          conn.remember(key, ok.statementId());
+          // Keyed by the state the connection parsed it under (the session's, synced before it).
+          conn.remember(io.sluice.server.backend.BackendStatements.key(schema, conn.snapshot(), clientBytes),
+              ok.statementId());
           s.statements().add(new ClientStatement(id, sql, clientBytes, schema, c, ok.numParams()));
         }
         finish.accept(s.mustHoldConnection());
@@ -235,8 +236,9 @@ final class PreparedStatementHandlers {
   private static Future<Packet> bind(ClientSession s, ClientStatement st, BackendConnection conn, Packet cmd,
       long[] backendId) {
     Promise<Packet> done = conn.channel().eventLoop().newPromise();
-    Long cached = conn.statements().get(st.cacheKey());
-    Future<Long> id = cached != null ? conn.channel().eventLoop().newSucceededFuture(cached) : prepareOn(conn, st);
+    String key = st.cacheKey(conn.snapshot()); // the session's state: synced before binding
+    Long cached = conn.statements().get(key);
+    Future<Long> id = cached != null ? conn.channel().eventLoop().newSucceededFuture(cached) : prepareOn(conn, st, key);
     id.addListener(f -> {
       if (!f.isSuccess()) {
         cmd.release();
@@ -258,15 +260,15 @@ final class PreparedStatementHandlers {
   }
 
   /** Prepares on {@code conn}, switching to the statement's schema for the PREPARE if needed. */
-  private static Future<Long> prepareOn(BackendConnection conn, ClientStatement st) {
+  private static Future<Long> prepareOn(BackendConnection conn, ClientStatement st, String key) {
     String current = conn.snapshot().schema();
     boolean switchSchema = st.schema != null && !st.schema.equals(current);
     if (!switchSchema) {
-      return conn.prepare(st.cacheKey(), st.clientBytes);
+      return conn.prepare(key, st.clientBytes);
     }
     Promise<Long> done = conn.channel().eventLoop().newPromise();
     String use = "USE " + io.sluice.core.sql.SqlLiterals.quoteIdentifier(st.schema);
-    conn.query(use).addListener(u -> conn.prepare(st.cacheKey(), st.clientBytes).addListener(p -> {
+    conn.query(use).addListener(u -> conn.prepare(key, st.clientBytes).addListener(p -> {
       String back = current == null ? null : "USE " + io.sluice.core.sql.SqlLiterals.quoteIdentifier(current);
       Runnable finish = () -> {
         if (p.isSuccess()) {

@@ -424,6 +424,42 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * A backend statement is shared by sessions only when they would parse it alike: one prepared
+   * under ANSI_QUOTES ("v" a column) must not serve a session without it ("v" a string). With one
+   * event loop the master pool hands out its most recently released connection: the one the
+   * ANSI_QUOTES session's transaction prepared the statement on.
+   */
+  @Test
+  void aCachedBackendStatementServesOnlySessionsThatParseItAlike() throws Exception {
+    String sql = "/*master*/ SELECT \"v\" FROM (SELECT 'col' AS v) t";
+    Map<String, String> direct = new HashMap<>();
+    for (String mode : List.of("ANSI_QUOTES", "")) {
+      try (Connection d = DriverManager.getConnection(cluster().master().jdbcUrl("app") + "?" + SERVER_PS, "app", "app")) {
+        TestSql.execute(d, "SET sql_mode = '" + mode + "'");
+        direct.put(mode, preparedRead(d, sql));
+      }
+    }
+    assertEquals(Map.of("ANSI_QUOTES", "col", "", "v"), direct, "what the server itself answers");
+    try (ProxyFixture oneLoop = ProxyFixture.start(cluster().sandbox(), 1, EventLoopBinding.OFF);
+         Connection ansi = oneLoop.connect(SERVER_PS); Connection plain = oneLoop.connect(SERVER_PS)) {
+      TestSql.execute(ansi, "SET sql_mode = 'ANSI_QUOTES'");
+      TestSql.execute(ansi, "START TRANSACTION"); // holds a master connection and prepares there
+      assertEquals(direct.get("ANSI_QUOTES"), preparedRead(ansi, sql));
+      assertEquals(direct.get(""), preparedRead(plain, sql), "prepared on another master connection");
+      TestSql.execute(ansi, "COMMIT"); // its connection, with its statement, is now the pool's next
+      assertEquals(direct.get(""), preparedRead(plain, sql), "on the connection the ANSI_QUOTES session used");
+      assertEquals(direct.get("ANSI_QUOTES"), preparedRead(ansi, sql));
+    }
+  }
+
+  private static String preparedRead(Connection c, String sql) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+      assertTrue(rs.next());
+      return rs.getString(1);
+    }
+  }
+
   @Test
   void preparingManyStatementsDoesNotExhaustTheBackends() throws Exception {
     try (Connection c = proxy.connect("useServerPrepStmts=true&sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
