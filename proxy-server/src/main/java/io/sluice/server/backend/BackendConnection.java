@@ -72,6 +72,12 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
   private BackendSessionSnapshot snapshot;
   /** Bounded per connection so a backend never runs out of max_prepared_stmt_count. */
   private final BackendStatements statements = new BackendStatements(64);
+  /**
+   * Backend statements with a client's cursor open on them. Such a statement is neither closed
+   * when it falls out of the cache nor executed for another client statement (an execution
+   * would close the cursor), until the cursor closes.
+   */
+  private final java.util.Set<Long> openCursors = new java.util.HashSet<>(4);
 
   private Channel channel;
   private State state = State.CONNECTING;
@@ -304,11 +310,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Prepares {@code sql} on this connection for Sluice's own use (the client already has its
-   * metadata from an earlier prepare) and returns the backend's statement id. The id is
-   * recorded in {@link #statements()}; statements that falls out of are closed here.
+   * Prepares {@code clientBytes} (the client's SQL, one char per byte: ISO-8859-1) on this
+   * connection for Sluice's own use (the client already has its metadata from an earlier
+   * prepare) and returns the backend's statement id. The id is cached under {@code key}; the
+   * statements that fall out of the cache are closed here.
    */
-  /** Prepares {@code clientBytes} (the client's SQL, one char per byte: ISO-8859-1) and caches it under {@code key}. */
   public Future<Long> prepare(String key, String clientBytes) {
     Promise<Long> done = channel.eventLoop().newPromise();
     ByteBuf buf = channel.alloc().buffer();
@@ -339,13 +345,60 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     return done;
   }
 
-  /** Records a statement prepared on this connection and closes the ones it displaces. */
+  /**
+   * Records a statement prepared on this connection and closes the ones it displaces, except
+   * those with an open cursor: {@link #cursorClosed} closes them.
+   */
   public void remember(String key, long id) {
     for (long stale : statements.put(key, id)) {
-      ByteBuf close = channel.alloc().buffer(5);
-      new io.sluice.protocol.packet.ComStmtClose(stale).encode(close);
-      channel.writeAndFlush(new Packet(0, close)); // COM_STMT_CLOSE has no response
+      if (!openCursors.contains(stale)) {
+        closeStatement(stale);
+      }
     }
+  }
+
+  private void closeStatement(long id) {
+    ByteBuf close = channel.alloc().buffer(5);
+    new io.sluice.protocol.packet.ComStmtClose(id).encode(close);
+    channel.writeAndFlush(new Packet(0, close)); // COM_STMT_CLOSE has no response
+  }
+
+  /** A client's cursor is now open on backend statement {@code id}. */
+  public void cursorOpened(long id) {
+    openCursors.add(id);
+  }
+
+  /**
+   * The cursor on {@code id} is closed (read to its end, reset, or no longer wanted): the
+   * statement serves other executions again, or is closed if the cache let it go meanwhile.
+   */
+  public void cursorClosed(long id) {
+    if (openCursors.remove(id) && !statements.contains(id) && isUsable()) {
+      closeStatement(id);
+    }
+  }
+
+  /**
+   * Closes a client's cursor that is still open, by closing its statement: COM_STMT_CLOSE has no
+   * answer, so this never waits or finds the connection busy. The statement is prepared again
+   * when next needed.
+   */
+  public void closeCursor(long id) {
+    openCursors.remove(id);
+    statements.remove(id);
+    if (isUsable()) {
+      closeStatement(id);
+    }
+  }
+
+  /** Whether a client's cursor is open on backend statement {@code id}. */
+  public boolean hasOpenCursor(long id) {
+    return openCursors.contains(id);
+  }
+
+  /** Whether any client's cursor is open here: the connection must not go back to the pool. */
+  public boolean hasOpenCursor() {
+    return !openCursors.isEmpty();
   }
 
   /** Writes a command that has no response (COM_STMT_SEND_LONG_DATA, COM_STMT_CLOSE). */

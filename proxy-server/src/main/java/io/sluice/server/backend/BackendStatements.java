@@ -65,6 +65,16 @@ public final class BackendStatements {
     return toClose;
   }
 
+  /** Whether statement {@code id} is still cached (a displaced one is not). */
+  public boolean contains(long id) {
+    return byKey.containsValue(id);
+  }
+
+  /** Forgets statement {@code id} (the caller closes it on the server). */
+  public void remove(long id) {
+    byKey.values().remove(id);
+  }
+
   public int size() {
     return byKey.size();
   }

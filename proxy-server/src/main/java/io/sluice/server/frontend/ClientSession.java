@@ -15,6 +15,7 @@ import io.sluice.server.backend.BackendException;
 import io.sluice.server.backend.Collations;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import io.sluice.protocol.Capabilities;
 import io.sluice.protocol.CommandType;
 import io.sluice.protocol.ServerStatus;
@@ -112,6 +113,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   /** The backend connection the session keeps between statements (transaction, pins). */
   private BackendConnection held;
   private BackendPool heldPool;
+  /**
+   * Connections kept only for open cursors (ClientStatement.Cursor), out of their pools while
+   * the session's other statements run elsewhere, as a direct connection's cursor outlives the
+   * statements run beside it. Each goes back when its last cursor closes: to its pool, or
+   * closed if it was released with state no other session may see (a transaction still open).
+   */
+  private final java.util.Map<BackendConnection, Parked> parked = new java.util.IdentityHashMap<>(2);
+
+  private record Parked(BackendPool pool, boolean discard) {}
+
   /** The connection serving the current command, held or borrowed. */
   private BackendConnection active;
   private BackendPool activePool;
@@ -718,24 +729,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     if (c != null) {
       if (connectionBroken) {
         pool.discard(c);
+        statements.forgetCursorsOn(c);
+        parked.remove(c);
         if (c == held) {
           held = null;
           heldPool = null;
         }
-      } else if (keepConnection) {
+      } else if (keepConnection && (held == null || held == c)) {
         held = c;
         heldPool = pool;
+        parked.remove(c);
       } else {
         if (c == held) {
           held = null;
           heldPool = null;
         }
-        if (discardHeldOnRelease) {
-          discardHeldOnRelease = false;
-          pool.discard(c);
-        } else {
-          pool.release(c);
-        }
+        boolean discard = discardHeldOnRelease;
+        discardHeldOnRelease = false;
+        giveBack(c, pool, discard);
       }
     }
     state = State.READY;
@@ -770,27 +781,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     drainQueued();
   }
 
-  /**
-   * Runs a command of the proxy's own on the held connection (a cursor's reset after
-   * COM_STMT_CLOSE, which has no answer to wait for): the client's next commands wait in the
-   * queue, as behind any running command, until it is done and {@code then} has run.
-   */
-  void holdCommandsUntil(io.netty.util.concurrent.Future<?> work, Runnable then) {
-    state = State.EXECUTING;
-    work.addListener(f -> {
-      then.run();
-      if (state != State.EXECUTING) {
-        return; // closed meanwhile
-      }
-      state = State.READY;
-      if (closeWhenIdle) {
-        ctx.close();
-        return;
-      }
-      drainQueued();
-    });
-  }
-
   void startSendingFile() {
     state = State.SENDING_FILE;
     flush();
@@ -810,17 +800,98 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Releases the held connection (COM_RESET_CONNECTION, COM_CHANGE_USER, unpinning). */
+  /**
+   * Releases the held connection (COM_RESET_CONNECTION, COM_CHANGE_USER, unpinning); one with
+   * an open cursor stays parked until the cursor closes.
+   */
   void releaseHeld(boolean discard) {
     if (held != null) {
-      if (discard || !held.isIdle()) {
-        heldPool.discard(held);
-      } else {
-        heldPool.release(held);
-      }
+      BackendConnection c = held;
+      BackendPool pool = heldPool;
       held = null;
       heldPool = null;
+      giveBack(c, pool, discard || !c.isIdle());
     }
+  }
+
+  /**
+   * A connection the session no longer needs for itself: parked while a cursor is open on it,
+   * else back to its pool, or closed if {@code discard} (or when it was parked so).
+   */
+  private void giveBack(BackendConnection c, BackendPool pool, boolean discard) {
+    if (c.hasOpenCursor() && c.isUsable()) {
+      parked.merge(c, new Parked(pool, discard), (was, now) -> new Parked(was.pool(), was.discard() || now.discard()));
+      return;
+    }
+    statements.forgetCursorsOn(c);
+    Parked p = parked.remove(c);
+    if (discard || (p != null && p.discard())) {
+      pool.discard(c);
+    } else {
+      pool.release(c);
+    }
+  }
+
+  /** {@code st}'s execution opened a cursor on {@code c}: the connection stays with the session until it closes. */
+  void cursorOpened(ClientStatement st, BackendConnection c, long backendId) {
+    st.cursor = new ClientStatement.Cursor(c, backendId);
+    c.cursorOpened(backendId);
+  }
+
+  /**
+   * The server closed {@code st}'s cursor itself (its last row was fetched, or a fetch failed).
+   * Called while the fetch's connection is still active: executionFinished gives it back.
+   */
+  void cursorEnded(ClientStatement st) {
+    ClientStatement.Cursor cursor = st.cursor;
+    st.cursor = null;
+    if (cursor != null) {
+      cursor.connection().cursorClosed(cursor.backendId());
+    }
+  }
+
+  /**
+   * {@code st}'s cursor is no longer wanted (the statement is reset, closed, or runs again on
+   * another connection): it is closed on its connection, and a connection parked only for it
+   * goes back.
+   */
+  void closeCursor(ClientStatement st) {
+    ClientStatement.Cursor cursor = st.cursor;
+    st.cursor = null;
+    BackendConnection c = cursor.connection();
+    c.closeCursor(cursor.backendId());
+    Parked p = parked.get(c);
+    if (p != null && c != active && !c.hasOpenCursor()) {
+      giveBack(c, p.pool(), p.discard());
+    }
+  }
+
+  /** Whether {@code cursor}'s connection is still there to fetch from. */
+  boolean cursorUsable(ClientStatement.Cursor cursor) {
+    BackendConnection c = cursor.connection();
+    return c.isUsable() && (c == held || parked.containsKey(c));
+  }
+
+  /**
+   * Runs a command on the connection of an open cursor (COM_STMT_FETCH), held or parked,
+   * wherever the session's other statements go.
+   */
+  void executeOnCursor(ClientStatement.Cursor cursor, Packet command, CommandType type, ExecutionCallback callback) {
+    BackendConnection c = cursor.connection();
+    state = State.EXECUTING;
+    Attempt a = new Attempt(command, type, backendNamed(c.backendName()), null, AS_IS, callback);
+    attempt = a;
+    activePool = c == held ? heldPool : parked.get(c).pool();
+    a.connected(c);
+  }
+
+  /** Closes the connections parked for cursors (the session ends or forgets its statements). */
+  private void discardParked() {
+    for (Map.Entry<BackendConnection, Parked> e : parked.entrySet()) {
+      statements.forgetCursorsOn(e.getKey());
+      e.getValue().pool().discard(e.getKey());
+    }
+    parked.clear();
   }
 
   void changeUser(UserConfig newUser, String clientPlugin, byte[] answer, int characterSet, String database) {
@@ -837,10 +908,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     beginAuthentication(newUser, clientPlugin, answer);
   }
 
-  /** Whether the connection that just served a command must stay with this session. */
+  /**
+   * Whether the connection that just served a command must stay with this session. Open cursors
+   * do not count: their connections are parked (see parked), not held.
+   */
   boolean mustHoldConnection() {
-    return session.holdsMasterConnection() || session.readOnlyTransactionBackend().isPresent()
-        || statements.anyCursorOpen();
+    return session.holdsMasterConnection() || session.readOnlyTransactionBackend().isPresent();
   }
 
   ClientStatements statements() {
@@ -868,6 +941,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   void preparedStatementsCleared() {
     statements.clear();
+    discardParked();
   }
 
   void multiStatements(boolean on) {
@@ -1013,12 +1087,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     if (active != null && activePool != null) {
       // The client vanished mid-response: the backend connection's state is unknown.
       activePool.discard(active);
+      parked.remove(active);
       if (active == held) {
         held = null;
       }
       active = null;
     }
     releaseHeld(session != null && mustHoldConnection());
+    discardParked();
     if (countedUser != null) {
       runtime.connectionLimits().release(countedUser);
       countedUser = null;

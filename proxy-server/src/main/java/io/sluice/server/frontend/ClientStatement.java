@@ -28,8 +28,15 @@ final class ClientStatement {
   byte[] paramTypes;
   /** COM_STMT_SEND_LONG_DATA chunks per parameter, sent where the next execution runs. */
   final Map<Integer, ByteArrayOutputStream> longData = new TreeMap<>();
-  /** The backend statement id of an open cursor on the session's held connection, or -1. */
-  long cursorBackendId = -1;
+  /** The statement's open cursor, or null. */
+  Cursor cursor;
+
+  /**
+   * An open cursor: the backend connection it lives on and the backend statement id to fetch
+   * with. The connection stays with the session until the cursor closes, whatever the session's
+   * other statements do (see ClientSession's parked connections).
+   */
+  record Cursor(io.sluice.server.backend.BackendConnection connection, long backendId) {}
 
   ClientStatement(long id, String sql, String clientBytes, String schema, Classification classification, int numParams) {
     this.id = id;
@@ -46,6 +53,6 @@ final class ClientStatement {
   }
 
   boolean hasOpenCursor() {
-    return cursorBackendId >= 0;
+    return cursor != null;
   }
 }

@@ -1,5 +1,6 @@
 package io.sluice.server.frontend;
 
+import io.sluice.server.backend.BackendConnection;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,16 +25,23 @@ final class ClientStatements {
     return byId.remove(id);
   }
 
+  /** Forgets every statement; the cursors they had open are closed on their connections. */
   void clear() {
+    for (ClientStatement st : byId.values()) {
+      if (st.cursor != null) {
+        st.cursor.connection().closeCursor(st.cursor.backendId());
+        st.cursor = null;
+      }
+    }
     byId.clear();
   }
 
-  boolean anyCursorOpen() {
+  /** The cursors on {@code c} are gone with it (it broke or was closed): forget them. */
+  void forgetCursorsOn(BackendConnection c) {
     for (ClientStatement st : byId.values()) {
-      if (st.hasOpenCursor()) {
-        return true;
+      if (st.cursor != null && st.cursor.connection() == c) {
+        st.cursor = null;
       }
     }
-    return false;
   }
 }

@@ -37,7 +37,9 @@ import java.util.function.Consumer;
  *       that does not have the statement yet it is prepared first, under the schema of the
  *       original PREPARE; buffered long data and the last parameter types are replayed; the
  *       statement id is rewritten to the backend's.</li>
- *   <li>A cursor pins the session to its connection until it is exhausted, reset or closed.</li>
+ *   <li>A cursor keeps its connection with the session (held, or parked out of the pool) until
+ *       it is read to its end, reset or closed; FETCH goes there, wherever the session's other
+ *       statements run meanwhile.</li>
  *   <li>CLOSE forgets the client statement; backend statements stay cached for reuse and are
  *       closed when the bounded cache evicts them.</li>
  * </ul>
@@ -125,7 +127,9 @@ final class PreparedStatementHandlers {
             s.session().afterStatement(c, outcome);
             s.activeSnapshotAfter(outcome);
             st.longData.clear(); // the server forgets long data after an execution
-            st.cursorBackendId = cursor && tracker.cursorOpened() ? backendId[0] : -1;
+            if (cursor && tracker.cursorOpened()) {
+              s.cursorOpened(st, conn, backendId[0]);
+            }
             GtidWait.learnAfterWrite(s, c, outcome, conn).addListener(g -> finish.accept(s.mustHoldConnection()));
           }
 
@@ -141,18 +145,26 @@ final class PreparedStatementHandlers {
     if (st == null) {
       return;
     }
-    if (!st.hasOpenCursor() || !s.holdsConnection()) {
+    if (!st.hasOpenCursor()) {
       packet.release();
       s.sendError(new SqlError(NO_OPEN_CURSOR.code(), NO_OPEN_CURSOR.sqlState(), NO_OPEN_CURSOR.message().formatted(st.id)));
       return;
     }
-    ComStmtFetch.rewriteStatementId(packet.payload(), st.cursorBackendId);
-    Backend held = s.heldBackend();
-    s.execute(packet, type, held, null, false, ClientSession.ExecutionCallback.of(tracker -> {
+    ClientStatement.Cursor cursor = st.cursor;
+    if (!s.cursorUsable(cursor)) {
+      packet.release();
+      st.cursor = null;
+      s.sendError(new SqlError(NO_OPEN_CURSOR.code(), NO_OPEN_CURSOR.sqlState(), NO_OPEN_CURSOR.message().formatted(st.id)
+          + " Sluice: backend '" + cursor.connection().backendName() + "' closed the connection the cursor was open on."));
+      return;
+    }
+    ComStmtFetch.rewriteStatementId(packet.payload(), cursor.backendId());
+    s.executeOnCursor(cursor, packet, type, ClientSession.ExecutionCallback.of(tracker -> {
       if (tracker.isError() || ServerStatus.lastRowSent(tracker.lastStatusFlags())) {
-        st.cursorBackendId = -1; // exhausted: mysqld closed the cursor
+        s.cursorEnded(st); // read to its end (or failed): mysqld closed the cursor
       }
-      return s.mustHoldConnection();
+      // The session keeps the connection only if it was its held one (a transaction, pins).
+      return cursor.connection() == s.heldConnection() && s.mustHoldConnection();
     }));
   }
 
@@ -162,11 +174,8 @@ final class PreparedStatementHandlers {
       return;
     }
     st.longData.clear();
-    if (st.hasOpenCursor() && s.holdsConnection()) {
-      ComStmtReset.rewriteStatementId(packet.payload(), st.cursorBackendId);
-      st.cursorBackendId = -1;
-      s.execute(packet, type, s.heldBackend(), null, false, CommandHandlers.keepIfNeeded(s));
-      return;
+    if (st.hasOpenCursor()) {
+      s.closeCursor(st); // what RESET does on the server; the rest (long data) is the proxy's
     }
     packet.release();
     s.sendOk(0, 0);
@@ -189,17 +198,9 @@ final class PreparedStatementHandlers {
     long id = ComStmtClose.statementId(packet.payload());
     packet.release();
     ClientStatement st = s.statements().remove(id);
-    if (st != null && st.hasOpenCursor() && s.holdsConnection()) {
+    if (st != null && st.hasOpenCursor()) {
       // The cursor is the only thing the backend would lose with the statement: close it.
-      BackendConnection held = s.heldConnection();
-      ByteBuf buf = held.channel().alloc().buffer(5);
-      new ComStmtReset(st.cursorBackendId).encode(buf);
-      st.cursorBackendId = -1;
-      s.holdCommandsUntil(held.run(new Packet(0, buf), CommandType.COM_STMT_RESET), () -> {
-        if (!s.mustHoldConnection()) {
-          s.releaseHeld(false);
-        }
-      });
+      s.closeCursor(st);
     }
   }
 
@@ -238,6 +239,10 @@ final class PreparedStatementHandlers {
     Promise<Packet> done = conn.channel().eventLoop().newPromise();
     String key = st.cacheKey(conn.snapshot()); // the session's state: synced before binding
     Long cached = conn.statements().get(key);
+    if (cached != null && conn.hasOpenCursor(cached)
+        && !(st.cursor != null && st.cursor.connection() == conn && st.cursor.backendId() == cached)) {
+      cached = null; // another statement's cursor is open on it, which an execution would close
+    }
     Future<Long> id = cached != null ? conn.channel().eventLoop().newSucceededFuture(cached) : prepareOn(conn, st, key);
     id.addListener(f -> {
       if (!f.isSuccess()) {
@@ -246,6 +251,16 @@ final class PreparedStatementHandlers {
         return;
       }
       long backend = (Long) f.getNow();
+      if (st.cursor != null) {
+        // Running again closes the statement's cursor. On this connection the server does it
+        // (or, if the cache let that statement go, cursorClosed closes it); elsewhere, close it.
+        if (st.cursor.connection() == conn) {
+          conn.cursorClosed(st.cursor.backendId());
+          st.cursor = null;
+        } else {
+          s.closeCursor(st);
+        }
+      }
       backendId[0] = backend;
       for (Map.Entry<Integer, ByteArrayOutputStream> e : st.longData.entrySet()) {
         ByteBuf buf = conn.channel().alloc().buffer();

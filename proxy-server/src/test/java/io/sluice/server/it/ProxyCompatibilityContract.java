@@ -397,10 +397,86 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
+   * A cursor outlives the statements run beside it, as on a direct connection: writes (the
+   * master), plain reads (a slave), a second cursor over the same SQL (one cached backend
+   * statement would serve both, and executing it again closes the first's cursor), a pin, and
+   * a COMMIT. Compared with what the master answers directly, in autocommit mode and in a
+   * transaction.
+   */
+  @Test
+  void aCursorOutlivesTheStatementsRunBesideItAsDirectly() throws Exception {
+    for (boolean autocommit : new boolean[] {true, false}) {
+      List<String> direct;
+      try (Connection d = DriverManager.getConnection(cluster().master().jdbcUrl("app") + "?" + SERVER_PS
+          + "&useCursorFetch=true", "app", "app")) {
+        direct = cursorsBesideOtherStatements(d, autocommit);
+      }
+      try (Connection c = proxy.connect(SERVER_PS + "&useCursorFetch=true")) {
+        assertEquals(direct, cursorsBesideOtherStatements(c, autocommit), "autocommit " + autocommit);
+        assertEquals(1, TestSql.queryRows(c, "SELECT 1").size(), "the session goes on");
+      }
+    }
+  }
+
+  /** What a client sees of two cursors over one SQL while other statements run between fetches. */
+  private static List<String> cursorsBesideOtherStatements(Connection c, boolean autocommit) throws SQLException {
+    List<String> seen = new ArrayList<>();
+    c.setAutoCommit(autocommit);
+    String sql = "SELECT seq FROM " + numbers(120) + " n ORDER BY seq";
+    try (PreparedStatement a = c.prepareStatement(sql); PreparedStatement b = c.prepareStatement(sql);
+         PreparedStatement insert = c.prepareStatement("INSERT INTO items (v) VALUES (?)")) {
+      a.setFetchSize(10); // a FETCH every 10 rows
+      b.setFetchSize(7);
+      try (ResultSet ra = a.executeQuery()) {
+        while (true) {
+          try {
+            if (!ra.next()) {
+              break;
+            }
+          } catch (SQLException e) {
+            seen.add("fetch failed: " + e.getErrorCode() + " " + e.getSQLState());
+            break;
+          }
+          int seq = ra.getInt(1);
+          seen.add("a " + seq);
+          if (seq % 25 != 0) {
+            continue;
+          }
+          insert.setString(1, "beside-cursor");
+          seen.add("insert " + insert.executeUpdate());
+          seen.add("read " + TestSql.queryRows(c, "SELECT COUNT(*) FROM " + numbers(5) + " n"));
+          try (ResultSet rb = b.executeQuery()) {
+            int rows = 0;
+            long sum = 0;
+            while (rb.next()) {
+              rows++;
+              sum += rb.getLong(1);
+            }
+            seen.add("b " + rows + " rows, sum " + sum);
+          }
+          if (seq == 50) {
+            TestSql.execute(c, "SET @beside_cursor = 1"); // pins the session to the master from here
+          }
+          if (seq == 75 && !autocommit) {
+            c.commit();
+            seen.add("committed");
+          }
+        }
+      }
+    } finally {
+      if (!autocommit) {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    }
+    return seen;
+  }
+
+  /**
    * COM_STMT_CLOSE has no answer, so a client sends its next command right after it. Closing a
-   * statement with an open cursor makes the proxy reset the cursor on the held connection: the
-   * next command waits for that instead of finding the connection busy (which failed it and, in
-   * a transaction, closed the client's connection).
+   * statement with an open cursor makes the proxy close the cursor on its connection (the held
+   * one here): the next command must not find that connection busy (which once failed it and,
+   * in a transaction, closed the client's connection).
    */
   @Test
   void aCommandRightAfterClosingACursorWaitsForTheCursorsReset() throws Exception {
