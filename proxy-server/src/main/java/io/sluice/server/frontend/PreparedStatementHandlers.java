@@ -108,6 +108,7 @@ final class PreparedStatementHandlers {
     SqlError refused = CommandHandlers.refusedOnSlave(s, route, c);
     if (refused != null) {
       packet.release();
+      st.longData.clear(); // the server forgets long data after any execution, a failed one too
       s.sendError(refused);
       return;
     }

@@ -1588,6 +1588,50 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * Long data sent for an execution the proxy refuses (a write in a READ ONLY transaction on a
+   * slave) is forgotten, as the server forgets it after any execution: the next execution
+   * stores only the data sent for it. Same raw commands directly and through the proxy.
+   */
+  @Test
+  void longDataIsForgottenAfterARefusedExecutionAsDirectly() throws Exception {
+    String direct;
+    try (RawClient d = direct()) {
+      direct = longDataAfterRefusal(d, "direct");
+    }
+    assertEquals("xyz-direct", direct, "what the server itself stores");
+    try (RawClient p = proxied()) {
+      assertEquals("xyz-proxied", longDataAfterRefusal(p, "proxied"));
+    }
+  }
+
+  /** Long data, a refused INSERT in a READ ONLY transaction, new long data, the INSERT again: the value stored. */
+  private String longDataAfterRefusal(RawClient c, String tag) throws Exception {
+    // Prepared before the transaction: the server refuses to prepare a write inside it (1792 too).
+    byte[] prepared = c.command(io.sluice.protocol.CommandType.COM_STMT_PREPARE,
+        buf -> new io.sluice.protocol.packet.ComStmtPrepare("INSERT INTO items (v) VALUES (?)").encode(buf)).get(0);
+    assertEquals(0x00, prepared[0], "PREPARE_OK: " + new String(prepared, StandardCharsets.UTF_8));
+    int id = (prepared[1] & 0xFF) | (prepared[2] & 0xFF) << 8 | (prepared[3] & 0xFF) << 16 | (prepared[4] & 0xFF) << 24;
+    assertEquals(0x00, query(c, "START TRANSACTION READ ONLY")[0]);
+    // COM_STMT_SEND_LONG_DATA (no answer): statement, parameter 0, the bytes
+    java.util.function.Function<String, java.util.function.Consumer<io.netty.buffer.ByteBuf>> longData =
+        v -> buf -> buf.writeByte(0x18).writeIntLE(id).writeShortLE(0).writeBytes(v.getBytes(StandardCharsets.UTF_8));
+    // COM_STMT_EXECUTE: no cursor, one iteration, null bitmap 0, types bound (MYSQL_TYPE_STRING), the value sent as long data
+    java.util.function.Consumer<io.netty.buffer.ByteBuf> execute =
+        buf -> buf.writeByte(0x17).writeIntLE(id).writeByte(0).writeIntLE(1).writeByte(0).writeByte(1).writeByte(0xFE).writeByte(0);
+    c.send(longData.apply("abc-"));
+    byte[] refused = c.command(io.sluice.protocol.CommandType.COM_STMT_EXECUTE, execute).get(0);
+    assertEquals(0xFF, refused[0] & 0xFF, "the INSERT in the READ ONLY transaction is refused");
+    assertEquals(1792, (refused[1] & 0xFF) | (refused[2] & 0xFF) << 8);
+    assertEquals(0x00, query(c, "COMMIT")[0]);
+    c.send(longData.apply("xyz-" + tag));
+    byte[] ok = c.command(io.sluice.protocol.CommandType.COM_STMT_EXECUTE, execute).get(0);
+    assertEquals(0x00, ok[0], "the INSERT after the transaction: " + new String(ok, StandardCharsets.UTF_8));
+    try (Connection root = TestSql.root(cluster().master())) {
+      return TestSql.queryString(root, "SELECT v FROM app.items WHERE v LIKE '%xyz-" + tag + "' ORDER BY id DESC LIMIT 1");
+    }
+  }
+
   private static int executeUpdate(Connection c, String sql, String value) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, value);
