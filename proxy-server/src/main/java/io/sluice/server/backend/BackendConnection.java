@@ -182,6 +182,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     this.tracker = ResponseTracker.forCommand(type, negotiated);
     this.listener = listener;
     this.lastUsedNanos = System.nanoTime();
+    if (!channel.config().isAutoRead()) {
+      // The previous response ended while its client could not take more (see
+      // ResponseForwarder): a held or parked connection is not re-enabled by a pool release.
+      channel.config().setAutoRead(true);
+    }
     if (tracker.isComplete()) {
       // No response will come: complete once the bytes are out, so a close never races a reuse.
       channel.writeAndFlush(command).addListener(f -> {

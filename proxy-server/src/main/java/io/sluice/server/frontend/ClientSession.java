@@ -413,6 +413,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       ready = last;
       activePool = lastPool;
       reclaimed = true;
+    } else if ((ready = parkedOn(target)) != null) {
+      // The session's own connection there, kept for a cursor: no second pooled one for this
+      // statement (a session with several cursors open would otherwise take one each).
+      activePool = parked.get(ready).pool();
     } else {
       activePool = poolOf(target);
       ready = activePool.pollIdle();
@@ -439,6 +443,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ExecutionCallback callback;
     /** Set once the connection is chosen: see execute. */
     private boolean clearDiagnostics;
+    /**
+     * Whether the connection first gets the session's state. Not for a FETCH: the cursor's
+     * connection serves only it, and a sync there could fail (USE of a schema dropped since)
+     * where the server would simply fetch.
+     */
+    private boolean syncsSession = true;
     private BackendConnection c;
 
     Attempt(Packet command, CommandType type, Backend target, Classification statement, CommandBinder binder,
@@ -463,7 +473,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     void connected(BackendConnection connection) {
       c = connection;
       active = c;
-      List<String> sync = session.statementsToSync(c.snapshot(), statement);
+      List<String> sync = syncsSession ? session.statementsToSync(c.snapshot(), statement) : List.of();
       if (clearDiagnostics) {
         // The connection that ran the previous statement was taken by another session: do not
         // show this session that session's warnings or row counts.
@@ -485,10 +495,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void synced() {
-      if (session.syncsNextTransactionSettings(statement)) {
-        c.nextTransactionPending(true); // until the statement succeeds: see activeSnapshotAfter
+      if (syncsSession) {
+        if (session.syncsNextTransactionSettings(statement)) {
+          c.nextTransactionPending(true); // until the statement succeeds: see activeSnapshotAfter
+        }
+        c.snapshot(session.snapshotAfterSync(c.snapshot(), statement));
       }
-      c.snapshot(session.snapshotAfterSync(c.snapshot(), statement));
       if (binder == AS_IS) {
         c.execute(command, type, new ResponseForwarder(ClientSession.this, c, callback));
         return;
@@ -740,12 +752,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         heldPool = pool;
         parked.remove(c);
       } else {
+        boolean discard = false;
         if (c == held) {
           held = null;
           heldPool = null;
+          discard = discardHeldOnRelease; // set for the held connection only (see discardHeldWhenReleased)
+          discardHeldOnRelease = false;
         }
-        boolean discard = discardHeldOnRelease;
-        discardHeldOnRelease = false;
         giveBack(c, pool, discard);
       }
     }
@@ -770,6 +783,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     if (active != null) {
       if (active != held) {
         activePool.discard(active);
+        statements.forgetCursorsOn(active);
+        parked.remove(active);
       }
       active = null;
       activePool = null;
@@ -866,6 +881,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * {@code cursor}'s connection closed while the client was idle (wait_timeout, a KILL, the
+   * server restarting): its cursors are gone, and a parked connection is discarded, once.
+   */
+  void cursorLost(ClientStatement.Cursor cursor) {
+    BackendConnection c = cursor.connection();
+    statements.forgetCursorsOn(c);
+    Parked p = parked.remove(c);
+    if (p != null) {
+      p.pool().discard(c);
+    }
+  }
+
   /** Whether {@code cursor}'s connection is still there to fetch from. */
   boolean cursorUsable(ClientStatement.Cursor cursor) {
     BackendConnection c = cursor.connection();
@@ -880,9 +908,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     BackendConnection c = cursor.connection();
     state = State.EXECUTING;
     Attempt a = new Attempt(command, type, backendNamed(c.backendName()), null, AS_IS, callback);
+    a.syncsSession = false;
     attempt = a;
     activePool = c == held ? heldPool : parked.get(c).pool();
     a.connected(c);
+  }
+
+  /** A connection parked for a cursor on {@code target}, idle and usable, or null. */
+  private BackendConnection parkedOn(Backend target) {
+    if (parked.isEmpty()) {
+      return null;
+    }
+    for (BackendConnection c : parked.keySet()) {
+      if (c.isIdle() && c.backendName().equals(target.name())) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /** Closes the connections parked for cursors (the session ends or forgets its statements). */

@@ -154,7 +154,7 @@ final class PreparedStatementHandlers {
     ClientStatement.Cursor cursor = st.cursor;
     if (!s.cursorUsable(cursor)) {
       packet.release();
-      st.cursor = null;
+      s.cursorLost(cursor);
       s.sendError(new SqlError(NO_OPEN_CURSOR.code(), NO_OPEN_CURSOR.sqlState(), NO_OPEN_CURSOR.message().formatted(st.id)
           + " Sluice: backend '" + cursor.connection().backendName() + "' closed the connection the cursor was open on."));
       return;

@@ -76,7 +76,9 @@ final class ResponseForwarder implements ResponseListener {
     // state on that connection, the client connection is closed: that state is gone, and
     // carrying on would run the next statements outside the transaction the app believes in.
     session.recordStatement(backend.backendName(), true);
-    boolean hadState = session.mustHoldConnection();
+    // A connection other than the held one (a cursor's, parked) takes no transaction with it.
+    boolean hadState = session.mustHoldConnection()
+        && (session.heldConnection() == null || session.heldConnection() == backend);
     callback.failed(error);
     session.sendError(error);
     if (hadState) {

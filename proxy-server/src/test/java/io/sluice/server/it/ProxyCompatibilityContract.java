@@ -418,6 +418,78 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * A FETCH needs none of what the session changed since its cursor opened: the proxy sent the
+   * session's state to the cursor's connection first, and a USE of a schema dropped since then
+   * failed the FETCH (1049) where the server simply fetches.
+   */
+  @Test
+  void aFetchDoesNotDependOnWhatTheSessionChangedSince() throws Exception {
+    try (Connection root = TestSql.root(cluster().master())) {
+      TestSql.execute(root, "CREATE DATABASE IF NOT EXISTS cursor_gone", "GRANT ALL ON cursor_gone.* TO 'app'@'%'");
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+    try (Connection c = proxy.connect(SERVER_PS + "&useCursorFetch=true");
+         PreparedStatement ps = c.prepareStatement("SELECT seq FROM " + numbers(50) + " n ORDER BY seq")) {
+      ps.setFetchSize(10);
+      try (ResultSet rs = ps.executeQuery()) {
+        int expected = 1;
+        while (rs.next()) {
+          assertEquals(expected, rs.getInt(1));
+          if (expected == 15) {
+            TestSql.execute(c, "USE cursor_gone");
+            try (Connection root = TestSql.root(cluster().master())) {
+              TestSql.execute(root, "DROP DATABASE cursor_gone");
+            }
+            cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+          }
+          expected++;
+        }
+        assertEquals(51, expected);
+      }
+    }
+  }
+
+  /**
+   * COM_SET_OPTION turns multi-statements on for the session's held connection, which must not
+   * go back to a pool of connections without them. A FETCH on a cursor's parked connection in
+   * between took the held connection's "discard when released" mark, and the next session got
+   * a connection running "SELECT 1; SELECT 2" as two statements where the server answers 1064.
+   */
+  @Test
+  void multiStatementsSetOnAHeldConnectionDoNotReachOtherSessions() throws Exception {
+    String twoStatements = "/*master*/ SELECT 1; SELECT 2";
+    int direct;
+    try (RawClient d = direct()) {
+      direct = firstByteAndCode(query(d, twoStatements));
+    }
+    assertEquals(1064, direct, "the server without CLIENT_MULTI_STATEMENTS");
+    // One event loop: the master pool hands the next session its most recently released connection.
+    try (ProxyFixture oneLoop = ProxyFixture.start(cluster().sandbox(), 1, EventLoopBinding.OFF);
+         RawClient a = new RawClient(oneLoop.port(), "app", "app", "app")) {
+      byte[] prepared = a.command(io.sluice.protocol.CommandType.COM_STMT_PREPARE,
+          buf -> new io.sluice.protocol.packet.ComStmtPrepare("SELECT seq FROM " + numbers(20) + " n").encode(buf)).get(0);
+      int id = (prepared[1] & 0xFF) | (prepared[2] & 0xFF) << 8 | (prepared[3] & 0xFF) << 16 | (prepared[4] & 0xFF) << 24;
+      a.command(io.sluice.protocol.CommandType.COM_STMT_EXECUTE, // opens a cursor, parked on a slave
+          buf -> buf.writeByte(0x17).writeIntLE(id).writeByte(0x01).writeIntLE(1));
+      assertEquals(0x00, query(a, "BEGIN")[0]);
+      assertEquals(0x00, query(a, "INSERT INTO items (v) VALUES ('multi-held')")[0], "holds a master connection");
+      a.command(io.sluice.protocol.CommandType.COM_SET_OPTION, buf -> buf.writeByte(0x1b).writeShortLE(0)); // ON
+      List<byte[]> fetched = a.command(io.sluice.protocol.CommandType.COM_STMT_FETCH,
+          buf -> buf.writeByte(0x1c).writeIntLE(id).writeIntLE(5));
+      assertTrue(fetched.size() >= 5, "rows from the cursor: " + fetched.size());
+      assertEquals(0x00, query(a, "COMMIT")[0]);
+      try (RawClient b = new RawClient(oneLoop.port(), "app", "app", "app")) {
+        assertEquals(direct, firstByteAndCode(query(b, twoStatements)), "another session, without multi-statements");
+      }
+    }
+  }
+
+  /** The error code of an ERR packet, or -1 for any other first packet. */
+  private static int firstByteAndCode(byte[] packet) {
+    return (packet[0] & 0xFF) == 0xFF ? (packet[1] & 0xFF) | (packet[2] & 0xFF) << 8 : -1;
+  }
+
   /** What a client sees of two cursors over one SQL while other statements run between fetches. */
   private static List<String> cursorsBesideOtherStatements(Connection c, boolean autocommit) throws SQLException {
     List<String> seen = new ArrayList<>();
