@@ -14,8 +14,10 @@
 #                                   which binds one loop per CPU when the loops are one per CPU;
 #                                   haproxy always keeps its default, unbound)
 #                     [--read-affinity D]  (backends.read-affinity for Sluice, e.g. 0 or 1s; default: its own)
-#                     [--pairs 4]  (more relay/Sluice runs of point_select at 16 threads, alternating,
-#                                   for the median ratio the 0.9 target is judged on; 0: none)
+#                     [--pairs 8]  (more relay/Sluice runs of point_select at 16 threads, alternating,
+#                                   for the median ratio and CPU the targets are judged on; 0: none)
+#                     [--latency-rounds 2]  (more direct/relay/Sluice runs of point_select at 1 thread,
+#                                   order rotating, for the median added p50; 0: none)
 #                     [--warmup 10]  (seconds of each workload through both hops before measuring)
 #
 # Needs: java 17, sysbench and haproxy (Debian packages; installed here when missing and root),
@@ -40,7 +42,8 @@ SYSCALLS=0
 IO_THREADS=""
 BIND_IO_THREADS=""
 READ_AFFINITY=""
-PAIRS=4
+PAIRS=8
+LATENCY_ROUNDS=2
 WARMUP=10
 
 while [[ $# -gt 0 ]]; do
@@ -60,6 +63,7 @@ while [[ $# -gt 0 ]]; do
       else BIND_IO_THREADS=--bind-io-threads=on; shift; fi ;;
     --read-affinity) READ_AFFINITY=$2; shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
+    --latency-rounds) LATENCY_ROUNDS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -319,6 +323,8 @@ if [[ $SKIP_SYSBENCH -eq 0 ]]; then
   # order alternating so that neither hop always runs second.
   key=oltp_point_select/16
   RATIOS=()
+  SLUICE_HOP_CPUS=("${CPU_OF[$key/sluice]:--}")
+  RELAY_HOP_CPUS=("${CPU_OF[$key/relay]:--}")
   if [[ -n ${QPS_OF[$key/sluice]:-} && -n ${QPS_OF[$key/relay]:-} ]]; then
     RATIOS+=("$(awk -v s="${QPS_OF[$key/sluice]}" -v r="${QPS_OF[$key/relay]}" 'BEGIN {printf "%.3f", s / r}')")
     if [[ $PAIRS -gt 0 ]]; then
@@ -335,6 +341,7 @@ if [[ $SKIP_SYSBENCH -eq 0 ]]; then
         read -r qps hop slaves sb idle < <(measured_run "$2" "$LOGS/pair-$pair-$1.log" "$TIME" "$3" "$SLAVE_PIDS" \
           oltp_point_select "${SYSBENCH_COMMON[@]}" --threads=16 --skip_trx=on)
         printf -v "$1_qps" '%s' "$qps"; printf -v "$1_cpu" '%s / %s / %s' "$hop" "$slaves" "$sb"; printf -v "$1_idle" '%s' "$idle"
+        printf -v "$1_hop" '%s' "$hop"
       }
       for pair in $(seq 1 "$PAIRS"); do
         if (( pair % 2 == 1 )); then
@@ -346,8 +353,55 @@ if [[ $SKIP_SYSBENCH -eq 0 ]]; then
         fi
         pair_ratio=$(awk -v s="${sluice_qps:-0}" -v r="${relay_qps:-0}" 'BEGIN {if (r > 0) printf "%.3f", s / r; else print "0"}')
         RATIOS+=("$pair_ratio")
+        SLUICE_HOP_CPUS+=("$sluice_hop")
+        RELAY_HOP_CPUS+=("$relay_hop")
         printf '| %d | %.0f | %.0f | %.2f | %s | %s | %s / %s %% |\n' "$pair" "${relay_qps:-0}" "${sluice_qps:-0}" "$pair_ratio" \
           "$relay_cpu" "$sluice_cpu" "$relay_idle" "$sluice_idle" | tee -a "$RESULTS"
+      done
+    fi
+  fi
+
+  # ---- point_select at 1 thread again: the added p50 judged on the median of rounds ---------
+  # One 10 s run's p50 moves with the machine's phase as the QPS does; the order of the three
+  # targets rotates from round to round.
+  key=oltp_point_select/1
+  SLUICE_ADDED=()
+  RELAY_ADDED=()
+  if [[ -n ${P50_OF[$key/sluice]:-} && -n ${P50_OF[$key/direct]:-} && -n ${P50_OF[$key/relay]:-} ]]; then
+    added() { awk -v t="$1" -v d="$2" 'BEGIN {printf "%.0f", (t - d) * 1000}'; }
+    SLUICE_ADDED+=("$(added "${P50_OF[$key/sluice]}" "${P50_OF[$key/direct]}")")
+    RELAY_ADDED+=("$(added "${P50_OF[$key/relay]}" "${P50_OF[$key/direct]}")")
+    if [[ $LATENCY_ROUNDS -gt 0 ]]; then
+      { echo; echo "| 1-thread round | direct p50 ms | relay p50 ms | sluice p50 ms | added: relay / sluice µs |"
+        echo "|---|---|---|---|---|"
+        printf '| 0 (the table above) | %s | %s | %s | %s / %s |\n' "${P50_OF[$key/direct]}" "${P50_OF[$key/relay]}" \
+          "${P50_OF[$key/sluice]}" "${RELAY_ADDED[0]}" "${SLUICE_ADDED[0]}"; } | tee -a "$RESULTS"
+      latency_run() { # target port: sets <target>_p50 from a 1-thread point_select run
+        local out=$LOGS/latency-$round-$1.log p50 rest
+        sysbench oltp_point_select "${SYSBENCH_COMMON[@]}" --mysql-port="$2" --threads=1 --time="$TIME" \
+          --histogram=on --percentile=99 --skip_trx=on run >"$out" 2>&1 || log "sysbench 1-thread $1 FAILED (see $out)"
+        read -r p50 rest < <(percentiles "$out")
+        printf -v "$1_p50" '%s' "${p50:-}"
+      }
+      for round in $(seq 1 "$LATENCY_ROUNDS"); do
+        case $((round % 3)) in
+          1) order="sluice relay direct" ;;
+          2) order="relay direct sluice" ;;
+          *) order="direct sluice relay" ;;
+        esac
+        for target in $order; do
+          case $target in
+            direct) latency_run direct "$MASTER_PORT" ;;
+            relay) latency_run relay "$RELAY_SLAVES_PORT" ;;
+            sluice) latency_run sluice "$SLUICE_PORT" ;;
+          esac
+        done
+        if [[ -n $direct_p50 && -n $relay_p50 && -n $sluice_p50 ]]; then
+          SLUICE_ADDED+=("$(added "$sluice_p50" "$direct_p50")")
+          RELAY_ADDED+=("$(added "$relay_p50" "$direct_p50")")
+          printf '| %d | %s | %s | %s | %s / %s |\n' "$round" "$direct_p50" "$relay_p50" "$sluice_p50" \
+            "${RELAY_ADDED[-1]}" "${SLUICE_ADDED[-1]}" | tee -a "$RESULTS"
+        fi
       done
     fi
   fi
@@ -362,12 +416,13 @@ if [[ $SKIP_SYSBENCH -eq 0 ]]; then
       printf '%s\n' "${RATIOS[@]}" | sort -n | awk '{v[NR] = $1} END {
         m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
         printf "point_select, 16 threads: median sluice/relay QPS over %d runs of each = %.2f (target >= 0.9; lowest %.2f, highest %.2f).\n", NR, m, v[1], v[NR]}'
-      echo "point_select, 16 threads: proxy CPU per statement: sluice ${CPU_OF[$key/sluice]} µs (target <= 30), relay ${CPU_OF[$key/relay]} µs."
+      echo "point_select, 16 threads: proxy CPU per statement: sluice ${CPU_OF[$key/sluice]} µs, relay ${CPU_OF[$key/relay]} µs in the table;" \
+        "median over ${#SLUICE_HOP_CPUS[@]} runs of each: sluice $(median "${SLUICE_HOP_CPUS[@]}") µs (target <= 30), relay $(median "${RELAY_HOP_CPUS[@]}") µs."
     fi
-    key=oltp_point_select/1
-    if [[ -n ${P50_OF[$key/sluice]:-} ]]; then
-      awk -v s="${P50_OF[$key/sluice]}" -v d="${P50_OF[$key/direct]}" -v r="${P50_OF[$key/relay]}" \
-        'BEGIN {printf "point_select, 1 thread: p50 added over direct: sluice %.0f µs (target <= 50), relay %.0f µs (histogram buckets ~1.5 %%).\n", (s - d) * 1000, (r - d) * 1000}'
+    if [[ ${#SLUICE_ADDED[@]} -gt 0 ]]; then
+      echo "point_select, 1 thread: p50 added over direct: sluice ${SLUICE_ADDED[0]} µs, relay ${RELAY_ADDED[0]} µs in the table;" \
+        "median over ${#SLUICE_ADDED[@]} rounds: sluice $(median "${SLUICE_ADDED[@]}") µs (target <= 50), relay $(median "${RELAY_ADDED[@]}") µs" \
+        "(histogram buckets ~1.5 %)."
     fi
   } | tee -a "$RESULTS"
 

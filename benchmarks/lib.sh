@@ -104,3 +104,8 @@ measured_run() { # port out seconds hop-pid slave-pids sysbench-args...: one sys
       us = q > 0 ? 1e6 / hz / (q * w) : 0
       printf "%.0f %s %s %s %.0f\n", q, per_statement(h), per_statement(m), per_statement(s), 100 * i / (w * hz * c) }'
 }
+
+median() { # values...: their median, ignoring '-' (a figure a run could not measure); '-' if none
+  printf '%s\n' "$@" | grep -v '^-$' | sort -g | awk '{v[NR] = $1} END {
+    if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
