@@ -43,6 +43,7 @@ public final class ErrorCodes {
   public static final int ER_NOT_SUPPORTED_AUTH_MODE = 1251;
   public static final int ER_OPTION_PREVENTS_STATEMENT = 1290;
   public static final int ER_QUERY_INTERRUPTED = 1317;
+  public static final int ER_MAX_PREPARED_STMT_COUNT_REACHED = 1461;
   public static final int ER_MALFORMED_PACKET = 1835;
   /** CR_SERVER_LOST: a client-library code, used for "backend lost mid-statement". */
   public static final int CR_SERVER_LOST = 2013;
@@ -114,6 +115,12 @@ public final class ErrorCodes {
 
   public static SqlError lockWaitTimeout() {
     return new SqlError(ER_LOCK_WAIT_TIMEOUT, "HY000", "Lock wait timeout exceeded; try restarting transaction");
+  }
+
+  /** More prepared statements than {@code limit}, worded as mysqld words max_prepared_stmt_count's refusal. */
+  public static SqlError tooManyPreparedStatements(long limit) {
+    return new SqlError(ER_MAX_PREPARED_STMT_COUNT_REACHED, "42000",
+        "Can't create more than max_prepared_stmt_count statements (current value: " + limit + ")");
   }
 
   /** {@code id} is printed the way mysqld prints it: the statement id as a decimal number. */

@@ -34,6 +34,8 @@ class ErrorCodesTest {
     assertError(ErrorCodes.unknownStatementHandler(7, "mysqld_stmt_execute"), 1243, "HY000",
         "Unknown prepared statement handler (7) given to mysqld_stmt_execute");
     assertError(ErrorCodes.noDatabaseSelected(), 1046, "3D000", "No database selected");
+    assertError(ErrorCodes.tooManyPreparedStatements(16382), 1461, "42000",
+        "Can't create more than max_prepared_stmt_count statements (current value: 16382)");
     assertError(ErrorCodes.serverShutdown(), 1053, "08S01", "Server shutdown in progress");
     assertError(ErrorCodes.queryInterrupted(), 1317, "70100", "Query execution was interrupted");
     assertError(ErrorCodes.optionPreventsStatement("--read-only"), 1290, "HY000",

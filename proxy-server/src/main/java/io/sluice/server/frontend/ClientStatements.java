@@ -6,6 +6,12 @@ import java.util.Map;
 
 /** The binary prepared statements of one client session, by Sluice's statement id. */
 final class ClientStatements {
+  /**
+   * The most statements one session may hold: MySQL's default max_prepared_stmt_count, which a
+   * server applies to all its sessions together. A client that never closes its statements
+   * gets the server's 1461 from the proxy too, instead of growing it without bound.
+   */
+  static final int MAX_PER_SESSION = 16_382;
   private final Map<Long, ClientStatement> byId = new HashMap<>();
   private long lastId;
 
@@ -15,6 +21,10 @@ final class ClientStatements {
 
   void add(ClientStatement st) {
     byId.put(st.id, st);
+  }
+
+  boolean isFull() {
+    return byId.size() >= MAX_PER_SESSION;
   }
 
   ClientStatement get(long id) {

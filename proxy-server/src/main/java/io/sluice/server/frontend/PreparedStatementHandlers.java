@@ -52,6 +52,11 @@ final class PreparedStatementHandlers {
       new SqlError(1421, "HY000", "The statement (%d) has no open cursor.");
 
   void prepare(ClientSession s, CommandType type, Packet packet) {
+    if (s.statements().isFull()) {
+      packet.release();
+      s.sendError(ErrorCodes.tooManyPreparedStatements(ClientStatements.MAX_PER_SESSION));
+      return;
+    }
     String clientBytes = ComStmtPrepare.decode(packet.payload().duplicate(), StandardCharsets.ISO_8859_1).query();
     String sql = ComStmtPrepare.decode(packet.payload().duplicate(), ClientTextCharset.forLexing(s.session().charset().charset()))
         .query();

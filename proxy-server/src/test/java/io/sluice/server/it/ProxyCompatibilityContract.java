@@ -608,6 +608,47 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * A session holds at most 16,382 prepared statements (MySQL's default max_prepared_stmt_count,
+   * which a server applies to all sessions together): past that PREPARE gets the server's 1461,
+   * worded as the server words it, and closing one makes room again. A client that never closes
+   * its statements cannot grow the proxy without bound.
+   */
+  @Test
+  void aSessionsPreparedStatementsAreBoundedAsOnTheServer() throws Exception {
+    java.util.function.Consumer<io.netty.buffer.ByteBuf> prepare =
+        buf -> new io.sluice.protocol.packet.ComStmtPrepare("SELECT 1").encode(buf);
+    String direct;
+    try (Connection root = TestSql.root(cluster().master()); RawClient d = direct()) {
+      String limit = TestSql.queryString(root, "SELECT @@GLOBAL.max_prepared_stmt_count");
+      TestSql.execute(root, "SET GLOBAL max_prepared_stmt_count = 0");
+      try {
+        direct = errorOf(d.command(io.sluice.protocol.CommandType.COM_STMT_PREPARE, prepare).get(0));
+      } finally {
+        TestSql.execute(root, "SET GLOBAL max_prepared_stmt_count = " + limit);
+      }
+    }
+    assertTrue(direct.startsWith("1461 42000 "), "what the server answers at its limit: " + direct);
+    try (RawClient p = proxied()) {
+      for (int i = 1; i <= 16_382; i++) {
+        byte[] ok = p.command(io.sluice.protocol.CommandType.COM_STMT_PREPARE, prepare).get(0);
+        assertEquals(0x00, ok[0], "statement " + i);
+      }
+      String refused = errorOf(p.command(io.sluice.protocol.CommandType.COM_STMT_PREPARE, prepare).get(0));
+      assertEquals(direct.replace("(current value: 0)", "(current value: 16382)"), refused);
+      p.send(buf -> buf.writeByte(0x19).writeIntLE(1)); // COM_STMT_CLOSE of the first
+      assertEquals(0x00, p.command(io.sluice.protocol.CommandType.COM_STMT_PREPARE, prepare).get(0)[0], "room again");
+      assertTrue((query(p, "SELECT 1")[0] & 0xFF) != 0xFF, "the session goes on");
+    }
+  }
+
+  /** "code sqlstate message" of an ERR packet. */
+  private static String errorOf(byte[] err) {
+    assertEquals(0xFF, err[0] & 0xFF, "an ERR packet: " + new String(err, StandardCharsets.UTF_8));
+    return ((err[1] & 0xFF) | (err[2] & 0xFF) << 8) + " " + new String(err, 4, 5, StandardCharsets.US_ASCII) + " "
+        + new String(err, 9, err.length - 9, StandardCharsets.UTF_8);
+  }
+
   @Test
   void preparingManyStatementsDoesNotExhaustTheBackends() throws Exception {
     try (Connection c = proxy.connect("useServerPrepStmts=true&sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
