@@ -32,6 +32,7 @@ public final class ErrorCodes {
   public static final int ER_UNKNOWN_COM_ERROR = 1047;
   public static final int ER_BAD_DB_ERROR = 1049;
   public static final int ER_SERVER_SHUTDOWN = 1053;
+  public static final int ER_NO_SUCH_THREAD = 1094;
   public static final int ER_UNKNOWN_ERROR = 1105;
   public static final int ER_HOST_NOT_PRIVILEGED = 1130;
   public static final int ER_NET_PACKET_TOO_LARGE = 1153;

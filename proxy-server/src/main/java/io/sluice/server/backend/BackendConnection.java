@@ -90,6 +90,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
   private ResponseTracker tracker;
   private ResponseListener listener;
+  private boolean killQuerySent;
   private long lastUsedNanos = System.nanoTime();
 
   BackendConnection(
@@ -158,6 +159,18 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
   public void nextTransactionPending(boolean pending) {
     nextTransactionPending = pending;
+  }
+
+  /**
+   * A KILL QUERY is on its way to this connection's thread: it must not serve another session,
+   * where the KILL could land on that session's statement instead. The pool closes it.
+   */
+  public void markKillQuerySent() {
+    killQuerySent = true;
+  }
+
+  public boolean killQuerySent() {
+    return killQuerySent;
   }
 
   public boolean isUsable() {

@@ -117,12 +117,13 @@ public final class BackendPool {
   }
 
   /**
-   * Gives a connection back. A connection that is not idle and healthy, or that may still hold
-   * one session's next-transaction characteristics, is closed instead.
+   * Gives a connection back. A connection that is not idle and healthy, that may still hold
+   * one session's next-transaction characteristics, or that a KILL QUERY was sent to, is closed
+   * instead.
    */
   public void release(BackendConnection c) {
     assert loop.inEventLoop();
-    if (closed || !c.isIdle() || c.nextTransactionPending()) {
+    if (closed || !c.isIdle() || c.nextTransactionPending() || c.killQuerySent()) {
       discard(c);
       return;
     }

@@ -611,6 +611,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
     Backend backend = backendNamed(running.backendName());
     long thread = running.serverConnectionId();
+    // Until the KILL lands the statement may end and its connection go back to the pool, to run
+    // another session's statement, which the KILL would then interrupt: the pool closes it instead.
+    running.markKillQuerySent();
     BackendPool pool = poolOf(backend);
     pool.acquire().addListener(f -> {
       if (!f.isSuccess()) {
@@ -623,8 +626,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (closeSession) {
           ctx.close();
         }
-        done.accept(q.isSuccess() && ((ResponseTracker) q.getNow()).isError()
-            ? ((ResponseTracker) q.getNow()).error().toSqlError() : null);
+        SqlError error = q.isSuccess() && ((ResponseTracker) q.getNow()).isError()
+            ? ((ResponseTracker) q.getNow()).error().toSqlError() : null;
+        // Unknown thread: the statement ended and its connection was closed before the KILL
+        // arrived. Directly, a KILL QUERY just after the statement ended answers OK.
+        done.accept(error != null && error.code() == ErrorCodes.ER_NO_SUCH_THREAD ? null : error);
       });
     });
   }

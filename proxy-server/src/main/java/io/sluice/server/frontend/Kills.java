@@ -1,5 +1,6 @@
 package io.sluice.server.frontend;
 
+import io.sluice.protocol.error.ErrorCodes;
 import io.sluice.protocol.error.SqlError;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class Kills {
     ClientSession target = sessions.get(request.connectionId());
     if (target == null) {
       // ER_NO_SUCH_THREAD
-      done.accept(new SqlError(1094, "HY000", "Unknown thread id: " + request.connectionId()));
+      done.accept(new SqlError(ErrorCodes.ER_NO_SUCH_THREAD, "HY000", "Unknown thread id: " + request.connectionId()));
       return;
     }
     if (!target.userName().equals(requester.userName())) {

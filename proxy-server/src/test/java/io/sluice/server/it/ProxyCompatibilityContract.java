@@ -1124,12 +1124,20 @@ abstract class ProxyCompatibilityContract {
         }
       });
       awaitRunningOnMaster("SELECT SLEEP(20)");
+      String backendThread;
+      try (Connection root = TestSql.root(cluster().master())) {
+        backendThread = TestSql.queryString(root,
+            "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(20)'");
+      }
       start = System.nanoTime();
       TestSql.execute(other, "KILL QUERY " + id);
       // What a direct connection sees too: MySQL's SLEEP returns 1 when killed, MariaDB's fails with 1317.
       String killed = sleeping.get(5, TimeUnit.SECONDS);
       assertTrue(killed.equals("1") || killed.equals("error 1317"), "the statement was interrupted: " + killed);
       assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000);
+      // The connection the KILL was aimed at serves no other session: the KILL could have landed
+      // on that session's statement had this one ended first. It is closed, not pooled.
+      awaitGoneFromMaster(backendThread);
 
       TestSql.execute(other, "KILL " + id);
       awaitClosed(c);
@@ -1137,6 +1145,17 @@ abstract class ProxyCompatibilityContract {
       assertEquals(1094, unknown.getErrorCode());
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** Waits until the master's process list no longer has thread {@code id}. */
+  private void awaitGoneFromMaster(String id) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    try (Connection root = TestSql.root(cluster().master())) {
+      while (!"0".equals(TestSql.queryString(root, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + id))) {
+        assertTrue(System.nanoTime() < deadline, "backend thread " + id + " is still connected");
+        Thread.sleep(50);
+      }
     }
   }
 
