@@ -118,7 +118,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
   }
 
   public boolean isMariaDb() {
-    return serverVersion != null && serverVersion.contains("MariaDB");
+    return io.sluice.protocol.ServerVersions.isMariaDb(serverVersion);
   }
 
   public String serverVersion() {

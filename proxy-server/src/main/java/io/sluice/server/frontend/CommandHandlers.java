@@ -32,7 +32,7 @@ import java.util.Map;
 final class CommandHandlers {
   /** ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION, worded as the master's flavor words it. */
   static SqlError readOnlyTransaction(ClientSession s) {
-    boolean mariaDb = s.runtime().identity().serverVersion().contains("MariaDB");
+    boolean mariaDb = io.sluice.protocol.ServerVersions.isMariaDb(s.runtime().identity().serverVersion());
     return new SqlError(1792, "25006",
         "Cannot execute statement in a READ ONLY transaction" + (mariaDb ? "" : "."));
   }

@@ -218,11 +218,7 @@ final class PreparedStatementHandlers {
    * mysqld_stmt_execute, _fetch or _reset.
    */
   static String handlerName(String serverVersion, CommandType type) {
-    int dot = serverVersion.indexOf('.');
-    boolean mysql8 = !serverVersion.contains("MariaDB") && dot > 0
-        && serverVersion.substring(0, dot).chars().allMatch(Character::isDigit)
-        && Integer.parseInt(serverVersion.substring(0, dot)) >= 8;
-    return mysql8 ? "mysql_stmt_precheck"
+    return io.sluice.protocol.ServerVersions.isMysql8OrLater(serverVersion) ? "mysql_stmt_precheck"
         : "mysqld_stmt_" + type.name().substring("COM_STMT_".length()).toLowerCase(java.util.Locale.ROOT);
   }
 

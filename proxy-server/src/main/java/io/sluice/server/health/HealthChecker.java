@@ -319,8 +319,7 @@ public final class HealthChecker implements AutoCloseable {
 
   /** Replication state, in MySQL 8.0.22+'s vocabulary or the older one (5.7, MariaDB). */
   private Probe replication(Connection c, Statement s) throws SQLException {
-    boolean replicaWords = !c.getMetaData().getDatabaseProductVersion().contains("MariaDB")
-        && c.getMetaData().getDatabaseMajorVersion() >= 8;
+    boolean replicaWords = io.sluice.protocol.ServerVersions.isMysql8OrLater(c.getMetaData().getDatabaseProductVersion());
     try (ResultSet rs = s.executeQuery(replicaWords ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS")) {
       if (!rs.next()) {
         return new Probe(BackendHealth.LAGGING, BackendStatus.UNKNOWN_LAG, "not configured as a replica");
