@@ -22,6 +22,11 @@ final class ClientStatement {
   final String clientBytes;
   /** The schema current at PREPARE: table names in the statement resolve against it. */
   final String schema;
+  /**
+   * The key of the backend statement the PREPARE made: it holds what the statement was parsed
+   * under (charset, sql_mode), which a direct server keeps for the statement's whole life.
+   */
+  final String cacheKey;
   final Classification classification;
   final int numParams;
   /** The parameter types the client last sent (2 bytes each), replayed for new backends. */
@@ -38,17 +43,19 @@ final class ClientStatement {
    */
   record Cursor(io.sluice.server.backend.BackendConnection connection, long backendId) {}
 
-  ClientStatement(long id, String sql, String clientBytes, String schema, Classification classification, int numParams) {
+  ClientStatement(long id, String sql, String clientBytes, String schema, String cacheKey, Classification classification,
+      int numParams) {
     this.id = id;
     this.sql = sql;
     this.clientBytes = clientBytes;
     this.schema = schema;
+    this.cacheKey = cacheKey;
     this.classification = classification;
     this.numParams = numParams;
   }
 
-  /** The backend statement cache key of this statement on a connection in state {@code parsedUnder}. */
-  String cacheKey(io.sluice.core.session.BackendSessionSnapshot parsedUnder) {
+  /** The backend statement cache key of this statement prepared on a connection in state {@code parsedUnder}. */
+  String cacheKeyUnder(io.sluice.core.session.BackendSessionSnapshot parsedUnder) {
     return io.sluice.server.backend.BackendStatements.key(schema, parsedUnder, clientBytes);
   }
 

@@ -84,9 +84,9 @@ final class PreparedStatementHandlers {
         ComStmtPrepareOk ok = tracker.prepareOk();
         if (!tracker.isError() && ok != null) {
           // Keyed by the state the connection parsed it under (the session's, synced before it).
-          conn.remember(io.sluice.server.backend.BackendStatements.key(schema, conn.snapshot(), clientBytes),
-              ok.statementId());
-          s.statements().add(new ClientStatement(id, sql, clientBytes, schema, c, ok.numParams()));
+          String key = io.sluice.server.backend.BackendStatements.key(schema, conn.snapshot(), clientBytes);
+          conn.remember(key, ok.statementId());
+          s.statements().add(new ClientStatement(id, sql, clientBytes, schema, key, c, ok.numParams()));
         }
         finish.accept(s.mustHoldConnection());
       }
@@ -239,13 +239,16 @@ final class PreparedStatementHandlers {
   private static Future<Packet> bind(ClientSession s, ClientStatement st, BackendConnection conn, Packet cmd,
       long[] backendId) {
     Promise<Packet> done = conn.channel().eventLoop().newPromise();
-    String key = st.cacheKey(conn.snapshot()); // the session's state: synced before binding
-    Long cached = conn.statements().get(key);
-    if (cached != null && conn.hasOpenCursor(cached)
-        && !(st.cursor != null && st.cursor.connection() == conn && st.cursor.backendId() == cached)) {
-      cached = null; // another statement's cursor is open on it, which an execution would close
+    // The statement as its PREPARE parsed it, else as this connection parses it now: the same
+    // unless the session changed its sql_mode or charset since. A direct server keeps the first
+    // parse; here it is kept where a connection still has it, and a new prepare is cached under
+    // what it was really parsed under, never under the first parse's key.
+    String here = st.cacheKeyUnder(conn.snapshot()); // the session's state: synced before binding
+    Long cached = reusable(conn, st, conn.statements().get(st.cacheKey));
+    if (cached == null && !here.equals(st.cacheKey)) {
+      cached = reusable(conn, st, conn.statements().get(here));
     }
-    Future<Long> id = cached != null ? conn.channel().eventLoop().newSucceededFuture(cached) : prepareOn(conn, st, key);
+    Future<Long> id = cached != null ? conn.channel().eventLoop().newSucceededFuture(cached) : prepareOn(conn, st, here);
     id.addListener(f -> {
       if (!f.isSuccess()) {
         cmd.release();
@@ -274,6 +277,16 @@ final class PreparedStatementHandlers {
       done.setSuccess(bound);
     });
     return done;
+  }
+
+  /**
+   * {@code cached}, unless another statement's cursor is open on it (an execution would close
+   * that cursor): then null, and the statement is prepared anew.
+   */
+  private static Long reusable(BackendConnection conn, ClientStatement st, Long cached) {
+    boolean ownCursor = st.cursor != null && st.cursor.connection() == conn && cached != null
+        && st.cursor.backendId() == cached;
+    return cached != null && conn.hasOpenCursor(cached) && !ownCursor ? null : cached;
   }
 
   /** Prepares on {@code conn}, switching to the statement's schema for the PREPARE if needed. */

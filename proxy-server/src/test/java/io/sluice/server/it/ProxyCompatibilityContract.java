@@ -601,6 +601,40 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * A prepared statement keeps the parse of its PREPARE when the session changes sql_mode
+   * afterwards, as on the server: it was prepared again under the new mode (the cache key
+   * now holds the mode) and "v" turned from a string into a column.
+   */
+  @Test
+  void aPreparedStatementKeepsTheParseOfItsPrepare() throws Exception {
+    String sql = "/*master*/ SELECT \"v\" FROM (SELECT 'col' AS v) t";
+    List<String> direct;
+    try (Connection d = DriverManager.getConnection(cluster().master().jdbcUrl("app") + "?" + SERVER_PS, "app", "app")) {
+      direct = readBeforeAndAfterAnsiQuotes(d, sql);
+    }
+    assertEquals(List.of("v", "v"), direct, "what the server itself answers");
+    try (ProxyFixture oneLoop = ProxyFixture.start(cluster().sandbox(), 1, EventLoopBinding.OFF);
+         Connection c = oneLoop.connect(SERVER_PS)) {
+      assertEquals(direct, readBeforeAndAfterAnsiQuotes(c, sql));
+    }
+  }
+
+  private static List<String> readBeforeAndAfterAnsiQuotes(Connection c, String sql) throws SQLException {
+    List<String> read = new ArrayList<>();
+    TestSql.execute(c, "SET sql_mode = ''");
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (String mode : List.of("", "ANSI_QUOTES")) {
+        TestSql.execute(c, "SET sql_mode = '" + mode + "'");
+        try (ResultSet rs = ps.executeQuery()) {
+          assertTrue(rs.next());
+          read.add(rs.getString(1));
+        }
+      }
+    }
+    return read;
+  }
+
   private static String preparedRead(Connection c, String sql) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
       assertTrue(rs.next());
