@@ -33,14 +33,22 @@ public final class ConfigReloader {
   private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
 
   private final ProxyRuntime runtime;
+  /**
+   * The file's text as last loaded or saved here. The file watch reloads only when the file
+   * says something else: a late event for a write already applied (by RELOAD, or SAVE CONFIG's
+   * own) must not undo what the admin interface changed since (SET WEIGHT before SAVE CONFIG).
+   */
+  private String applied;
 
   public ConfigReloader(ProxyRuntime runtime) {
     this.runtime = runtime;
+    this.applied = readOrNull(runtime.config().source());
   }
 
   /** Reloads the file; returns a one-line summary. Throws ConfigException, naming file and key, if invalid. */
   public synchronized String reload() {
     ProxyConfig old = runtime.config();
+    String text = readOrNull(old.source());
     ProxyConfig next = ConfigLoader.load(old.source());
     List<String> restart = new ArrayList<>();
     if (!next.listen().equals(old.listen())) {
@@ -71,6 +79,7 @@ public final class ConfigReloader {
         next.backends(), old.monitor(), old.pool(), old.tls(), old.backendTls(), next.clients(),
         new ProxyConfig.SqlLogConfig(next.sqlLog().mode(), next.sqlLog().slowThreshold(), old.sqlLog().file()),
         next.failover()));
+    applied = text;
     String summary = "reloaded " + old.source() + ": " + next.users().size() + " users, "
         + (view.replicas().size() + 1) + " backends"
         + (restart.isEmpty() ? "" : "; changes to " + String.join(", ", restart) + " need a restart");
@@ -91,6 +100,24 @@ public final class ConfigReloader {
       if (old != null && !old.equals(b.address())) {
         runtime.pools().closeBackend(b.name());
       }
+    }
+  }
+
+  /** For the file watch: reloads, and logs, only if the file's text is not what was last applied. */
+  public synchronized void reloadIfChanged(String trigger) {
+    String text = readOrNull(runtime.config().source());
+    if (text != null && text.equals(applied)) {
+      log.debug("{}: the file says what is already applied; nothing to reload", trigger);
+      return;
+    }
+    reloadAndLog(trigger);
+  }
+
+  private static String readOrNull(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException | RuntimeException e) {
+      return null; // unreadable now: the reload that follows names the problem
     }
   }
 
@@ -130,9 +157,11 @@ public final class ConfigReloader {
             allow.stream().map(c -> "\"" + c.text() + "\"").collect(Collectors.joining(", ", "[", "]")));
       }
       Path tmp = file.resolveSibling(file.getFileName() + ".saving");
-      Files.writeString(tmp, doc.render());
+      String text = doc.render();
+      Files.writeString(tmp, text);
       ConfigLoader.load(tmp); // never replace a good file with one that would not load
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      applied = text; // what runs now: the file watch need not reload it
       return file.toString();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

@@ -201,7 +201,7 @@ public final class ProxyServer implements AutoCloseable {
               more.pollEvents();
               more.reset();
             }
-            reloader.reloadAndLog("change of " + file);
+            reloader.reloadIfChanged("change of " + file);
           }
         }
       } catch (java.io.IOException e) {

@@ -2436,6 +2436,12 @@ abstract class ProxyCompatibilityContract {
 
       java.nio.file.Files.writeString(conf, original);
       assertTrue(p.admin("RELOAD").isEmpty());
+      // The file watch sees that write after RELOAD applied it: its late reload must not undo a
+      // change made through the admin interface meanwhile (it did, and SAVE CONFIG wrote weight 1).
+      p.admin("SET WEIGHT 3 5");
+      Thread.sleep(1500);
+      assertEquals(5, p.server.runtime().view().replicas().stream().mapToInt(r -> r.backend().weight()).max().orElse(0),
+          "SET WEIGHT after a RELOAD of the file's last write stays");
       FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
       assertTrue(p.server.runtime().config().user("ryw").isEmpty(), "the removed user is gone");
       assertTrue(slaveIds().contains(TestSql.serverId(kept)), "the connection open all along still works");
