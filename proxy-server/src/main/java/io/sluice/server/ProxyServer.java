@@ -302,6 +302,20 @@ public final class ProxyServer implements AutoCloseable {
         break;
       }
     }
+    if (!sessions.isEmpty()) {
+      // The drain is over: statements still running end with the server's own answer to a
+      // shutdown, 1053, rather than a connection that just drops.
+      sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownNow.INSTANCE));
+      long answered = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+      while (!sessions.isEmpty() && System.nanoTime() < answered) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
     sessions.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     pools.closeAll();
     runtime.sqlLog().close();
@@ -319,6 +333,9 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Asks a session to close as soon as it is between commands. */
   public enum ShutdownRequested { INSTANCE }
+
+  /** Tells a session the drain is over: end the running statement with ER_SERVER_SHUTDOWN and close. */
+  public enum ShutdownNow { INSTANCE }
 
   private static KeyPair rsaKeyPair() {
     try {

@@ -436,8 +436,13 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
    * lost-connection error now instead of waiting for TCP to notice.
    */
   public void abort(String reason) {
+    abort(ErrorCodes.backendLost(backendName, new java.io.IOException(reason)));
+  }
+
+  /** As {@link #abort(String)}, the listener getting {@code error}. */
+  public void abort(SqlError error) {
     if (state == State.BUSY) {
-      closeWithFailure(ErrorCodes.backendLost(backendName, new java.io.IOException(reason)));
+      closeWithFailure(error);
     }
   }
 

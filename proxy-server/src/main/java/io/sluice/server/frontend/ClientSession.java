@@ -186,6 +186,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       backendDown(down.backend());
       return;
     }
+    if (evt == io.sluice.server.ProxyServer.ShutdownNow.INSTANCE) {
+      shutdownNow();
+      return;
+    }
     if (evt == io.sluice.server.ProxyServer.ShutdownRequested.INSTANCE) {
       // Drain: a session between commands closes now; one mid-command closes when it is done.
       closeWhenIdle = true;
@@ -195,6 +199,26 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireUserEventTriggered(evt);
+  }
+
+  /**
+   * The proxy's drain time is over and this session still runs a command: the client gets
+   * 1053/08S01 "Server shutdown in progress", as from a server shutting down, then the
+   * connection closes. The backend connection is closed with it (its statement may run on).
+   */
+  private void shutdownNow() {
+    closeWhenIdle = true;
+    if (state == State.CLOSED) {
+      return;
+    }
+    endRetry();
+    if (active != null && active.isUsable() && !active.isIdle()) {
+      active.abort(ErrorCodes.serverShutdown()); // the forwarder sends it and finishes the command
+    } else if (state == State.EXECUTING || state == State.SENDING_FILE) {
+      fatal(ErrorCodes.serverShutdown()); // not sent to a backend yet: no forwarder to answer
+    } else {
+      ctx.close();
+    }
   }
 
   @Override

@@ -1182,6 +1182,43 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * A statement still running when the proxy's drain time ends gets what a server shutting down
+   * answers, 1053/08S01 "Server shutdown in progress", not a connection that just drops.
+   */
+  @Test
+  void aStatementStillRunningWhenTheDrainEndsGetsServerShutdown() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (ProxyFixture own = ProxyFixture.start(cluster().sandbox());
+         Connection c = own.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      java.util.concurrent.Future<SQLException> running = pool.submit(() -> {
+        try {
+          TestSql.queryString(c, "SELECT SLEEP(21)");
+          return null;
+        } catch (SQLException e) {
+          return e;
+        }
+      });
+      awaitRunningOnMaster("SELECT SLEEP(21)");
+      long start = System.nanoTime();
+      own.server.shutdown(Duration.ofMillis(300));
+      SQLException e = running.get(10, TimeUnit.SECONDS);
+      assertTrue(e != null, "the statement did not end with an error");
+      assertEquals(List.of(1053, "08S01", "Server shutdown in progress"),
+          List.of(e.getErrorCode(), e.getSQLState(), e.getMessage()));
+      assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000, "answered at the end of the drain");
+    } finally {
+      pool.shutdownNow();
+      // The abandoned SLEEP runs on in the master until it next writes: end it for the tests after this one.
+      try (Connection root = TestSql.root(cluster().master())) {
+        for (List<String> row : TestSql.queryRows(root,
+            "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(21)'")) {
+          TestSql.execute(root, "KILL " + row.get(0));
+        }
+      }
+    }
+  }
+
   /** Waits until the master's process list no longer has thread {@code id}. */
   private void awaitGoneFromMaster(String id) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
