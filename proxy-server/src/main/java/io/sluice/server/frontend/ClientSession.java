@@ -770,9 +770,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     lastPool = pool;
     if (c != null) {
       if (connectionBroken) {
-        pool.discard(c);
-        statements.forgetCursorsOn(c);
-        parked.remove(c);
+        discardConnection(c, pool);
         if (c == held) {
           held = null;
           heldPool = null;
@@ -812,9 +810,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     endRetry();
     if (active != null) {
       if (active != held) {
-        activePool.discard(active);
-        statements.forgetCursorsOn(active);
-        parked.remove(active);
+        discardConnection(active, activePool);
       }
       active = null;
       activePool = null;
@@ -875,6 +871,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     } else {
       pool.release(c);
     }
+  }
+
+  /** Closes {@code c} for good: the cursors on it go with it, and it is parked no more. */
+  private void discardConnection(BackendConnection c, BackendPool pool) {
+    pool.discard(c);
+    statements.forgetCursorsOn(c);
+    parked.remove(c);
   }
 
   /** {@code st}'s execution opened a cursor on {@code c}: the connection stays with the session until it closes. */
@@ -1158,8 +1161,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
     if (active != null && activePool != null) {
       // The client vanished mid-response: the backend connection's state is unknown.
-      activePool.discard(active);
-      parked.remove(active);
+      discardConnection(active, activePool);
       if (active == held) {
         held = null;
       }
