@@ -292,35 +292,33 @@ public final class ProxyServer implements AutoCloseable {
       metricsHttp.close();
     }
     health.close();
-    long deadline = System.nanoTime() + drain.toNanos();
-    while (!sessions.isEmpty() && System.nanoTime() < deadline) {
-      sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownRequested.INSTANCE));
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    // Asked again each round: a session mid-command closes once it is between commands.
+    awaitSessionsGone(System.nanoTime() + drain.toNanos(), 50,
+        () -> sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownRequested.INSTANCE)));
     if (!sessions.isEmpty()) {
       // The drain is over: statements still running end with the server's own answer to a
       // shutdown, 1053, rather than a connection that just drops.
       sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownNow.INSTANCE));
-      long answered = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-      while (!sessions.isEmpty() && System.nanoTime() < answered) {
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
+      awaitSessionsGone(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500), 10, () -> {});
     }
     sessions.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     pools.closeAll();
     runtime.sqlLog().close();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** Runs {@code eachRound} every {@code pollMillis} until no session is left or {@code deadlineNanos} passes. */
+  private void awaitSessionsGone(long deadlineNanos, long pollMillis, Runnable eachRound) {
+    while (!sessions.isEmpty() && System.nanoTime() < deadlineNanos) {
+      eachRound.run();
+      try {
+        Thread.sleep(pollMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   @Override
