@@ -91,6 +91,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
   private ResponseTracker tracker;
   private ResponseListener listener;
   private boolean killQuerySent;
+  /** See {@link #nextTransactionPending()}. */
+  private boolean nextTransactionPending;
   private long lastUsedNanos = System.nanoTime();
 
   BackendConnection(
@@ -137,8 +139,6 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
   public BackendSessionSnapshot snapshot() {
     return snapshot;
   }
-
-  private boolean nextTransactionPending;
 
   public void snapshot(BackendSessionSnapshot snapshot) {
     this.snapshot = snapshot;

@@ -47,9 +47,10 @@ import java.util.function.Consumer;
 final class PreparedStatementHandlers {
   /** Offset of the null bitmap in COM_STMT_EXECUTE: command, id (4), flags, iteration count (4). */
   private static final int EXECUTE_PARAMS_OFFSET = 10;
-  /** ER_STMT_HAS_NO_OPEN_CURSOR, as mysqld answers a FETCH without a cursor. */
-  private static final SqlError NO_OPEN_CURSOR =
-      new SqlError(1421, "HY000", "The statement (%d) has no open cursor.");
+  /** ER_STMT_HAS_NO_OPEN_CURSOR, as mysqld answers a FETCH without a cursor, then {@code detail}. */
+  private static SqlError noOpenCursor(long id, String detail) {
+    return new SqlError(1421, "HY000", "The statement (" + id + ") has no open cursor." + detail);
+  }
 
   void prepare(ClientSession s, CommandType type, Packet packet) {
     if (s.statements().isFull()) {
@@ -153,15 +154,15 @@ final class PreparedStatementHandlers {
     }
     if (!st.hasOpenCursor()) {
       packet.release();
-      s.sendError(new SqlError(NO_OPEN_CURSOR.code(), NO_OPEN_CURSOR.sqlState(), NO_OPEN_CURSOR.message().formatted(st.id)));
+      s.sendError(noOpenCursor(st.id, ""));
       return;
     }
     ClientStatement.Cursor cursor = st.cursor;
     if (!s.cursorUsable(cursor)) {
       packet.release();
       s.cursorLost(cursor);
-      s.sendError(new SqlError(NO_OPEN_CURSOR.code(), NO_OPEN_CURSOR.sqlState(), NO_OPEN_CURSOR.message().formatted(st.id)
-          + " Sluice: backend '" + cursor.connection().backendName() + "' closed the connection the cursor was open on."));
+      s.sendError(noOpenCursor(st.id, " Sluice: backend '" + cursor.connection().backendName()
+          + "' closed the connection the cursor was open on."));
       return;
     }
     ComStmtFetch.rewriteStatementId(packet.payload(), cursor.backendId());
