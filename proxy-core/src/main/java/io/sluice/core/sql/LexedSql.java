@@ -6,10 +6,12 @@ import java.util.List;
 /**
  * The tokens of one COM_QUERY text.
  *
- * @param complete false when a string, quoted identifier or comment was not closed: the
- *                 server will reject or read the text differently, so nothing about it is sure
+ * @param complete           false when a string, quoted identifier or comment was not closed: the
+ *                           server will reject or read the text differently, so nothing about it is sure
+ * @param uncertainVersioned the text has a versioned comment that some supported server runs
+ *                           and another skips
  */
-record LexedSql(String sql, List<Token> tokens, RouteHint hint, boolean complete) {
+record LexedSql(String sql, List<Token> tokens, RouteHint hint, boolean complete, boolean uncertainVersioned) {
 
     /** Token ranges between top-level semicolons, empty statements dropped. */
     List<List<Token>> statements() {

@@ -23,10 +23,20 @@ final class SqlLexer {
      *                           where a string literal ends, and so what is SQL and what is data
      */
     static LexedSql lex(String sql, boolean noBackslashEscapes) {
+        return lex(sql, noBackslashEscapes, true);
+    }
+
+    /**
+     * @param runUncertainVersioned read the content of a versioned comment that some supported
+     *                              server skips ({@link #everyServerRuns}) as SQL (true) or
+     *                              as a comment (false)
+     */
+    static LexedSql lex(String sql, boolean noBackslashEscapes, boolean runUncertainVersioned) {
         List<Token> tokens = new ArrayList<>();
         RouteHint hint = RouteHint.NONE;
         boolean complete = true;
         boolean inVersionedComment = false;
+        boolean uncertainVersioned = false;
         int n = sql.length();
         int pos = 0;
         while (pos < n) {
@@ -43,12 +53,16 @@ final class SqlLexer {
             } else if (c == '/' && at(sql, pos + 1) == '*') {
                 int versionedStart = versionedCommentContentStart(sql, pos);
                 if (versionedStart >= 0 && !inVersionedComment) {
-                    // /*!40101 SET NAMES utf8 */: the server runs the content. MariaDB's
-                    // /*M! ... */ is read the same way: seeing more SQL than a MySQL server
-                    // runs can only send a statement to the master, never wrongly to a slave.
-                    inVersionedComment = true;
-                    pos = versionedStart;
-                    continue;
+                    // /*!40101 SET NAMES utf8 */: the server runs the content. One that only
+                    // some servers run (/*!80013 ...*/, MariaDB's /*M! ...*/) is read as the
+                    // caller asks; the classifier reads the text both ways.
+                    boolean certain = everyServerRuns(sql, pos, versionedStart);
+                    uncertainVersioned |= !certain;
+                    if (certain || runUncertainVersioned) {
+                        inVersionedComment = true;
+                        pos = versionedStart;
+                        continue;
+                    }
                 }
                 int close = sql.indexOf("*/", pos + 2);
                 if (close < 0) {
@@ -109,7 +123,7 @@ final class SqlLexer {
         if (inVersionedComment) {
             complete = false;
         }
-        return new LexedSql(sql, Collections.unmodifiableList(tokens), hint, complete);
+        return new LexedSql(sql, Collections.unmodifiableList(tokens), hint, complete, uncertainVersioned);
     }
 
     /** One shared string per ASCII symbol character: symbols are in every statement. */
@@ -212,6 +226,26 @@ final class SqlLexer {
             }
         }
         return -1;
+    }
+
+    /**
+     * The oldest server version Sluice supports (MySQL 5.7.0; MariaDB numbers its versions from
+     * 100000): a versioned comment at or below it runs on every backend.
+     */
+    private static final int OLDEST_SUPPORTED_VERSION = 50700;
+
+    /**
+     * Whether every supported server runs the versioned comment at {@code pos} whose content
+     * starts at {@code contentStart}: {@code /*!} without a version or with one up to
+     * {@link #OLDEST_SUPPORTED_VERSION}. MySQL skips MariaDB's {@code /*M!}.
+     */
+    private static boolean everyServerRuns(String sql, int pos, int contentStart) {
+        if (at(sql, pos + 2) == 'M') {
+            return false;
+        }
+        int digitsStart = pos + 3;
+        return contentStart == digitsStart
+                || Integer.parseInt(sql, digitsStart, contentStart, 10) <= OLDEST_SUPPORTED_VERSION;
     }
 
     /** Index of the first content character of a versioned comment, or -1 when it is not one. */

@@ -45,7 +45,28 @@ public final class StatementClassifier {
      *                           (SERVER_STATUS_NO_BACKSLASH_ESCAPES in the last OK packet)
      */
     public Classification classify(String sql, boolean noBackslashEscapes) {
-        LexedSql lexed = SqlLexer.lex(sql, noBackslashEscapes);
+        LexedSql lexed = SqlLexer.lex(sql, noBackslashEscapes, true);
+        Classification run = classify(sql, lexed);
+        if (!lexed.uncertainVersioned()) {
+            return run;
+        }
+        // /*!80013 ... */ runs on MySQL 8.0 and not on 5.7; /*M! ... */ on MariaDB only. The
+        // backends may differ in version, so the text is read both ways: when the readings
+        // disagree, the statement goes to the master ("/*!99999 SELECT */ UPDATE t ..." is an
+        // UPDATE to a server that skips the comment), and what it does to the session is
+        // taken from the server's answer, as for any statement not understood.
+        Classification skipped = classify(sql, SqlLexer.lex(sql, noBackslashEscapes, false));
+        if (skipped.kind() == run.kind() && skipped.traits().equals(run.traits())) {
+            return run;
+        }
+        EnumSet<Trait> traits = run.traits().isEmpty() ? EnumSet.noneOf(Trait.class) : EnumSet.copyOf(run.traits());
+        traits.add(Trait.NOT_UNDERSTOOD);
+        return new Classification(run.kind(), traits, run.hint(), run.assignments(), run.charsetChange(),
+                run.transactionSettings(), run.schema(), run.tables(), run.temporaryTables(),
+                run.preparedStatementName(), run.userLockCalls());
+    }
+
+    private Classification classify(String sql, LexedSql lexed) {
         if (!lexed.complete()) {
             return notUnderstood(lexed.hint());
         }

@@ -98,6 +98,17 @@ class StatementClassifierTableTest {
                 c(READ, "/* master */ SELECT * FROM t"),
                 c(READ, "/*!40101 SELECT 1 */"),
                 c(READ, "SELECT 1 /*!50000 FROM dual */"),
+                // Versioned comments only some supported servers run (MySQL 8.0 and not 5.7,
+                // MariaDB's /*M!): read both ways; readings that agree keep their class...
+                c(READ, "SELECT /*!80000 SQL_NO_CACHE */ * FROM t"),
+                c(READ, "SELECT 1 /*M!100100 , 2 */"),
+                c(READ, "/*!*/ SELECT 1"),
+                // ... readings that do not go to the master.
+                c(READ, "/*!99999 SELECT */ UPDATE t SET a = 1", NOT_UNDERSTOOD),
+                c(MULTI, "/*!80013 SELECT 1 ; */ DELETE FROM t", NOT_UNDERSTOOD),
+                c(READ, "/*M!100000 SELECT 1 FROM */ t", NOT_UNDERSTOOD),
+                c(LOCKING_READ, "SELECT * FROM t /*!80000 FOR UPDATE */", NOT_UNDERSTOOD),
+                c(MULTI, "/*!50701 SELECT 1 ; */ INSERT INTO t VALUES (1)", NOT_UNDERSTOOD),
                 c(READ, "SELECT UUID_SHORT(), INET_ATON('10.0.0.1'), MD5('x'), SHA2('x', 256)"),
                 c(READ, "SELECT * FROM information_schema.tables WHERE table_schema = 'app'"),
                 // one server's own runtime state: the master answers
@@ -265,6 +276,7 @@ class StatementClassifierTableTest {
                 c(SET_SESSION, "SET NAMES utf8mb4"),
                 c(SET_SESSION, "SET NAMES 'utf8mb4' COLLATE 'utf8mb4_unicode_ci'"),
                 c(SET_SESSION, "/*!40101 SET NAMES utf8 */"),
+                c(SET_SESSION, "/*!80000 SET NAMES utf8mb4 */", NOT_UNDERSTOOD),
                 c(SET_SESSION, "/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */",
                         USES_USER_VARIABLE, ASSIGNS_USER_VARIABLE),
                 c(SET_SESSION, "SET CHARACTER SET utf8mb4"),

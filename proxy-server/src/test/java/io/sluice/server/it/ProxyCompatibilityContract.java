@@ -1737,6 +1737,30 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
+   * A versioned comment above the server's version is a comment to the server. Sluice cannot
+   * know every backend's version, so it reads such a text both ways: where the readings differ
+   * ("SELECT" in the comment, an UPDATE outside it) the statement goes to the master; where they
+   * agree a read still goes to a slave.
+   */
+  @Test
+  void aWriteBehindAVersionedCommentTheServerSkipsGoesToTheMaster() throws Exception {
+    try (Connection root = TestSql.root(cluster().master())) {
+      TestSql.execute(root, "CREATE TABLE IF NOT EXISTS app.versioned_probe (id INT PRIMARY KEY, v INT)",
+          "INSERT IGNORE INTO app.versioned_probe VALUES (1, 0)");
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+    Set<String> slaves = slaveIds().stream().map(String::valueOf).collect(Collectors.toSet());
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      String read = "/*master*/ SELECT v FROM versioned_probe WHERE id = 1";
+      long before = Long.parseLong(TestSql.queryString(c, read));
+      TestSql.execute(c, "/*!999999 SELECT */ UPDATE versioned_probe SET v = v + 1 WHERE id = 1");
+      assertEquals(before + 1, Long.parseLong(TestSql.queryString(c, read)));
+      assertTrue(slaves.contains(TestSql.queryString(c, "SELECT /*!999999 SQL_NO_CACHE */ @@server_id")),
+          "a read whose readings agree goes to a slave");
+    }
+  }
+
+  /**
    * A READ ONLY transaction runs on a slave. A statement in it that would leave state on that
    * connection (a user variable, a user lock, a temporary table, a prepared statement) is
    * refused with 1235 before it runs, and the transaction goes on: after the transaction the
