@@ -136,7 +136,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private Attempt attempt;
   /** Small forwarded packets not yet written (see forward). */
   private final ForwardBatch forwarded = new ForwardBatch();
-  /** The connection that served the previous command, already back in its pool. */
+  /** The connection that served the previous command but a FETCH, already back in its pool (or parked). */
   private BackendConnection last;
   private BackendPool lastPool;
 
@@ -441,6 +441,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       // The session's own connection there, kept for a cursor: no second pooled one for this
       // statement (a session with several cursors open would otherwise take one each).
       activePool = parked.get(ready).pool();
+      // Parked, it served no other session: if it ran the previous statement, its
+      // diagnostics are that statement's.
+      reclaimed = ready == last;
     } else {
       activePool = poolOf(target);
       ready = activePool.pollIdle();
@@ -766,8 +769,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     BackendPool pool = activePool;
     active = null;
     activePool = null;
-    last = c;
-    lastPool = pool;
+    if (attempt == null || attempt.type != CommandType.COM_STMT_FETCH) {
+      // A FETCH leaves the server's diagnostics area as it was: SHOW WARNINGS after it is
+      // about the statement before, so that one's connection stays the one to go back to.
+      last = c;
+      lastPool = pool;
+    }
     if (c != null) {
       if (connectionBroken) {
         discardConnection(c, pool);

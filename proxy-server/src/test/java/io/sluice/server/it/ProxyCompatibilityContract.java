@@ -462,6 +462,42 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
+   * A FETCH leaves the diagnostics area alone: SHOW WARNINGS after it shows the warnings of the
+   * statement before it, as directly. The proxy went back to the cursor's connection (or
+   * cleared the diagnostics) and showed none.
+   */
+  @Test
+  void showWarningsAfterAFetchIsAboutTheStatementBeforeIt() throws Exception {
+    List<List<String>> direct;
+    try (Connection d = TestSql.connect(cluster().master().jdbcUrl("app") + "?" + SERVER_PS + "&useCursorFetch=true",
+        "app", "app")) {
+      direct = warningsAfterAFetch(d, "DO 1/0");
+    }
+    assertEquals("1365", direct.get(0).get(1), "directly: the division's warning");
+    try (Connection c = proxy.connect(SERVER_PS + "&useCursorFetch=true")) {
+      // The warning on the master, then on the cursor's slave (a read: it runs on the connection
+      // parked for the cursor).
+      assertEquals(direct, warningsAfterAFetch(c, "/*master*/ DO 1/0"));
+      assertEquals(direct, warningsAfterAFetch(c, "SELECT 1/0"));
+    }
+  }
+
+  /** Opens a cursor (on a slave), runs {@code warning}, fetches, and reads SHOW WARNINGS. */
+  private static List<List<String>> warningsAfterAFetch(Connection c, String warning) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM " + numbers(20) + " n ORDER BY seq")) {
+      ps.setFetchSize(5);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next());
+        TestSql.execute(c, warning);
+        for (int i = 0; i < 6; i++) {
+          assertTrue(rs.next()); // the sixth row is in the second FETCH
+        }
+        return TestSql.queryRows(c, "SHOW WARNINGS");
+      }
+    }
+  }
+
+  /**
    * COM_SET_OPTION turns multi-statements on for the session's held connection, which must not
    * go back to a pool of connections without them. A FETCH on a cursor's parked connection in
    * between took the held connection's "discard when released" mark, and the next session got
