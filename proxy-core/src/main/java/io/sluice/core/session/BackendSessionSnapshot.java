@@ -30,6 +30,12 @@ public record BackendSessionSnapshot(String schema, CharsetSetting charset, bool
         return new BackendSessionSnapshot(schema, charset, true, null, null, Map.of(), 0);
     }
 
+    /** This connection after a USE of {@code newSchema} and nothing else. */
+    public BackendSessionSnapshot withSchema(String newSchema) {
+        return new BackendSessionSnapshot(newSchema, charset, autocommit, isolation, transactionReadOnly, variables,
+                lastInsertId);
+    }
+
     /** This connection after it ran a statement whose OK reported {@code lastInsertId} (0: none). */
     public BackendSessionSnapshot withLastInsertIdFrom(long reportedLastInsertId) {
         if (reportedLastInsertId == 0) {

@@ -59,7 +59,7 @@ final class SessionSync {
         for (String name : has.keySet()) {
             if (!wanted.containsKey(name)) {
                 // Left behind by another session: back to the server's default.
-                assignments.put(name, "DEFAULT");
+                assignments.put(name, resetValue(name));
             }
         }
         if (!assignments.isEmpty()) {
@@ -80,6 +80,18 @@ final class SessionSync {
             }
         }
         return out;
+    }
+
+    /**
+     * Variables whose SET SESSION x = DEFAULT does not give the global value: MySQL 5.7 and 8.0
+     * set foreign_key_checks and unique_checks to OFF (seen on 5.7.22 and 8.0.31; MariaDB 10.11
+     * gives the global value). Both have a global value on every supported server.
+     */
+    private static final java.util.Set<String> RESET_TO_GLOBAL = java.util.Set.of("foreign_key_checks", "unique_checks");
+
+    /** The value that gives a session variable another session set back its server default. */
+    private static String resetValue(String name) {
+        return RESET_TO_GLOBAL.contains(name) ? "@@GLOBAL." + name : "DEFAULT";
     }
 
     private static Map<String, String> charsetVariables(Map<String, String> variables) {

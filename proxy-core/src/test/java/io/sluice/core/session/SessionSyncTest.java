@@ -51,6 +51,17 @@ class SessionSyncTest {
     }
 
     @Test
+    void checksAnotherSessionTurnedOffGoBackToTheGlobalValueNotToDefault() {
+        Map<String, String> left = new java.util.LinkedHashMap<>();
+        left.put("foreign_key_checks", "'OFF'");
+        left.put("unique_checks", "'OFF'");
+        left.put("time_zone", "'+00:00'");
+        BackendSessionSnapshot backend = new BackendSessionSnapshot("app", UTF8MB4, true, null, null, left, 0);
+        assertEquals(List.of("SET SESSION foreign_key_checks = @@GLOBAL.foreign_key_checks,"
+                + " unique_checks = @@GLOBAL.unique_checks, time_zone = DEFAULT"), newSession().statementsToSync(backend));
+    }
+
+    @Test
     void charsetChangeIsSentBeforeTheCharsetVariablesItResets() {
         SessionState s = newSession();
         run(s, "SET NAMES latin1 COLLATE latin1_swedish_ci", ok(AUTOCOMMIT));

@@ -1061,7 +1061,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           return;
         }
         session.reset(schema, session.charset());
-        c.snapshot(session.snapshotAfterSync(c.snapshot(), null));
+        // Only the USE ran: what another session left on the connection (variables, charset)
+        // is still there, and the next sync must reset it.
+        c.snapshot(c.snapshot().withSchema(schema));
         pool.release(c);
         loginFinished(null);
       });

@@ -462,6 +462,41 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
+   * What one session sets never reaches the next session that gets its connections. A login
+   * with a default schema ran USE on a master connection and then took that connection for
+   * one in the new session's state: the next session's master statements ran under the
+   * previous one's sql_mode, time_zone, foreign_key_checks and charset (strict mode and
+   * foreign keys silently off, text stored double-encoded). And SET SESSION foreign_key_checks
+   * = DEFAULT, what the reset sent, turns the checks OFF on MySQL.
+   */
+  @Test
+  void whatASessionSetsNeverReachesTheNextSession() throws Exception {
+    String probe = "SELECT @@session.sql_mode, @@session.time_zone, @@session.foreign_key_checks,"
+        + " @@session.unique_checks, @@session.sql_select_limit, @@session.character_set_client";
+    String params = "sslMode=DISABLED&allowPublicKeyRetrieval=true";
+    List<List<String>> fresh;
+    try (Connection d = TestSql.connect(cluster().master().jdbcUrl("app") + "?" + params, "app", "app")) {
+      fresh = TestSql.queryRows(d, probe);
+    }
+    Set<String> slaves = slaveIds().stream().map(String::valueOf).collect(Collectors.toSet());
+    // One event loop, so the next session gets the connections the previous one released.
+    try (ProxyFixture oneLoop = ProxyFixture.start(cluster().sandbox(), 1, EventLoopBinding.OFF)) {
+      for (int round = 0; round < 2; round++) {
+        try (Connection previous = oneLoop.connect(params)) {
+          TestSql.execute(previous, "SET sql_mode = 'ANSI'", "SET time_zone = '+09:00'", "SET foreign_key_checks = 0",
+              "SET unique_checks = 0", "SET sql_select_limit = 7", "SET character_set_client = latin1");
+          assertTrue(slaves.contains(TestSql.queryString(previous, "SELECT @@server_id")), "a read on a slave");
+          TestSql.queryRows(previous, "/*master*/ SELECT 1");
+        }
+        try (Connection next = oneLoop.connect(params)) {
+          assertEquals(fresh, TestSql.queryRows(next, "/*master*/ " + probe), "on the master, round " + round);
+          assertEquals(fresh, TestSql.queryRows(next, probe), "on a slave, round " + round);
+        }
+      }
+    }
+  }
+
+  /**
    * A FETCH leaves the diagnostics area alone: SHOW WARNINGS after it shows the warnings of the
    * statement before it, as directly. The proxy went back to the cursor's connection (or
    * cleared the diagnostics) and showed none.
