@@ -30,6 +30,15 @@ public record BackendSessionSnapshot(String schema, CharsetSetting charset, bool
         return new BackendSessionSnapshot(schema, charset, true, null, null, Map.of(), 0);
     }
 
+    /**
+     * Statements that give this connection the parse settings of {@code other} (the charset,
+     * the charset variables and sql_mode: what changes how a statement's text is read) and
+     * change nothing else. Run them, then the reverse, and the connection is as it was.
+     */
+    public java.util.List<String> parseSettingsOf(BackendSessionSnapshot other) {
+        return SessionSync.parseSettings(this, other);
+    }
+
     /** This connection after a USE of {@code newSchema} and nothing else. */
     public BackendSessionSnapshot withSchema(String newSchema) {
         return new BackendSessionSnapshot(newSchema, charset, autocommit, isolation, transactionReadOnly, variables,

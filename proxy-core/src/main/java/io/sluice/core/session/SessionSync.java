@@ -83,6 +83,49 @@ final class SessionSync {
     }
 
     /**
+     * Statements that give a connection in state {@code from} the parse settings of {@code to}
+     * (SET NAMES, the charset variables, sql_mode), leaving the rest of its state alone.
+     */
+    static List<String> parseSettings(BackendSessionSnapshot from, BackendSessionSnapshot to) {
+        List<String> out = new ArrayList<>();
+        Map<String, String> wanted = parseVariables(to.variables());
+        Map<String, String> has = parseVariables(from.variables());
+        if (!to.charset().equals(from.charset()) || !charsetVariables(wanted).equals(charsetVariables(has))) {
+            out.add(to.charset().toSql());
+            has.keySet().removeAll(SessionVariables.CHARSET_VARIABLES);
+        }
+        Map<String, String> assignments = new LinkedHashMap<>();
+        wanted.forEach((name, value) -> {
+            if (!value.equals(has.get(name))) {
+                assignments.put(name, value);
+            }
+        });
+        for (String name : has.keySet()) {
+            if (!wanted.containsKey(name)) {
+                assignments.put(name, resetValue(name));
+            }
+        }
+        if (!assignments.isEmpty()) {
+            StringBuilder set = new StringBuilder("SET SESSION ");
+            assignments.forEach((name, value) -> set.append(name).append(" = ").append(value).append(", "));
+            set.setLength(set.length() - 2);
+            out.add(set.toString());
+        }
+        return out;
+    }
+
+    private static Map<String, String> parseVariables(Map<String, String> variables) {
+        Map<String, String> out = new LinkedHashMap<>();
+        variables.forEach((name, value) -> {
+            // As in the backend statement cache's key (BackendStatements.key).
+            if (name.equals("sql_mode") || name.startsWith("character_set_") || name.startsWith("collation_")) {
+                out.put(name, value);
+            }
+        });
+        return out;
+    }
+
+    /**
      * Variables whose SET SESSION x = DEFAULT does not give the global value: MySQL 5.7 and 8.0
      * set foreign_key_checks and unique_checks to OFF (seen on 5.7.22 and 8.0.31; MariaDB 10.11
      * gives the global value). Both have a global value on every supported server.

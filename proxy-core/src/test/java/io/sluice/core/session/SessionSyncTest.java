@@ -51,6 +51,22 @@ class SessionSyncTest {
     }
 
     @Test
+    void parseSettingsSwitchOnlyCharsetAndSqlModeAndBackAgain() {
+        BackendSessionSnapshot prepared = new BackendSessionSnapshot("app", CharsetSetting.names("latin1", null), true, null,
+                null, Map.of("sql_mode", "'ANSI_QUOTES'", "character_set_results", "NULL", "time_zone", "'+01:00'"), 0);
+        BackendSessionSnapshot now = new BackendSessionSnapshot("other", UTF8MB4, false, null, null,
+                Map.of("time_zone", "'+00:00'", "sql_mode", "''"), 7);
+        assertEquals(List.of("SET NAMES 'latin1'", "SET SESSION sql_mode = 'ANSI_QUOTES', character_set_results = NULL"),
+                now.parseSettingsOf(prepared));
+        assertEquals(List.of(UTF8MB4.toSql(), "SET SESSION sql_mode = ''"), prepared.parseSettingsOf(now));
+        BackendSessionSnapshot modeOnly = new BackendSessionSnapshot("app", UTF8MB4, true, null, null,
+                Map.of("sql_mode", "'ANSI_QUOTES'"), 0);
+        assertEquals(List.of("SET SESSION sql_mode = DEFAULT"), modeOnly.parseSettingsOf(FRESH));
+        assertEquals(List.of(), now.parseSettingsOf(new BackendSessionSnapshot(null, UTF8MB4, true, null, null,
+                Map.of("sql_mode", "''", "wait_timeout", "10"), 0)), "nothing that changes a parse differs");
+    }
+
+    @Test
     void checksAnotherSessionTurnedOffGoBackToTheGlobalValueNotToDefault() {
         Map<String, String> left = new java.util.LinkedHashMap<>();
         left.put("foreign_key_checks", "'OFF'");

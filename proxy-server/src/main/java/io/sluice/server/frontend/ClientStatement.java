@@ -23,9 +23,12 @@ final class ClientStatement {
   /** The schema current at PREPARE: table names in the statement resolve against it. */
   final String schema;
   /**
-   * The key of the backend statement the PREPARE made: it holds what the statement was parsed
-   * under (charset, sql_mode), which a direct server keeps for the statement's whole life.
+   * The state of the connection the PREPARE ran on: what the statement was parsed under
+   * (charset, sql_mode), which a direct server keeps for the statement's whole life, so every
+   * connection that prepares it later does so under these settings.
    */
+  final io.sluice.core.session.BackendSessionSnapshot parsedUnder;
+  /** The key of the backend statement: {@link #schema}, {@link #parsedUnder} and the text. */
   final String cacheKey;
   final Classification classification;
   final int numParams;
@@ -43,20 +46,16 @@ final class ClientStatement {
    */
   record Cursor(io.sluice.server.backend.BackendConnection connection, long backendId) {}
 
-  ClientStatement(long id, String sql, String clientBytes, String schema, String cacheKey, Classification classification,
-      int numParams) {
+  ClientStatement(long id, String sql, String clientBytes, String schema,
+      io.sluice.core.session.BackendSessionSnapshot parsedUnder, Classification classification, int numParams) {
     this.id = id;
     this.sql = sql;
     this.clientBytes = clientBytes;
     this.schema = schema;
-    this.cacheKey = cacheKey;
+    this.parsedUnder = parsedUnder;
+    this.cacheKey = io.sluice.server.backend.BackendStatements.key(schema, parsedUnder, clientBytes);
     this.classification = classification;
     this.numParams = numParams;
-  }
-
-  /** The backend statement cache key of this statement prepared on a connection in state {@code parsedUnder}. */
-  String cacheKeyUnder(io.sluice.core.session.BackendSessionSnapshot parsedUnder) {
-    return io.sluice.server.backend.BackendStatements.key(schema, parsedUnder, clientBytes);
   }
 
   boolean hasOpenCursor() {

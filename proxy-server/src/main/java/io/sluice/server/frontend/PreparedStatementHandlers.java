@@ -6,7 +6,9 @@ import io.netty.util.concurrent.Promise;
 import io.sluice.core.cluster.Backend;
 import io.sluice.core.cluster.ClusterView;
 import io.sluice.core.routing.Route;
+import io.sluice.core.session.BackendSessionSnapshot;
 import io.sluice.core.session.StatementOutcome;
+import io.sluice.core.sql.SqlLiterals;
 import io.sluice.core.sql.Classification;
 import io.sluice.protocol.CommandType;
 import io.sluice.protocol.ServerStatus;
@@ -24,6 +26,8 @@ import io.sluice.protocol.wire.Packet;
 import io.sluice.server.backend.BackendConnection;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -85,9 +89,9 @@ final class PreparedStatementHandlers {
         ComStmtPrepareOk ok = tracker.prepareOk();
         if (!tracker.isError() && ok != null) {
           // Keyed by the state the connection parsed it under (the session's, synced before it).
-          String key = io.sluice.server.backend.BackendStatements.key(schema, conn.snapshot(), clientBytes);
-          conn.remember(key, ok.statementId());
-          s.statements().add(new ClientStatement(id, sql, clientBytes, schema, key, c, ok.numParams()));
+          ClientStatement st = new ClientStatement(id, sql, clientBytes, schema, conn.snapshot(), c, ok.numParams());
+          conn.remember(st.cacheKey, ok.statementId());
+          s.statements().add(st);
         }
         finish.accept(s.mustHoldConnection());
       }
@@ -240,16 +244,10 @@ final class PreparedStatementHandlers {
   private static Future<Packet> bind(ClientSession s, ClientStatement st, BackendConnection conn, Packet cmd,
       long[] backendId) {
     Promise<Packet> done = conn.channel().eventLoop().newPromise();
-    // The statement as its PREPARE parsed it, else as this connection parses it now: the same
-    // unless the session changed its sql_mode or charset since. A direct server keeps the first
-    // parse; here it is kept where a connection still has it, and a new prepare is cached under
-    // what it was really parsed under, never under the first parse's key.
-    String here = st.cacheKeyUnder(conn.snapshot()); // the session's state: synced before binding
+    // The statement as its PREPARE parsed it: a connection that does not have it prepares it
+    // under the PREPARE's charset and sql_mode, which the session may have changed since.
     Long cached = reusable(conn, st, conn.statements().get(st.cacheKey));
-    if (cached == null && !here.equals(st.cacheKey)) {
-      cached = reusable(conn, st, conn.statements().get(here));
-    }
-    Future<Long> id = cached != null ? conn.channel().eventLoop().newSucceededFuture(cached) : prepareOn(conn, st, here);
+    Future<Long> id = cached != null ? conn.channel().eventLoop().newSucceededFuture(cached) : prepareOn(conn, st);
     id.addListener(f -> {
       if (!f.isSuccess()) {
         cmd.release();
@@ -290,34 +288,45 @@ final class PreparedStatementHandlers {
     return cached != null && conn.hasOpenCursor(cached) && !ownCursor ? null : cached;
   }
 
-  /** Prepares on {@code conn}, switching to the statement's schema for the PREPARE if needed. */
-  private static Future<Long> prepareOn(BackendConnection conn, ClientStatement st, String key) {
-    String current = conn.snapshot().schema();
-    boolean switchSchema = st.schema != null && !st.schema.equals(current);
-    if (!switchSchema) {
-      return conn.prepare(key, st.clientBytes);
+  /**
+   * Prepares on {@code conn} as the PREPARE did: under the statement's schema and parse
+   * settings (charset, sql_mode), switched to for the PREPARE and back after it. A connection
+   * that cannot be switched back is closed: its state is no longer what its snapshot says.
+   */
+  private static Future<Long> prepareOn(BackendConnection conn, ClientStatement st) {
+    BackendSessionSnapshot now = conn.snapshot();
+    List<String> before = new ArrayList<>(now.parseSettingsOf(st.parsedUnder));
+    List<String> after = new ArrayList<>(st.parsedUnder.parseSettingsOf(now));
+    if (st.schema != null && !st.schema.equals(now.schema())) {
+      before.add(0, "USE " + SqlLiterals.quoteIdentifier(st.schema));
+      if (now.schema() == null) {
+        // The connection had no schema and cannot go back to none: it keeps this one.
+        conn.snapshot(now.withSchema(st.schema));
+      } else {
+        after.add("USE " + SqlLiterals.quoteIdentifier(now.schema()));
+      }
+    }
+    if (before.isEmpty()) {
+      return conn.prepare(st.cacheKey, st.clientBytes);
     }
     Promise<Long> done = conn.channel().eventLoop().newPromise();
-    String use = "USE " + io.sluice.core.sql.SqlLiterals.quoteIdentifier(st.schema);
-    conn.query(use).addListener(u -> conn.prepare(key, st.clientBytes).addListener(p -> {
-      String back = current == null ? null : "USE " + io.sluice.core.sql.SqlLiterals.quoteIdentifier(current);
-      Runnable finish = () -> {
-        if (p.isSuccess()) {
+    BackendSync.run(conn, before).addListener(b -> {
+      if (!b.isSuccess()) {
+        conn.channel().close();
+        done.setFailure(b.cause());
+        return;
+      }
+      conn.prepare(st.cacheKey, st.clientBytes).addListener(p -> BackendSync.run(conn, after).addListener(a -> {
+        if (!a.isSuccess()) {
+          conn.channel().close();
+          done.setFailure(a.cause());
+        } else if (p.isSuccess()) {
           done.setSuccess((Long) p.getNow());
         } else {
           done.setFailure(p.cause());
         }
-      };
-      if (back == null) {
-        // The connection had no schema and cannot go back to none: it keeps this one.
-        conn.snapshot(new io.sluice.core.session.BackendSessionSnapshot(st.schema, conn.snapshot().charset(),
-            conn.snapshot().autocommit(), conn.snapshot().isolation(), conn.snapshot().transactionReadOnly(),
-            conn.snapshot().variables(), conn.snapshot().lastInsertId()));
-        finish.run();
-      } else {
-        conn.query(back).addListener(b -> finish.run());
-      }
-    }));
+      }));
+    });
     return done;
   }
 

@@ -702,6 +702,40 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * A connection that never had the statement prepares it under the PREPARE's sql_mode, not
+   * the session's current one: the master connection that prepared it is held by another
+   * session's transaction, so the execution runs on another one, which prepared it under
+   * ANSI_QUOTES and read "v" as a column.
+   */
+  @Test
+  void aConnectionNewToAPreparedStatementPreparesItUnderItsPrepareSqlMode() throws Exception {
+    String sql = "/*master*/ SELECT \"v\" FROM (SELECT 'col' AS v) new_to_it";
+    try (ProxyFixture oneLoop = ProxyFixture.start(cluster().sandbox(), 1, EventLoopBinding.OFF);
+         Connection c = oneLoop.connect(SERVER_PS);
+         Connection other = oneLoop.connect(SERVER_PS)) {
+      TestSql.execute(c, "SET sql_mode = ''");
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        // The other session's transaction takes the connection just released: the PREPARE's.
+        TestSql.execute(other, "BEGIN");
+        TestSql.execute(other, "SELECT 1 FROM items LIMIT 1");
+        TestSql.execute(c, "SET sql_mode = 'ANSI_QUOTES'");
+        try (ResultSet rs = ps.executeQuery()) {
+          assertTrue(rs.next());
+          assertEquals("v", rs.getString(1), "the string of the PREPARE's parse, as directly");
+        }
+        TestSql.execute(other, "COMMIT");
+        assertEquals(List.of(List.of("ANSI_QUOTES")), TestSql.queryRows(c, "/*master*/ SELECT @@sql_mode"),
+            "the session's own sql_mode is intact");
+        try (PreparedStatement again = c.prepareStatement("/*master*/ SELECT \"v\" FROM (SELECT 'col' AS v) t2");
+             ResultSet rs = again.executeQuery()) {
+          assertTrue(rs.next());
+          assertEquals("col", rs.getString(1), "a statement prepared now is read under ANSI_QUOTES");
+        }
+      }
+    }
+  }
+
   private static List<String> readBeforeAndAfterAnsiQuotes(Connection c, String sql) throws SQLException {
     List<String> read = new ArrayList<>();
     TestSql.execute(c, "SET sql_mode = ''");
