@@ -170,6 +170,17 @@ public final class ErrorCodes {
   }
 
   /**
+   * The master changed (switchover, failover) while the session had a transaction or session
+   * state on the old one: that state cannot follow, so the session ends as if its server had
+   * gone; the old master rolls the transaction back.
+   */
+  public static SqlError masterChangedUnderSession(String oldMaster, String newMaster) {
+    return new SqlError(CR_SERVER_GONE_ERROR, "08S01", "MySQL server has gone away: the master changed from '"
+        + oldMaster + "' to '" + newMaster + "' while this session's transaction or session state was on '" + oldMaster
+        + "' (rolled back there); the statement did not run");
+  }
+
+  /**
    * The backend connection broke after the statement was sent: it may have executed. 08S01 so
    * drivers treat the outcome as unknown (as they do for a dropped server connection) and
    * never silently retry a write.

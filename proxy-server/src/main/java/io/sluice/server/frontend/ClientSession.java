@@ -418,6 +418,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       fatal(ErrorCodes.heldConnectionGone(backend));
       return;
     }
+    if (held != null && session.holdsMasterConnection() && !held.backendName().equals(target.name())) {
+      // The master changed (switchover, failover) under a transaction, autocommit=0 or pinned
+      // state held on the old one. Running on at the new master would commit half a
+      // transaction as if it were whole, or miss the session's temporary tables: the session
+      // ends instead, and closing the held connection rolls the transaction back there.
+      command.release();
+      String oldMaster = held.backendName();
+      releaseHeld(true);
+      fatal(ErrorCodes.masterChangedUnderSession(oldMaster, target.name()));
+      return;
+    }
     if (held != null && (!held.isUsable() || !held.backendName().equals(target.name()))) {
       // e.g. an implicit commit on the master ends a READ ONLY transaction held on a slave
       releaseHeld(true);

@@ -85,6 +85,13 @@ abstract class FailoverContract {
       int index = backends.stream().filter(l -> l.contains("\t" + other + "\t")).map(l -> Integer.parseInt(l.split("\t")[0]))
           .findFirst().orElseThrow();
       awaitBackendUp(p, other, Duration.ofSeconds(15));
+      // A transaction and a temporary table open on the master across the switchover: neither
+      // can follow to the new master, so each session's next statement ends it (2006), and the
+      // transaction's row is on no server (it never committed).
+      Connection inTransaction = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+      Connection withTemporaryTable = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+      TestSql.execute(inTransaction, "BEGIN", "INSERT INTO acks VALUES (-7)");
+      TestSql.execute(withTemporaryTable, "CREATE TEMPORARY TABLE switch_tmp (a INT)", "INSERT INTO switch_tmp VALUES (1)");
       // Through the command line, as an operator would: it finds the admin port in the config file.
       String text = Files.readString(conf);
       Files.writeString(conf, text.replaceFirst("admin \\{ listen = \"127.0.0.1:\\d+\"",
@@ -94,6 +101,14 @@ abstract class FailoverContract {
       int exit = cli.execute("switchover", "--config", conf.toString(), "--to", String.valueOf(index));
       assertEquals(0, exit, out.toString());
       assertTrue(out.toString().contains("switched over from " + promoted + " to " + other), out.toString());
+      for (Connection c : List.of(inTransaction, withTemporaryTable)) {
+        SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+            () -> TestSql.queryRows(c, "SELECT COUNT(*) FROM acks"));
+        assertEquals(2006, e.getErrorCode(), e.getMessage());
+        assertEquals("08S01", e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains("the master changed from '" + promoted + "' to '" + other + "'"), e.getMessage());
+        c.close();
+      }
       int ackedAtSwitch = writer.acked.size();
       assertTrue(p.admin("SELECT * FROM backends").get(0).startsWith("1\t" + other + "\t"));
       writer.awaitAcks(ackedAtSwitch + 20, Duration.ofSeconds(20));
@@ -101,6 +116,8 @@ abstract class FailoverContract {
       Set<Integer> missing = missingOn(instance(other), all);
       missing.removeAll(lostInFailover);
       assertEquals(Set.of(), missing, "the switchover and everything after it lost nothing");
+      assertTrue(!idsOn(instance(other)).contains(-7) && !idsOn(instance(promoted)).contains(-7),
+          "the transaction cut by the switchover committed nowhere");
       // The former master of step 1 now replicates from the new one.
       awaitValue(instance(promoted), "SELECT COUNT(*) FROM app.acks WHERE id = " + all.get(all.size() - 1), "1",
           Duration.ofSeconds(15));
