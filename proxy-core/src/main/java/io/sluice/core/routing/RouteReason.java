@@ -31,6 +31,11 @@ public enum RouteReason {
     CALL,
     /** SET, USE, PREPARE...: run on the master, recorded by the session for other connections. */
     SESSION_COMMAND,
+    /**
+     * SET or USE while the master is down: any server checks and applies it as well, so it runs
+     * on a slave and a session that only reads (a new connection's SETs) goes on.
+     */
+    SESSION_COMMAND_MASTER_DOWN,
     /** A statement that implicitly commits while a read-only transaction is open on a slave. */
     ENDS_SLAVE_TRANSACTION,
     NOT_UNDERSTOOD,

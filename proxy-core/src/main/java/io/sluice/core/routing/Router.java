@@ -137,6 +137,12 @@ public final class Router {
             return previousStatementBackend(s, view);
         }
         if (!c.isPlainRead()) {
+            if (isSessionCommandAnyServerRuns(c) && view.isDown(view.master().name())) {
+                Backend slave = pickSlave(s, view);
+                if (slave != null) {
+                    return new Route.Slave(slave, RouteReason.SESSION_COMMAND_MASTER_DOWN, false, null);
+                }
+            }
             return new Route.Master(reasonForNonRead(c));
         }
         RouteReason blocked = reasonToKeepReadOnMaster(c);
@@ -192,6 +198,17 @@ public final class Router {
             }
         }
         return slave;
+    }
+
+    /**
+     * SET of session variables or USE: checked and applied by whichever server runs it and
+     * recorded from its answer, leaving nothing on that connection the session needs later (no
+     * user variables). Asked only outside a transaction (route returned earlier otherwise), so
+     * SET autocommit = 1, the drivers' connect-time statement, commits nothing.
+     */
+    private static boolean isSessionCommandAnyServerRuns(Classification c) {
+        return (c.kind() == StatementKind.SET_SESSION || c.kind() == StatementKind.USE)
+                && !c.has(Trait.NOT_UNDERSTOOD) && !leavesStateOnConnection(c);
     }
 
     /** {@code SET sluice_x = ...} with only the proxy's own variables (no server knows them). */

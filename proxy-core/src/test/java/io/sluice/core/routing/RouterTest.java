@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -302,6 +303,24 @@ class RouterTest {
     void sessionCommandsGoToMaster() {
         assertMaster(route(session(), "SET NAMES utf8mb4"), RouteReason.SESSION_COMMAND);
         assertMaster(route(session(), "USE app"), RouteReason.SESSION_COMMAND);
+    }
+
+    @Test
+    void sessionCommandsRunOnASlaveWhileTheMasterIsDown() {
+        ClusterView masterDown = ClusterView.builder().master(MASTER, BackendHealth.DOWN)
+                .replica(S1, BackendHealth.UP, 0).replica(S2, BackendHealth.UP, 0).build();
+        for (String sql : List.of("SET NAMES utf8mb4", "USE app", "SET time_zone = '+00:00', sql_mode = ''", "SET autocommit = 1")) {
+            Route r = router.route(CLASSIFIER.classify(sql), session(), masterDown);
+            assertTrue(r instanceof Route.Slave, sql + ": " + r);
+            assertEquals(RouteReason.SESSION_COMMAND_MASTER_DOWN, r.reason(), sql);
+        }
+        // What leaves state on the connection still needs the master.
+        for (String sql : List.of("SET @x = 1", "PREPARE s FROM 'SELECT 1'")) {
+            assertTrue(router.route(CLASSIFIER.classify(sql), session(), masterDown) instanceof Route.Master, sql);
+        }
+        ClusterView allDown = ClusterView.builder().master(MASTER, BackendHealth.DOWN)
+                .replica(S1, BackendHealth.DOWN, 0).replica(S2, BackendHealth.LAGGING, 90_000).build();
+        assertMaster(router.route(CLASSIFIER.classify("USE app"), session(), allDown), RouteReason.SESSION_COMMAND);
     }
 
     @Test

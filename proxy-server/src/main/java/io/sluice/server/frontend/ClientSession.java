@@ -1048,21 +1048,26 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     discardHeldOnRelease = true;
   }
 
-  /** CONNECT_WITH_DB: runs USE on a master connection before the login's OK. */
-  void checkSchemaOnMaster(String schema) {
-    Backend master = runtime.view().master();
-    borrow(master).addListener(f -> {
+  /**
+   * CONNECT_WITH_DB: runs USE on a master connection before the login's OK; on a slave while
+   * the master is down, so an application that connects to read still can.
+   */
+  void checkSchema(String schema) {
+    io.sluice.core.cluster.ClusterView view = runtime.view();
+    Backend checker = view.isDown(view.master().name()) && !view.usableSlaves().isEmpty()
+        ? view.usableSlaves().get(0) : view.master();
+    borrow(checker).addListener(f -> {
       BackendPool pool = activePool;
       activePool = null;
       if (!f.isSuccess()) {
-        loginFinished(unavailable(master, f.cause()));
+        loginFinished(unavailable(checker, f.cause()));
         return;
       }
       BackendConnection c = (BackendConnection) f.getNow();
       c.query("USE " + SqlLiterals.quoteIdentifier(schema)).addListener(q -> {
         if (!q.isSuccess()) {
           pool.discard(c);
-          loginFinished(BackendSync.errorOf(master.name(), q.cause()));
+          loginFinished(BackendSync.errorOf(checker.name(), q.cause()));
           return;
         }
         io.sluice.protocol.response.ResponseTracker t = (io.sluice.protocol.response.ResponseTracker) q.getNow();

@@ -96,7 +96,7 @@ final class CommandHandlers {
 
   /** CONNECT_WITH_DB: the schema must exist, as on a direct connection. */
   void initialSchema(ClientSession s, String schema) {
-    s.checkSchemaOnMaster(schema);
+    s.checkSchema(schema);
   }
 
   private static void query(ClientSession s, CommandType type, Packet packet) {

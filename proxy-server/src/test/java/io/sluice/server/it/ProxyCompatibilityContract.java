@@ -1807,6 +1807,15 @@ abstract class ProxyCompatibilityContract {
         }
         Thread.sleep(1_500); // longer than failover.down-after (1 s): with auto off nothing happens
         assertEquals(master.name(), p.server.runtime().view().master().name(), "no promotion with failover off");
+        // A new application connection (a default schema, the driver's SETs) reads on: its
+        // login's schema check, SET and USE run on a slave while the master is down.
+        Set<String> slaves = slaveIds().stream().map(String::valueOf).collect(Collectors.toSet());
+        try (Connection reader = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+          TestSql.execute(reader, "SET NAMES utf8mb4", "SET time_zone = '+01:00'", "USE app");
+          List<String> row = TestSql.queryRows(reader, "SELECT @@server_id, @@time_zone, DATABASE()").get(0);
+          assertTrue(slaves.contains(row.get(0)), "read on a slave: " + row);
+          assertEquals(List.of("+01:00", "app"), row.subList(1, 3));
+        }
       } finally {
         io.sluice.bootstrap.sandbox.Sandbox.up(io.sluice.bootstrap.sandbox.SandboxSpec.in(cluster().sandbox().dir()));
       }
