@@ -53,6 +53,11 @@ public final class HealthChecker implements AutoCloseable {
   private long masterDownSince;
   /** Which backends did not answer their probes in time, and for how long; checkAll's thread only. */
   private final SilentRounds silence = new SilentRounds();
+  /**
+   * Each replica's health in its latest probe that reached its source (by monitorKey): only
+   * one that was in rotation then serves reads once the master is gone. checkAll's thread only.
+   */
+  private final java.util.Map<String, BackendHealth> healthWhileSourceReachable = new java.util.HashMap<>();
 
   public HealthChecker(ProxyRuntime runtime, MonitorConfig monitor,
       io.sluice.server.failover.FailoverCoordinator failovers) {
@@ -89,10 +94,21 @@ public final class HealthChecker implements AutoCloseable {
         BackendStatus before = view.replicas().get(i);
         Probe p = settle(before.backend(), before.health(), before.lagMillis(), result(replicas.get(i), waitMs),
             replicasAnswered[i]);
+        String key = monitorKey(before.backend());
+        if (!p.sourceUnreachable() && !p.silent()) {
+          healthWhileSourceReachable.put(key, p.health());
+        }
         if (p.sourceUnreachable() && masterProbe.health() == BackendHealth.DOWN) {
-          // The master is gone, so nothing newer exists anywhere: the replica's data is as fresh
-          // as data can be until a failover. Taking every replica out now would fail all reads.
-          p = new Probe(BackendHealth.UP, BackendStatus.UNKNOWN_LAG);
+          // The master is gone, so nothing newer exists anywhere: a replica that was within the
+          // lag bound when it lost its source is as fresh as data can be until a failover, and
+          // taking every replica out now would fail all reads. One that was lagging or stopped
+          // before stays out: it would serve data older than the bound.
+          if (healthWhileSourceReachable.get(key) == BackendHealth.UP) {
+            p = new Probe(BackendHealth.UP, BackendStatus.UNKNOWN_LAG);
+          } else {
+            p = new Probe(BackendHealth.LAGGING, p.lagMillis(),
+                "its source is down and it was not within max-replica-lag when it last reached it", false);
+          }
         }
         next.replica(before.backend(), p.health(), p.lagMillis());
         if (before.health() != p.health()) {
@@ -200,6 +216,7 @@ public final class HealthChecker implements AutoCloseable {
       keys.add(monitorKey(r.backend()));
     }
     silence.retainOnly(keys);
+    healthWhileSourceReachable.keySet().retainAll(keys);
     for (String key : List.copyOf(connections.keySet())) {
       if (!keys.contains(key)) {
         close(connections.remove(key));
@@ -325,7 +342,10 @@ public final class HealthChecker implements AutoCloseable {
         return new Probe(BackendHealth.LAGGING, BackendStatus.UNKNOWN_LAG, "not configured as a replica");
       }
       String prefix = replicaWords ? "Replica_" : "Slave_";
-      boolean io = "Yes".equalsIgnoreCase(rs.getString(prefix + "IO_Running"));
+      String ioState = rs.getString(prefix + "IO_Running");
+      boolean io = "Yes".equalsIgnoreCase(ioState);
+      // "Connecting": the receiver runs but cannot reach its source; "No": it was stopped.
+      boolean connecting = "Connecting".equalsIgnoreCase(ioState);
       boolean sql = "Yes".equalsIgnoreCase(rs.getString(prefix + "SQL_Running"));
       long lagSeconds = rs.getLong(replicaWords ? "Seconds_Behind_Source" : "Seconds_Behind_Master");
       boolean lagKnown = !rs.wasNull();
@@ -335,9 +355,9 @@ public final class HealthChecker implements AutoCloseable {
         lagKnown = lagMillis != BackendStatus.UNKNOWN_LAG;
         lagSeconds = lagMillis / 1000;
       }
-      if (!io && sql) {
-        // Receiving stopped: fine to read from only while its source is down (see checkAll).
-        return new Probe(BackendHealth.LAGGING, lagMillis, "replication threads IO=false SQL=true", true);
+      if (connecting && sql) {
+        // Its source does not answer: fine to read from only while the master is down (see checkAll).
+        return new Probe(BackendHealth.LAGGING, lagMillis, "cannot reach its source (IO thread connecting)", true);
       }
       if (!io || !sql) {
         return new Probe(BackendHealth.LAGGING, lagMillis, "replication threads IO=" + io + " SQL=" + sql);

@@ -1797,6 +1797,20 @@ abstract class ProxyCompatibilityContract {
           Duration.ofSeconds(10));
 
       // Killed, with automatic failover off: writes fail at once, reads go on, nobody is promoted.
+      // One slave stopped receiving before (its IO thread stopped, a write it never got): once
+      // the master is down it stays out, and no read returns what it has.
+      Instance stale = cluster().slaves().get(1);
+      try (Connection root = TestSql.root(stale)) {
+        TestSql.execute(root, "STOP SLAVE IO_THREAD");
+      }
+      TestSql.execute(writer, "UPDATE items SET v = 'fresh' WHERE v = 'after-hang'");
+      try (Connection root = TestSql.root(cluster().slaves().get(0))) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!"1".equals(TestSql.queryString(root, "SELECT COUNT(*) FROM app.items WHERE v = 'fresh'"))) {
+          assertTrue(System.nanoTime() < deadline, "the other slave did not get the write");
+          Thread.sleep(100);
+        }
+      }
       try {
         cluster().sandbox().kill(master);
         for (int i = 0; i < 3; i++) {
@@ -1807,6 +1821,13 @@ abstract class ProxyCompatibilityContract {
         }
         Thread.sleep(1_500); // longer than failover.down-after (1 s): with auto off nothing happens
         assertEquals(master.name(), p.server.runtime().view().master().name(), "no promotion with failover off");
+        assertTrue(p.server.runtime().view().usableSlaves().stream().noneMatch(b -> b.name().equals(stale.name())),
+            "the slave that stopped receiving stays out: " + p.admin("SELECT * FROM backends"));
+        for (int i = 0; i < 20; i++) {
+          try (Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+            assertEquals("1", TestSql.queryString(c, "SELECT COUNT(*) FROM items WHERE v = 'fresh'"), "read " + i);
+          }
+        }
         // A new application connection (a default schema, the driver's SETs) reads on: its
         // login's schema check, SET and USE run on a slave while the master is down.
         Set<String> slaves = slaveIds().stream().map(String::valueOf).collect(Collectors.toSet());
@@ -1818,6 +1839,9 @@ abstract class ProxyCompatibilityContract {
         }
       } finally {
         io.sluice.bootstrap.sandbox.Sandbox.up(io.sluice.bootstrap.sandbox.SandboxSpec.in(cluster().sandbox().dir()));
+        try (Connection root = TestSql.root(stale)) {
+          TestSql.execute(root, "START SLAVE IO_THREAD");
+        }
       }
       FailureDrills.awaitSuccess(() -> TestSql.execute(writer, "INSERT INTO items (v) VALUES ('after-restart')"),
           Duration.ofSeconds(15));
