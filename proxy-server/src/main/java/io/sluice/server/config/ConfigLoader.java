@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import io.sluice.core.cluster.ReadAffinity;
 import io.sluice.core.session.ConsistencyLevel;
 import io.sluice.server.config.ProxyConfig.AdminConfig;
@@ -176,6 +177,7 @@ public final class ConfigLoader {
       return ReadAffinity.DEFAULT;
     }
     String at = backendsAt + ".read-affinity";
+    requireUnit(b, at, "read-affinity", true);
     Duration time = get(at, () -> b.getDuration("read-affinity")); // 0 is allowed here
     return check(at, () -> new ReadAffinity(time));
   }
@@ -268,6 +270,11 @@ public final class ConfigLoader {
   }
 
   private int integer(Config c, String at, String key) {
+    ConfigValue v = get(at + "." + key, () -> c.getValue(key));
+    if (v.valueType() == ConfigValueType.NUMBER && v.unwrapped() instanceof Double d && d != Math.rint(d)) {
+      // getInt would silently drop the fraction (weight = 1.5 read as 1).
+      throw new ConfigException(file, at + "." + key, "must be a whole number, not " + d);
+    }
     return get(at + "." + key, () -> c.getInt(key));
   }
 
@@ -275,7 +282,21 @@ public final class ConfigLoader {
     return get(at + "." + key, () -> c.getBoolean(key));
   }
 
+  /**
+   * A duration written as a bare number is read as milliseconds by the config library: an
+   * operator who writes {@code max-replica-lag = 10} (seconds in ProxySQL) would get 10 ms. So
+   * every duration needs its unit; only a bare 0 is accepted where zero is allowed.
+   */
+  private void requireUnit(Config c, String fullKey, String key, boolean zeroAllowed) {
+    ConfigValue v = get(fullKey, () -> c.getValue(key));
+    if (v.valueType() == ConfigValueType.NUMBER && !(zeroAllowed && ((Number) v.unwrapped()).doubleValue() == 0)) {
+      throw new ConfigException(file, fullKey, "needs a unit: " + v.unwrapped()
+          + " alone would be read as milliseconds; write for example " + v.unwrapped() + "s or " + v.unwrapped() + "ms");
+    }
+  }
+
   private Duration duration(Config c, String at, String key) {
+    requireUnit(c, at + "." + key, key, false);
     Duration d = get(at + "." + key, () -> c.getDuration(key));
     if (d.isNegative() || d.isZero()) {
       throw new ConfigException(file, at + "." + key, "must be a positive duration such as 500ms or 2s");

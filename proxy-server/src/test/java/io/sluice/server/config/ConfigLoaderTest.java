@@ -182,6 +182,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aDurationWithoutAUnitIsRejectedNotReadAsMilliseconds() throws IOException {
+    ConfigException lag = rejected(VALID.replace("pool {", "monitor { max-replica-lag = 10 }\n  pool {"));
+    assertEquals("sluice.monitor.max-replica-lag", lag.key());
+    assertTrue(lag.getMessage().contains("needs a unit") && lag.getMessage().contains("10s"), lag.getMessage());
+    ConfigException idle = rejected(VALID.replace("idle-timeout = 30s", "idle-timeout = 30"));
+    assertEquals("sluice.pool.idle-timeout", idle.key());
+    ConfigException affinity = rejected(VALID.replace("slaves = [", "read-affinity = 5\n    slaves = ["));
+    assertEquals("sluice.backends.read-affinity", affinity.key());
+  }
+
+  @Test
+  void aFractionalWeightIsRejectedNotTruncated() throws IOException {
+    ConfigException e = rejected(VALID.replace("weight = 3", "weight = 1.5"));
+    assertEquals("sluice.backends.slaves[1].weight", e.key());
+    assertTrue(e.getMessage().contains("whole number"), e.getMessage());
+    assertEquals(2, ConfigLoader.load(write(VALID.replace("weight = 3", "weight = 2.0"))).backends().slaves().get(1).weight());
+  }
+
+  @Test
   void zeroDurationIsRejected() throws IOException {
     ConfigException e = rejected(VALID.replace("idle-timeout = 30s", "idle-timeout = 0s"));
     assertEquals("sluice.pool.idle-timeout", e.key());
