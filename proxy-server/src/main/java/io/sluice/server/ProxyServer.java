@@ -108,17 +108,56 @@ public final class ProxyServer implements AutoCloseable {
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
         .childHandler(new FrontendInitializer(runtime, sessions));
     HostPort listen = config.listen();
-    this.serverChannel = b.bind(listen.host(), listen.port()).sync().channel();
+    // Every listening socket first, each reported against its own key if taken, and nothing
+    // left running when one fails (the health checks start after them).
+    io.sluice.server.metrics.MetricsHttpServer metrics = null;
+    try {
+      this.serverChannel = listening(config, "sluice.listen", listen,
+          () -> b.bind(listen.host(), listen.port()).sync().channel());
+      if (config.metricsListen().isPresent()) {
+        HostPort at = config.metricsListen().get();
+        metrics = listening(config, "sluice.metrics.listen", at,
+            () -> new io.sluice.server.metrics.MetricsHttpServer(at, runtime.metrics()));
+      }
+      this.admin = config.admin().isEmpty() ? null : listening(config, "sluice.admin.listen",
+          config.admin().get().listen(),
+          () -> io.sluice.server.admin.AdminServer.start(config.admin().get(), adminContext(), boss, workers, serverClass));
+    } catch (RuntimeException | InterruptedException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+    this.metricsHttp = metrics;
     runtime.onBackendDown(name -> sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(new BackendDown(name))));
     this.reloader = new ConfigReloader(runtime);
     this.failovers = new io.sluice.server.failover.FailoverCoordinator(runtime, v -> reloader.saveConfig());
     this.health = new HealthChecker(runtime, config.monitor(), failovers);
     health.start();
-    this.metricsHttp = config.metricsListen()
-        .map(l -> new io.sluice.server.metrics.MetricsHttpServer(l, runtime.metrics())).orElse(null);
-    this.admin = config.admin().isPresent()
-        ? io.sluice.server.admin.AdminServer.start(config.admin().get(), adminContext(), boss, workers, serverClass)
-        : null;
+  }
+
+  /** Something that opens a listening socket. */
+  private interface Listener<T> {
+    T open() throws Exception;
+  }
+
+  /** Opens a listener; an address in use is reported against the config key that names it. */
+  private static <T> T listening(ProxyConfig config, String key, HostPort address, Listener<T> listener)
+      throws InterruptedException {
+    try {
+      return listener.open();
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException
+          || String.valueOf(e.getMessage()).contains("Address already in use")) {
+        throw new IllegalStateException(config.source() + ": " + key + ": cannot listen on " + address
+            + " (address already in use); choose a free port", e);
+      }
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(key + ": " + e.getMessage(), e);
+    }
   }
 
   private io.sluice.server.admin.AdminContext adminContext() {
@@ -246,13 +285,6 @@ public final class ProxyServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting", e);
-    } catch (Exception e) {
-      if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException
-          || String.valueOf(e.getMessage()).contains("Address already in use")) {
-        throw new IllegalStateException(config.source() + ": sluice.listen: cannot listen on " + config.listen()
-            + " (address already in use); choose a free port", e);
-      }
-      throw e;
     }
   }
 
