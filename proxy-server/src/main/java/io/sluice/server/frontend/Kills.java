@@ -21,6 +21,9 @@ public final class Kills {
   private static final Pattern KILL = Pattern.compile(
       "\\s*KILL\\s+(?:(QUERY|CONNECTION)\\s+)?(\\d+)\\s*;?\\s*", Pattern.CASE_INSENSITIVE);
 
+  private static final java.math.BigInteger MAX_UNSIGNED_64 =
+      java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE);
+
   private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
 
   void register(ClientSession s) {
@@ -38,7 +41,10 @@ public final class Kills {
       return null;
     }
     boolean queryOnly = m.group(1) != null && m.group(1).toUpperCase(Locale.ROOT).equals("QUERY");
-    return new Request(Long.parseLong(m.group(2)), queryOnly);
+    // As MySQL reads the number (seen on 8.0.31): unsigned 64-bit, saturating, then cut to the
+    // 32-bit thread id (KILL 5000000000 is "Unknown thread id: 705032704").
+    java.math.BigInteger n = new java.math.BigInteger(m.group(2)).min(MAX_UNSIGNED_64);
+    return new Request(n.longValue() & 0xFFFFFFFFL, queryOnly);
   }
 
   record Request(long connectionId, boolean queryOnly) {}
