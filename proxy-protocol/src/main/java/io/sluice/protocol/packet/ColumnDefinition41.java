@@ -31,6 +31,12 @@ public record ColumnDefinition41(String catalog, String schema, String table, St
                                  String orgName, int characterSet, long columnLength, int type, int flags,
                                  int decimals) {
   private static final int FIXED_FIELDS_LENGTH = 0x0C;
+  /** Column flags, named as in the MySQL source (include/mysql_com.h). */
+  public static final int NOT_NULL_FLAG = 1;
+  public static final int UNSIGNED_FLAG = 32;
+  public static final int BINARY_FLAG = 128;
+  /** The collation id of binary data (numbers too): {@code binary}, 63. */
+  public static final int BINARY_COLLATION = 63;
 
   public ColumnDefinition41 {
     Objects.requireNonNull(catalog, "catalog");

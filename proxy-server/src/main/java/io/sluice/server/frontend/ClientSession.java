@@ -22,6 +22,7 @@ import io.sluice.protocol.ServerStatus;
 import io.sluice.protocol.error.ErrorCodes;
 import io.sluice.protocol.error.ProtocolException;
 import io.sluice.protocol.error.SqlError;
+import io.sluice.protocol.packet.ColumnDefinition41;
 import io.sluice.protocol.packet.EofPacket;
 import io.sluice.protocol.packet.ErrPacket;
 import io.sluice.protocol.packet.HandshakeResponse41;
@@ -1135,6 +1136,33 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   void sendOk(long affectedRows, long lastInsertId) {
     int status = session == null ? ServerStatus.SERVER_STATUS_AUTOCOMMIT : session.statusFlags();
     send(buf -> OkPacket.of(affectedRows, lastInsertId, status, 0).encode(buf, capabilities));
+    flush();
+  }
+
+  /**
+   * The answer to SELECT CONNECTION_ID() with this session's id, in the column the backends'
+   * server sends: BIGINT UNSIGNED on MySQL, INT UNSIGNED on MariaDB.
+   */
+  void sendConnectionId(String column) {
+    int status = session.statusFlags();
+    boolean mariaDb = io.sluice.protocol.ServerVersions.isMariaDb(runtime.identity().serverVersion());
+    io.sluice.protocol.packet.ColumnType type = mariaDb
+        ? io.sluice.protocol.packet.ColumnType.MYSQL_TYPE_LONG : io.sluice.protocol.packet.ColumnType.MYSQL_TYPE_LONGLONG;
+    send(buf -> io.sluice.protocol.packet.ColumnCount.of(1).encode(buf, capabilities));
+    send(buf -> new ColumnDefinition41("def", "", "", "", column, "", ColumnDefinition41.BINARY_COLLATION,
+        mariaDb ? 10 : 21, type.code(),
+        ColumnDefinition41.NOT_NULL_FLAG | ColumnDefinition41.UNSIGNED_FLAG | ColumnDefinition41.BINARY_FLAG, 0)
+        .encode(buf));
+    if (!capabilities.deprecatesEof()) {
+      send(buf -> new EofPacket(0, status).encode(buf, capabilities));
+    }
+    byte[] value = Long.toString(connectionId).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    send(buf -> new io.sluice.protocol.packet.TextResultRow(java.util.List.of(value)).encode(buf));
+    if (capabilities.deprecatesEof()) {
+      send(buf -> new OkPacket(0xFE, 0, 0, status, 0, "", java.util.List.of()).encode(buf, capabilities));
+    } else {
+      send(buf -> new EofPacket(0, status).encode(buf, capabilities));
+    }
     flush();
   }
 

@@ -111,6 +111,12 @@ final class CommandHandlers {
         return;
       }
     }
+    String connectionIdColumn = ConnectionIdQuery.columnName(sql);
+    if (connectionIdColumn != null) {
+      packet.release();
+      s.sendConnectionId(connectionIdColumn);
+      return;
+    }
     Classification c = s.runtime().classifier().classify(sql, s.session().noBackslashEscapes());
     ClusterView view = s.runtime().view();
     SessionState session = s.session();

@@ -2743,6 +2743,55 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * SELECT CONNECTION_ID() answers the session's own id, the one KILL takes, with the column the
+   * server gives; it answered the thread id of whichever pooled connection ran it, which a KILL
+   * through the proxy took for another session's id. KILL QUERY of it stops the statement.
+   */
+  @Test
+  void connectionIdIsTheIdKillTakes() throws Exception {
+    String params = "sslMode=DISABLED&allowPublicKeyRetrieval=true";
+    List<String> directColumn;
+    try (Connection d = TestSql.connect(cluster().master().jdbcUrl("app") + "?" + params, "app", "app")) {
+      directColumn = connectionIdColumn(d, "select connection_id()");
+    }
+    try (Connection victim = proxy.connect(params); Connection killer = proxy.connect(params)) {
+      long id = victim.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId();
+      assertEquals(String.valueOf(id), TestSql.queryString(victim, "SELECT CONNECTION_ID()"));
+      assertEquals(String.valueOf(id), TestSql.queryString(victim, "  select Connection_Id ( ) AS `my id` ;"));
+      assertEquals(directColumn, connectionIdColumn(victim, "select connection_id()"));
+      assertEquals("my id", connectionIdColumn(victim, "SELECT CONNECTION_ID() AS `my id`").get(0));
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        long start = System.nanoTime();
+        java.util.concurrent.Future<?> sleeping = pool.submit(() -> {
+          try {
+            TestSql.queryRows(victim, "SELECT SLEEP(20)");
+          } catch (SQLException interrupted) {
+            // 1317 "Query execution was interrupted" on some servers, SLEEP's 1 on others
+          }
+          return null;
+        });
+        Thread.sleep(500);
+        TestSql.execute(killer, "KILL QUERY " + id); // the id CONNECTION_ID() gave
+        sleeping.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(System.nanoTime() - start < 10_000_000_000L, "the KILL QUERY stopped the statement");
+        assertEquals(String.valueOf(id), TestSql.queryString(victim, "SELECT CONNECTION_ID()"), "the session goes on");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /** Label, type name, signedness and precision of the one column of {@code sql}. */
+  private static List<String> connectionIdColumn(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      java.sql.ResultSetMetaData m = rs.getMetaData();
+      return List.of(m.getColumnLabel(1), m.getColumnTypeName(1), String.valueOf(m.isSigned(1)),
+          String.valueOf(m.isNullable(1)));
+    }
+  }
+
   @Test
   void setOptionTogglesMultiStatementsAsOnTheMaster() throws Exception {
     try (RawClient d = direct(); RawClient p = proxied()) {
