@@ -40,19 +40,27 @@ public final class AdminCommand implements Callable<Integer> {
   static int run(CommandSpec spec, Path config, List<String> statements) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ProxyConfig cfg;
+    java.util.Optional<ProxyConfig.AdminConfig> admin;
     try {
-      cfg = ConfigLoader.load(config);
-    } catch (ConfigException e) {
-      err.println("sluice: invalid configuration: " + e.getMessage());
-      return 2;
+      admin = ConfigLoader.load(config).admin();
+    } catch (ConfigException invalid) {
+      // The running proxy keeps its last good configuration: inspecting it is what the admin
+      // port is for, so a file broken elsewhere still gives its admin section.
+      try {
+        admin = ConfigLoader.loadAdmin(config);
+      } catch (ConfigException e) {
+        err.println("sluice: invalid configuration: " + invalid.getMessage());
+        return 2;
+      }
+      err.println("sluice: warning: invalid configuration (" + invalid.getMessage()
+          + "); using only its admin section");
     }
-    if (cfg.admin().isEmpty()) {
+    if (admin.isEmpty()) {
       err.println("sluice: " + config + " has no admin section (admin { listen = \"127.0.0.1:6034\", user = ..., "
           + "password = ... }); the proxy has no admin port");
       return 2;
     }
-    ProxyConfig.AdminConfig a = cfg.admin().get();
+    ProxyConfig.AdminConfig a = admin.get();
     String host = a.listen().host().equals("0.0.0.0") ? "127.0.0.1" : a.listen().host();
     try (AdminClient client = new AdminClient(host, a.listen().port(), a.user(), a.password())) {
       for (String sql : statements) {

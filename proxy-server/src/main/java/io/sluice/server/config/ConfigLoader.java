@@ -50,7 +50,19 @@ public final class ConfigLoader {
     return new ConfigLoader(file).load();
   }
 
-  private ProxyConfig load() {
+  /**
+   * Only the admin section, for {@code sluice admin} when the rest of the file is invalid: the
+   * running proxy keeps its last good configuration, and its admin port is how to inspect it.
+   */
+  public static Optional<AdminConfig> loadAdmin(Path file) {
+    ConfigLoader loader = new ConfigLoader(file);
+    return loader.admin(loader.parse());
+  }
+
+  private Config parse() {
+    if (Files.isDirectory(file)) {
+      throw new ConfigException(file, null, "is a directory; pass the routing.conf file in it with --config");
+    }
     if (!Files.isRegularFile(file)) {
       throw new ConfigException(file, null, "file not found; pass an existing file with --config");
     }
@@ -65,16 +77,24 @@ public final class ConfigLoader {
     if (!parsed.hasPath(ROOT)) {
       throw new ConfigException(file, ROOT, "missing; the file must have a top-level \"sluice { ... }\" block");
     }
-    Config c = parsed.getConfig(ROOT);
-    allowOnly(c, ROOT, Set.of("listen", "admin", "metrics", "users", "backends", "monitor", "pool", "tls", "backend-tls",
-        "clients", "sql-log", "failover"));
+    return parsed.getConfig(ROOT);
+  }
 
-    HostPort listen = hostPort(c, ROOT, "listen");
-    Optional<AdminConfig> admin = optionalSection(c, "admin").map(a -> {
+  private Optional<AdminConfig> admin(Config c) {
+    return optionalSection(c, "admin").map(a -> {
       String at = ROOT + ".admin";
       allowOnly(a, at, Set.of("listen", "user", "password"));
       return new AdminConfig(hostPort(a, at, "listen"), string(a, at, "user"), string(a, at, "password"));
     });
+  }
+
+  private ProxyConfig load() {
+    Config c = parse();
+    allowOnly(c, ROOT, Set.of("listen", "admin", "metrics", "users", "backends", "monitor", "pool", "tls", "backend-tls",
+        "clients", "sql-log", "failover"));
+
+    HostPort listen = hostPort(c, ROOT, "listen");
+    Optional<AdminConfig> admin = admin(c);
     Optional<HostPort> metrics = optionalSection(c, "metrics").map(m -> {
       allowOnly(m, ROOT + ".metrics", Set.of("listen"));
       return hostPort(m, ROOT + ".metrics", "listen");

@@ -49,6 +49,38 @@ class SluiceCliTest {
         && message.contains("host:port"), message);
   }
 
+  /**
+   * A config file broken after the proxy loaded it (the proxy keeps its last good one) still
+   * gives the admin command its admin section, with a warning; a directory is named as one.
+   */
+  @Test
+  void adminWorksWithAFileBrokenElsewhere() throws Exception {
+    int adminPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      adminPort = free.getLocalPort();
+    }
+    Path conf = dir.resolve("routing.conf");
+    String valid = """
+        sluice {
+          listen = "127.0.0.1:0"
+          admin { listen = "127.0.0.1:%d", user = "admin", password = "pw" }
+          users = [ { name = app, password = app } ]
+          backends { master = { name = "m", address = "127.0.0.1:1" } }
+        }
+        """.formatted(adminPort);
+    Files.writeString(conf, valid);
+    try (io.sluice.server.ProxyServer server = io.sluice.server.ProxyServer.start(
+        io.sluice.server.config.ConfigLoader.load(conf), 1, EventLoopBinding.OFF)) {
+      Files.writeString(conf, valid.replace("users = [", "monitor { interval = 1 }\n  users = ["));
+      assertEquals(0, run("admin", "--config", conf.toString(), "SELECT * FROM backends"), err.toString());
+      assertTrue(out.toString().contains("\tm\t127.0.0.1:1\t"), out.toString());
+      assertTrue(err.toString().contains("warning: invalid configuration") && err.toString().contains("sluice.monitor.interval")
+          && err.toString().contains("using only its admin section"), err.toString());
+    }
+    assertEquals(2, run("admin", "--config", dir.toString(), "SELECT * FROM help"));
+    assertTrue(err.toString().contains("is a directory; pass the routing.conf file"), err.toString());
+  }
+
   @Test
   void proxyRefusesAnIoThreadCountOutOfRange() {
     assertEquals(2, run("proxy", "--config", dir.resolve("routing.conf").toString(), "--io-threads", "0"));
