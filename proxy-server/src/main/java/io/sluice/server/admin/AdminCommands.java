@@ -47,7 +47,11 @@ public final class AdminCommands {
   private static final Pattern CLIENT = Pattern.compile("(add|remove)\\s+client\\s+(\\S+)");
   private static final Pattern SWITCHOVER = Pattern.compile("switchover\\s+(\\d+)");
   private static final Pattern SELECT_FROM = Pattern.compile("select\\s+\\*\\s+from\\s+(\\w+)");
-  private static final Pattern SELECT_VARIABLE = Pattern.compile("select\\s+@@[\\w.]+.*");
+  /**
+   * A client's session settings (SET NAMES, SET autocommit = 1, ...: what drivers send when
+   * they connect), never an admin command: those have no '='.
+   */
+  private static final Pattern CLIENT_SETTING = Pattern.compile("set\\s+(names\\s.*|character\\s+set\\s.*|.*=.*)");
 
   private final AdminContext context;
 
@@ -72,9 +76,13 @@ public final class AdminCommands {
           default -> AdminResult.error("Unknown admin table '" + m.group(1) + "'; SELECT * FROM help lists the tables");
         };
       }
-      if (SELECT_VARIABLE.matcher(lower).matches()) {
-        // The mysql and mariadb command-line clients ask for @@version_comment on connect.
-        return new AdminResult.Table(List.of("@@version_comment"), List.of(List.of("Sluice admin interface")));
+      AdminResult.Table variables = ClientVariables.answer(lower.replaceFirst("^/\\*.*?\\*/\\s*", ""));
+      if (variables != null) {
+        // What clients read when they connect (@@version_comment, Connector/J's settings).
+        return variables;
+      }
+      if (CLIENT_SETTING.matcher(lower).matches()) {
+        return new AdminResult.Ok(0, "");
       }
       if ((m = SET_STATE.matcher(lower)).matches()) {
         return setState(Integer.parseInt(m.group(2)), m.group(1).equals("offline"));

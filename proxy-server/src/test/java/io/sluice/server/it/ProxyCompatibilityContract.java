@@ -2421,6 +2421,25 @@ abstract class ProxyCompatibilityContract {
    * The admin port speaks the MySQL protocol to the mariadb client: Atlas's statements list
    * and change the backends and the client allow-list, and application reads follow at once.
    */
+  /**
+   * The admin port takes JDBC connections, as ProxySQL's does: Connector/J reads its settings
+   * variables when it connects and MariaDB Connector/J sends SET statements; both were refused
+   * as unknown admin statements.
+   */
+  @Test
+  void theAdminPortTakesJdbcConnections() throws Exception {
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox())) {
+      for (String url : List.of("jdbc:mysql://127.0.0.1:" + p.adminPort() + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true",
+          "jdbc:mariadb://127.0.0.1:" + p.adminPort() + "/")) {
+        try (Connection admin = DriverManager.getConnection(url, "admin", "admin")) {
+          List<List<String>> rows = TestSql.queryRows(admin, "SELECT * FROM backends");
+          assertEquals(cluster().master().name(), rows.get(0).get(1), url);
+          assertEquals(3, rows.size(), url);
+        }
+      }
+    }
+  }
+
   @Test
   void theAdminInterfaceListsAndChangesBackendsAndClients() throws Exception {
     Instance s0 = cluster().slaves().get(0);
