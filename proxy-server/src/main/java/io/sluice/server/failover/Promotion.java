@@ -149,14 +149,18 @@ public final class Promotion {
   /**
    * The statements that make a server read-only (or writable again), also for accounts with
    * SUPER: the one rule for fencing, used here and by the health checks' own connections.
+   * MySQL 8 persists the change (SET PERSIST), so a restarted server keeps its new role rather
+   * than the read_only of its my.cnf (a promoted slave's says ON); MySQL 5.7 and MariaDB have
+   * no SET PERSIST: their my.cnf must be changed by the operator.
    */
   public static List<String> readOnlyStatements(Flavor flavor, boolean on) {
     if (flavor.isMariaDb()) {
       return List.of("SET GLOBAL read_only = " + (on ? "ON" : "OFF"));
     }
+    String scope = flavor == Flavor.MYSQL_80 ? "PERSIST" : "GLOBAL";
     return on
-        ? List.of("SET GLOBAL super_read_only = ON") // implies read_only
-        : List.of("SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF");
+        ? List.of("SET " + scope + " super_read_only = ON") // implies read_only
+        : List.of("SET " + scope + " super_read_only = OFF", "SET " + scope + " read_only = OFF");
   }
 
   private void promote(AdminSession c, Flavor flavor) {

@@ -33,6 +33,9 @@ abstract class FailoverContract {
 
   abstract String readOnlyVariable();
 
+  /** Whether the flavor keeps a promotion's read_only across a restart (MySQL 8's SET PERSIST). */
+  abstract boolean persistsReadOnly();
+
   @Test
   void theMasterDiesThenASwitchoverAndNoAcknowledgedWriteIsLost() throws Exception {
     Instance m0 = cluster().master();
@@ -109,6 +112,12 @@ abstract class FailoverContract {
         assertTrue(e.getMessage().contains("the master changed from '" + promoted + "' to '" + other + "'"), e.getMessage());
         c.close();
       }
+      if (persistsReadOnly()) {
+        // A restart keeps the roles: the new master writable, the old one read-only, whatever
+        // their my.cnf says (the promoted slave's says read_only = ON).
+        assertEquals("OFF", persisted(instance(other), "read_only"));
+        assertEquals("ON", persisted(instance(promoted), "super_read_only"));
+      }
       int ackedAtSwitch = writer.acked.size();
       assertTrue(p.admin("SELECT * FROM backends").get(0).startsWith("1\t" + other + "\t"));
       writer.awaitAcks(ackedAtSwitch + 20, Duration.ofSeconds(20));
@@ -126,6 +135,13 @@ abstract class FailoverContract {
     } finally {
       Files.deleteIfExists(conf);
       Files.deleteIfExists(dir);
+    }
+  }
+
+  private static String persisted(Instance server, String variable) throws SQLException {
+    try (Connection c = TestSql.root(server)) {
+      return TestSql.queryString(c, "SELECT VARIABLE_VALUE FROM performance_schema.persisted_variables"
+          + " WHERE VARIABLE_NAME = '" + variable + "'");
     }
   }
 

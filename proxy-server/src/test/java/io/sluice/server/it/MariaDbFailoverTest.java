@@ -45,4 +45,9 @@ class MariaDbFailoverTest extends FailoverContract {
   String readOnlyVariable() {
     return "read_only";
   }
+
+  @Override
+  boolean persistsReadOnly() {
+    return false;
+  }
 }

@@ -23,4 +23,9 @@ class Mysql80FailoverTest extends FailoverContract {
   String readOnlyVariable() {
     return "super_read_only";
   }
+
+  @Override
+  boolean persistsReadOnly() {
+    return true;
+  }
 }
