@@ -58,6 +58,10 @@ public final class ProxyCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("sluice: --io-threads must be between 1 and 1024, got " + ioThreads);
       return 2;
     }
+    if (drainSeconds < 0) {
+      spec.commandLine().getErr().println("sluice: --drain must be 0 or more seconds, got " + drainSeconds);
+      return 2;
+    }
     ProxyConfig cfg;
     try {
       cfg = ConfigLoader.load(config);

@@ -37,7 +37,28 @@ public final class SluiceCli {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SluiceCli());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler(SluiceCli::invalidInput);
     return cli;
+  }
+
+  /**
+   * Picocli's report, but an unknown option first: "--confg x" was reported only as the missing
+   * --config, which hides the typo.
+   */
+  private static int invalidInput(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    java.io.PrintWriter err = cmd.getErr();
+    java.util.List<String> unknown = cmd.getUnmatchedArguments();
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException) && !unknown.isEmpty()) {
+      err.println("Unknown option or argument: " + String.join(", ", unknown));
+      CommandLine.UnmatchedArgumentException.printSuggestions(
+          new CommandLine.UnmatchedArgumentException(cmd, unknown), err);
+    }
+    err.println(ex.getMessage());
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+      cmd.usage(err);
+    }
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

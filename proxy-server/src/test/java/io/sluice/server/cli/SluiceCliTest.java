@@ -82,6 +82,19 @@ class SluiceCliTest {
   }
 
   @Test
+  void aMistypedOptionIsNamedWithTheLikelyOne() {
+    assertEquals(2, run("proxy", "--confg", "routing.conf"));
+    assertTrue(err.toString().contains("Unknown option or argument: --confg") && err.toString().contains("--config"),
+        err.toString());
+  }
+
+  @Test
+  void proxyRefusesANegativeDrain() {
+    assertEquals(2, run("proxy", "--config", dir.resolve("routing.conf").toString(), "--drain", "-1"));
+    assertTrue(err.toString().contains("--drain must be 0 or more seconds, got -1"), err.toString());
+  }
+
+  @Test
   void proxyRefusesAnIoThreadCountOutOfRange() {
     assertEquals(2, run("proxy", "--config", dir.resolve("routing.conf").toString(), "--io-threads", "0"));
     assertTrue(err.toString().contains("--io-threads must be between 1 and 1024, got 0"), err.toString());
