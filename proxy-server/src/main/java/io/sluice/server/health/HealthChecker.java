@@ -49,6 +49,8 @@ public final class HealthChecker implements AutoCloseable {
   private final ExecutorService probes;
 
   private final io.sluice.server.failover.FailoverCoordinator failovers;
+  /** Set by close: a round then in progress publishes nothing and logs nothing. */
+  private volatile boolean closing;
   /** When the master was first seen down in the current outage (System.nanoTime), or 0. */
   private long masterDownSince;
   /** Which backends did not answer their probes in time, and for how long; checkAll's thread only. */
@@ -86,14 +88,21 @@ public final class HealthChecker implements AutoCloseable {
             ? new Probe(BackendHealth.OFFLINE, r.lagMillis()) : probe(r.backend())));
       }
       long waitMs = 2 * monitor.timeout().toMillis() + 500;
-      Probe masterProbe = settle(view.master(), view.masterHealth(), 0, result(master, waitMs), masterAnswered);
+      Probe masterResult = result(master, waitMs);
+      if (closing) {
+        return; // the probes were cut short by the shutdown, not by the backends
+      }
+      Probe masterProbe = settle(view.master(), view.masterHealth(), 0, masterResult, masterAnswered);
       ClusterView.Builder next = ClusterView.builder().readPolicyOf(view)
           .master(view.master(), masterProbe.health());
       boolean changed = view.masterHealth() != masterProbe.health();
       for (int i = 0; i < replicas.size(); i++) {
         BackendStatus before = view.replicas().get(i);
-        Probe p = settle(before.backend(), before.health(), before.lagMillis(), result(replicas.get(i), waitMs),
-            replicasAnswered[i]);
+        Probe replicaResult = result(replicas.get(i), waitMs);
+        if (closing) {
+          return;
+        }
+        Probe p = settle(before.backend(), before.health(), before.lagMillis(), replicaResult, replicasAnswered[i]);
         String key = monitorKey(before.backend());
         if (!p.sourceUnreachable() && !p.silent()) {
           healthWhileSourceReachable.put(key, p.health());
@@ -371,6 +380,7 @@ public final class HealthChecker implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     scheduler.shutdownNow();
     probes.shutdownNow();
     for (Connection c : connections.values()) {
