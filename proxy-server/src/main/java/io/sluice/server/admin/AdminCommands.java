@@ -195,6 +195,10 @@ public final class AdminCommands {
   private AdminResult addSlave(String address, int weight) {
     HostPort hp = HostPort.parse(address);
     context.runtime().updateView(view -> {
+      if (view.master().host().equals(hp.host()) && view.master().port() == hp.port()) {
+        throw new IllegalArgumentException("the master " + view.master().name() + " has address " + address
+            + "; a slave must be another server");
+      }
       for (BackendStatus r : view.replicas()) {
         if (r.backend().host().equals(hp.host()) && r.backend().port() == hp.port()) {
           throw new IllegalArgumentException("backend " + r.backend().name() + " already has address " + address);

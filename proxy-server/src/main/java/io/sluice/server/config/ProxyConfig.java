@@ -198,15 +198,18 @@ public record ProxyConfig(
       relays = List.copyOf(relays);
       slaves = List.copyOf(slaves);
       Set<String> names = new HashSet<>();
+      java.util.Map<HostPort, String> addresses = new java.util.HashMap<>();
       names.add(master.name());
-      for (BackendConfig b : relays) {
+      addresses.put(master.address(), master.name());
+      for (BackendConfig b : java.util.stream.Stream.concat(relays.stream(), slaves.stream()).toList()) {
         if (!names.add(b.name())) {
           throw new IllegalArgumentException("backend name \"" + b.name() + "\" is used twice");
         }
-      }
-      for (BackendConfig b : slaves) {
-        if (!names.add(b.name())) {
-          throw new IllegalArgumentException("backend name \"" + b.name() + "\" is used twice");
+        // One server listed twice would take reads twice its weight, or as a slave the master's.
+        String other = addresses.putIfAbsent(b.address(), b.name());
+        if (other != null) {
+          throw new IllegalArgumentException("backends \"" + other + "\" and \"" + b.name() + "\" have the same address "
+              + b.address() + "; list each server once");
         }
       }
     }

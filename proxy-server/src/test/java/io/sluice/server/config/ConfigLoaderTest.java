@@ -201,6 +201,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void oneServerListedTwiceIsRejected() throws IOException {
+    ConfigException slave = rejected(VALID.replace("127.0.0.1:3308", "127.0.0.1:3307"));
+    assertTrue(slave.getMessage().contains("\"s0\" and \"s1\" have the same address 127.0.0.1:3307"), slave.getMessage());
+    ConfigException master = rejected(VALID.replace("127.0.0.1:3308", "127.0.0.1:3306"));
+    assertTrue(master.getMessage().contains("\"m\" and \"s1\""), master.getMessage());
+  }
+
+  @Test
   void zeroDurationIsRejected() throws IOException {
     ConfigException e = rejected(VALID.replace("idle-timeout = 30s", "idle-timeout = 0s"));
     assertEquals("sluice.pool.idle-timeout", e.key());

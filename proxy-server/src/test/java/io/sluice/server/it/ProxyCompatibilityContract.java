@@ -2450,6 +2450,9 @@ abstract class ProxyCompatibilityContract {
          Connection app = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
       FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
       List<String> backends = p.admin("SELECT * FROM backends");
+      ProxyFixture.AdminError masterAsSlave = assertThrows(ProxyFixture.AdminError.class,
+          () -> p.admin("ADD SLAVE 127.0.0.1:" + cluster().master().port()));
+      assertTrue(masterAsSlave.getMessage().contains("a slave must be another server"), masterAsSlave.getMessage());
       assertEquals(3, backends.size(), String.join("\n", backends));
       assertTrue(backends.get(0).startsWith("1\t" + cluster().master().name() + "\t127.0.0.1:"), backends.get(0));
       assertTrue(backends.get(0).contains("\tup\trw\t"), backends.get(0));
