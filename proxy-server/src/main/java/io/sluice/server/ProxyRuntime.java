@@ -35,7 +35,13 @@ public final class ProxyRuntime {
   private final AuthCache authCache = new AuthCache();
   private final ConnectionLimits connectionLimits = new ConnectionLimits();
   private final io.sluice.server.frontend.Kills kills = new io.sluice.server.frontend.Kills();
-  private final AtomicLong connectionIds = new AtomicLong();
+  /**
+   * The connection ids Sluice gives its clients (handshake, KILL, CONNECTION_ID()) start far
+   * above the thread ids servers give, so a KILL through Sluice of an id read from a server
+   * (SHOW PROCESSLIST) is "Unknown thread id", never another client's session.
+   */
+  public static final long FIRST_CONNECTION_ID = 1_000_000_001L;
+  private final AtomicLong connectionIds = new AtomicLong(FIRST_CONNECTION_ID - 1);
   private final ServerIdentity identity;
   private final FastThreadLocal<Router> routers;
 

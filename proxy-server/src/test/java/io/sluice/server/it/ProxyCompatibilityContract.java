@@ -2103,7 +2103,8 @@ abstract class ProxyCompatibilityContract {
     try {
       c.setAutoCommit(false);
       TestSql.execute(c, "INSERT INTO items (v) VALUES ('lost-with-its-connection')");
-      String thread = TestSql.queryString(c, "SELECT CONNECTION_ID()"); // run by the server: its own id
+      // In a larger statement CONNECTION_ID() is the server's (the bare one answers Sluice's id).
+      String thread = TestSql.queryString(c, "SELECT CONNECTION_ID() FROM DUAL");
       try (Connection root = TestSql.root(cluster().master())) {
         TestSql.execute(root, "KILL " + thread);
         for (int i = 0; i < 50 && TestSql.queryString(root,
