@@ -20,7 +20,22 @@ final class ConnectionIdQuery {
 
   /** The result column's name (as the server names it: the expression as written, or the alias), or null. */
   static String columnName(String sql) {
-    if (sql.length() > 128 || !sql.stripLeading().regionMatches(true, 0, "SELECT", 0, 6)) {
+    // On every COM_QUERY: rule out other statements without the regular expression.
+    if (sql.length() > 128) {
+      return null;
+    }
+    int i = 0;
+    while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+      i++;
+    }
+    if (!sql.regionMatches(true, i, "SELECT", 0, 6)) {
+      return null;
+    }
+    i += 6;
+    while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+      i++;
+    }
+    if (!sql.regionMatches(true, i, "CONNECTION_ID", 0, 13)) {
       return null;
     }
     Matcher m = QUERY.matcher(sql);
