@@ -33,12 +33,7 @@ final class SessionSync {
 
         Map<String, String> wanted = session.variables();
         Map<String, String> has = new LinkedHashMap<>(current.variables());
-        boolean charsetDiffers = !session.charset().equals(current.charset())
-                || !charsetVariables(wanted).equals(charsetVariables(has));
-        if (charsetDiffers) {
-            out.add(session.charset().toSql());
-            has.keySet().removeAll(SessionVariables.CHARSET_VARIABLES);
-        }
+        charset(session.charset(), wanted, current.charset(), has, out);
 
         Map<String, String> assignments = new LinkedHashMap<>();
         if (session.autocommit() != current.autocommit()) {
@@ -51,23 +46,8 @@ final class SessionSync {
             Boolean readOnly = session.sessionReadOnlySetting();
             assignments.put("transaction_read_only", readOnly == null ? "DEFAULT" : readOnly ? "1" : "0");
         }
-        wanted.forEach((name, value) -> {
-            if (!value.equals(has.get(name))) {
-                assignments.put(name, value);
-            }
-        });
-        for (String name : has.keySet()) {
-            if (!wanted.containsKey(name)) {
-                // Left behind by another session: back to the server's default.
-                assignments.put(name, resetValue(name));
-            }
-        }
-        if (!assignments.isEmpty()) {
-            StringBuilder set = new StringBuilder("SET SESSION ");
-            assignments.forEach((name, value) -> set.append(name).append(" = ").append(value).append(", "));
-            set.setLength(set.length() - 2);
-            out.add(set.toString());
-        }
+        variables(wanted, has, assignments);
+        setSession(assignments, out);
 
         if (next != null) {
             String nextTransaction = nextTransactionSettings(session, next);
@@ -90,11 +70,27 @@ final class SessionSync {
         List<String> out = new ArrayList<>();
         Map<String, String> wanted = parseVariables(to.variables());
         Map<String, String> has = parseVariables(from.variables());
-        if (!to.charset().equals(from.charset()) || !charsetVariables(wanted).equals(charsetVariables(has))) {
-            out.add(to.charset().toSql());
-            has.keySet().removeAll(SessionVariables.CHARSET_VARIABLES);
-        }
+        charset(to.charset(), wanted, from.charset(), has, out);
         Map<String, String> assignments = new LinkedHashMap<>();
+        variables(wanted, has, assignments);
+        setSession(assignments, out);
+        return out;
+    }
+
+    /**
+     * SET NAMES when the charset or the charset variables differ; it resets those variables,
+     * so they are then gone from {@code has}.
+     */
+    private static void charset(CharsetSetting wanted, Map<String, String> wantedVariables, CharsetSetting has,
+            Map<String, String> hasVariables, List<String> out) {
+        if (!wanted.equals(has) || !charsetVariables(wantedVariables).equals(charsetVariables(hasVariables))) {
+            out.add(wanted.toSql());
+            hasVariables.keySet().removeAll(SessionVariables.CHARSET_VARIABLES);
+        }
+    }
+
+    /** The variables whose value differs, and those only {@code has} has, back to the server's default. */
+    private static void variables(Map<String, String> wanted, Map<String, String> has, Map<String, String> assignments) {
         wanted.forEach((name, value) -> {
             if (!value.equals(has.get(name))) {
                 assignments.put(name, value);
@@ -102,16 +98,20 @@ final class SessionSync {
         });
         for (String name : has.keySet()) {
             if (!wanted.containsKey(name)) {
+                // Left behind by another session: back to the server's default.
                 assignments.put(name, resetValue(name));
             }
         }
+    }
+
+    /** One SET SESSION with every assignment, if there are any. */
+    private static void setSession(Map<String, String> assignments, List<String> out) {
         if (!assignments.isEmpty()) {
             StringBuilder set = new StringBuilder("SET SESSION ");
             assignments.forEach((name, value) -> set.append(name).append(" = ").append(value).append(", "));
             set.setLength(set.length() - 2);
             out.add(set.toString());
         }
-        return out;
     }
 
     private static Map<String, String> parseVariables(Map<String, String> variables) {
