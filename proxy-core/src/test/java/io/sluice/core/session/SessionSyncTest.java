@@ -52,8 +52,12 @@ class SessionSyncTest {
 
     @Test
     void parseSettingsSwitchOnlyCharsetAndSqlModeAndBackAgain() {
+        Map<String, String> preparedVariables = new java.util.LinkedHashMap<>(); // in order: the SET lists them so
+        preparedVariables.put("sql_mode", "'ANSI_QUOTES'");
+        preparedVariables.put("character_set_results", "NULL");
+        preparedVariables.put("time_zone", "'+01:00'");
         BackendSessionSnapshot prepared = new BackendSessionSnapshot("app", CharsetSetting.names("latin1", null), true, null,
-                null, Map.of("sql_mode", "'ANSI_QUOTES'", "character_set_results", "NULL", "time_zone", "'+01:00'"), 0);
+                null, preparedVariables, 0);
         BackendSessionSnapshot now = new BackendSessionSnapshot("other", UTF8MB4, false, null, null,
                 Map.of("time_zone", "'+00:00'", "sql_mode", "''"), 7);
         assertEquals(List.of("SET NAMES 'latin1'", "SET SESSION sql_mode = 'ANSI_QUOTES', character_set_results = NULL"),
