@@ -8,8 +8,8 @@ import io.sluice.core.cluster.ClusterView;
 import io.sluice.core.routing.Route;
 import io.sluice.core.session.BackendSessionSnapshot;
 import io.sluice.core.session.StatementOutcome;
-import io.sluice.core.sql.SqlLiterals;
 import io.sluice.core.sql.Classification;
+import io.sluice.core.sql.SqlLiterals;
 import io.sluice.protocol.CommandType;
 import io.sluice.protocol.ServerStatus;
 import io.sluice.protocol.error.ErrorCodes;
@@ -290,19 +290,21 @@ final class PreparedStatementHandlers {
 
   /**
    * Prepares on {@code conn} as the PREPARE did: under the statement's schema and parse
-   * settings (charset, sql_mode), switched to for the PREPARE and back after it. A connection
-   * that cannot be switched back is closed: its state is no longer what its snapshot says.
+   * settings (charset, sql_mode), switched to for the PREPARE and back after it. If switching
+   * fails (the schema was dropped since), the statement fails with the server's error and the
+   * connection is switched back all the same; one that cannot be switched back is closed: its
+   * state is no longer what its snapshot says.
    */
   private static Future<Long> prepareOn(BackendConnection conn, ClientStatement st) {
     BackendSessionSnapshot now = conn.snapshot();
     List<String> before = new ArrayList<>(now.parseSettingsOf(st.parsedUnder));
     List<String> after = new ArrayList<>(st.parsedUnder.parseSettingsOf(now));
-    if (st.schema != null && !st.schema.equals(now.schema())) {
+    boolean switchSchema = st.schema != null && !st.schema.equals(now.schema());
+    // A connection that had no schema cannot go back to none: it keeps the statement's.
+    boolean keepsSchema = switchSchema && now.schema() == null;
+    if (switchSchema) {
       before.add(0, "USE " + SqlLiterals.quoteIdentifier(st.schema));
-      if (now.schema() == null) {
-        // The connection had no schema and cannot go back to none: it keeps this one.
-        conn.snapshot(now.withSchema(st.schema));
-      } else {
+      if (!keepsSchema) {
         after.add("USE " + SqlLiterals.quoteIdentifier(now.schema()));
       }
     }
@@ -311,12 +313,18 @@ final class PreparedStatementHandlers {
     }
     Promise<Long> done = conn.channel().eventLoop().newPromise();
     BackendSync.run(conn, before).addListener(b -> {
-      if (!b.isSuccess()) {
-        conn.channel().close();
-        done.setFailure(b.cause());
-        return;
+      if (keepsSchema) {
+        if (!b.isSuccess()) {
+          // Whether its USE ran is unknown, and no USE goes back to no schema.
+          conn.channel().close();
+          done.setFailure(b.cause());
+          return;
+        }
+        conn.snapshot(now.withSchema(st.schema));
       }
-      conn.prepare(st.cacheKey, st.clientBytes).addListener(p -> BackendSync.run(conn, after).addListener(a -> {
+      Future<Long> prepared = b.isSuccess() ? conn.prepare(st.cacheKey, st.clientBytes)
+          : conn.channel().eventLoop().newFailedFuture(b.cause());
+      prepared.addListener(p -> BackendSync.run(conn, after).addListener(a -> {
         if (!a.isSuccess()) {
           conn.channel().close();
           done.setFailure(a.cause());
