@@ -195,12 +195,12 @@ public final class AdminCommands {
   private AdminResult addSlave(String address, int weight) {
     HostPort hp = HostPort.parse(address);
     context.runtime().updateView(view -> {
-      if (view.master().host().equals(hp.host()) && view.master().port() == hp.port()) {
+      if (hasAddress(view.master(), hp)) {
         throw new IllegalArgumentException("the master " + view.master().name() + " has address " + address
             + "; a slave must be another server");
       }
       for (BackendStatus r : view.replicas()) {
-        if (r.backend().host().equals(hp.host()) && r.backend().port() == hp.port()) {
+        if (hasAddress(r.backend(), hp)) {
           throw new IllegalArgumentException("backend " + r.backend().name() + " already has address " + address);
         }
       }
@@ -213,6 +213,10 @@ public final class AdminCommands {
           BackendHealth.LAGGING, BackendStatus.UNKNOWN_LAG).build();
     });
     return new AdminResult.Ok(1, "");
+  }
+
+  private static boolean hasAddress(Backend b, HostPort address) {
+    return b.host().equals(address.host()) && b.port() == address.port();
   }
 
   private AdminResult removeBackend(int ndx) {

@@ -1158,15 +1158,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
     byte[] value = Long.toString(connectionId).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     send(buf -> new io.sluice.protocol.packet.TextResultRow(java.util.List.of(value)).encode(buf));
-    if (capabilities.deprecatesEof()) {
-      send(buf -> new OkPacket(0xFE, 0, 0, status, 0, "", java.util.List.of()).encode(buf, capabilities));
-    } else {
-      send(buf -> new EofPacket(0, status).encode(buf, capabilities));
-    }
-    flush();
+    sendEof(); // the end of the rows
   }
 
-  /** The reply to COM_SET_OPTION: EOF, or an OK with the EOF header when the client deprecates EOF. */
+  /**
+   * EOF, or an OK with the EOF header when the client deprecates EOF: the reply to
+   * COM_SET_OPTION, and the end of a result set's rows.
+   */
   void sendEof() {
     int status = session.statusFlags();
     if (capabilities.deprecatesEof()) {
