@@ -3,7 +3,13 @@ package io.sluice.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.bootstrap.registration.AdminSession;
+import io.sluice.bootstrap.registration.BinlogHistory;
 import io.sluice.bootstrap.sandbox.Instance;
+import io.sluice.bootstrap.sandbox.InstanceStatus;
+import io.sluice.bootstrap.sandbox.Sandbox;
+import io.sluice.bootstrap.sandbox.SandboxSpec;
+import io.sluice.bootstrap.sandbox.SandboxStatus;
 import io.sluice.bootstrap.testing.SandboxExtension;
 import io.sluice.bootstrap.testing.TestSql;
 import io.sluice.server.config.ProxyConfig;
@@ -13,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -132,6 +139,34 @@ abstract class FailoverContract {
           Duration.ofSeconds(15));
       ProxyConfig saved = io.sluice.server.config.ConfigLoader.load(conf);
       assertEquals(other, saved.backends().master().name(), "the new topology is in the config file");
+
+      // 4. The sandbox follows the servers: restarted, it records the new master. The first
+      // master, left out of both changes (down at the failover, following nothing since), rejoins
+      // as a slave only if the kill left no transaction on it that the new master lacks.
+      Optional<String> ownOnFirst;
+      try (AdminSession first = root(m0); AdminSession now = root(instance(other))) {
+        ownOnFirst = BinlogHistory.onlyOn(first, now, cluster().flavor());
+      }
+      Path sandboxDir = cluster().sandbox().dir();
+      Sandbox.down(sandboxDir);
+      if (ownOnFirst.isEmpty()) {
+        Sandbox up = Sandbox.up(SandboxSpec.in(sandboxDir));
+        assertEquals(other, up.master().name());
+        SandboxStatus status = up.status();
+        for (InstanceStatus s : status.instances()) {
+          if (!s.instance().name().equals(other)) {
+            assertTrue(s.replication().orElseThrow().running(), status.render());
+          }
+        }
+      } else {
+        io.sluice.bootstrap.BootstrapException e = org.junit.jupiter.api.Assertions.assertThrows(
+            io.sluice.bootstrap.BootstrapException.class, () -> Sandbox.up(SandboxSpec.in(sandboxDir)));
+        assertTrue(e.getMessage().contains(m0.name() + " replicates from nothing")
+            && e.getMessage().contains(ownOnFirst.get()), e.getMessage());
+        assertEquals(other, Sandbox.status(sandboxDir).instances().get(0).instance().name(), "recorded all the same");
+      }
+      System.out.printf("sandbox up after the drill: %s%n", ownOnFirst.map(g -> "refused, " + m0.name()
+          + " holds " + g).orElse(m0.name() + " rejoined"));
     } finally {
       Files.deleteIfExists(conf);
       Files.deleteIfExists(dir);
@@ -143,6 +178,10 @@ abstract class FailoverContract {
       return TestSql.queryString(c, "SELECT VARIABLE_VALUE FROM performance_schema.persisted_variables"
           + " WHERE VARIABLE_NAME = '" + variable + "'");
     }
+  }
+
+  private static AdminSession root(Instance i) throws SQLException {
+    return AdminSession.open(i.name(), i.host(), i.port(), "root", "", Duration.ofSeconds(10));
   }
 
   private Instance instance(String name) {

@@ -33,8 +33,8 @@ public final class MyCnfRenderer {
 
   private static MyCnf renderBase(ServerConfig c) {
     Flavor f = c.flavor();
-    boolean replica = c.name().role().replicates();
-    MyCnf cnf = new MyCnf("Rendered by Sluice for " + c.name() + " (" + c.name().role().word() + ", " + f.id()
+    boolean replica = c.role().replicates();
+    MyCnf cnf = new MyCnf("Rendered by Sluice for " + c.name() + " (" + c.role().word() + ", " + f.id()
         + ").\nserver_id is derived from the instance name; see InstanceName.");
     cnf.option("basedir", c.basedir())
         .option("datadir", c.datadir())

@@ -3,6 +3,7 @@ package io.sluice.bootstrap.config;
 import io.sluice.bootstrap.BootstrapException;
 import io.sluice.bootstrap.flavor.Flavor;
 import io.sluice.bootstrap.identity.InstanceName;
+import io.sluice.bootstrap.identity.Role;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -11,6 +12,8 @@ import java.util.Objects;
  * instance on 127.0.0.1 and a container bound to 0.0.0.0 that reports its pod DNS name.
  *
  * @param basedir the server installation (where share/ and lib/plugin are)
+ * @param role what the server does now, which decides read_only and replication at start: the
+ *     role of its name until a switchover moves the master elsewhere
  * @param reportHost the address replicas and tools should use to reach this server (SHOW REPLICAS)
  * @param bufferPoolSize innodb_buffer_pool_size in option-file syntax, e.g. {@code 64M}
  * @param runAsRoot whether the server process runs as uid 0 and must be told {@code user=root}
@@ -19,6 +22,7 @@ public record ServerConfig(
     Flavor flavor,
     Path basedir,
     InstanceName name,
+    Role role,
     String bindAddress,
     int port,
     String reportHost,
@@ -35,6 +39,7 @@ public record ServerConfig(
     Objects.requireNonNull(flavor, "flavor");
     Objects.requireNonNull(basedir, "basedir");
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(role, "role");
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(reportHost, "reportHost");
     Objects.requireNonNull(datadir, "datadir");

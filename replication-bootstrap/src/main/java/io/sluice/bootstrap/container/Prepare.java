@@ -35,7 +35,7 @@ public final class Prepare {
   public static Result run(BootstrapEnv env) {
     InstanceName name = InstanceName.fromHostname(env.hostname(), env.role());
     Path datadir = env.datadir();
-    ServerConfig config = new ServerConfig(env.flavor(), Path.of("/usr"), name, "0.0.0.0", env.port(),
+    ServerConfig config = new ServerConfig(env.flavor(), Path.of("/usr"), name, name.role(), "0.0.0.0", env.port(),
         env.reportHost(), datadir, Path.of("/var/run/mysqld/mysqld.sock"), Path.of("/var/run/mysqld/mysqld.pid"),
         // The container's log is its stderr (docker logs, kubectl logs).
         Path.of("/dev/stderr"), Durability.DURABLE, "256M", 500, false);

@@ -20,6 +20,30 @@ public final class BinlogHistory {
     return flavor.isMariaDb() ? mariaDb(source, replica) : mysql(source, replica);
   }
 
+  /**
+   * The transactions {@code holder} has written that {@code other} never received; empty if
+   * none. A former master with such transactions (written just before a failover) cannot
+   * follow {@code other}: they would stay on it alone, or clash with what {@code other} wrote.
+   * On MariaDB, by GTID domain and server_id (gtid_binlog_state): its sequence numbers go on
+   * across servers, so the same number can be two different transactions.
+   */
+  public static Optional<String> onlyOn(AdminSession holder, AdminSession other, Flavor flavor) {
+    if (!flavor.isMariaDb()) {
+      String mine = nullToEmpty(holder.value("SELECT @@GLOBAL.gtid_executed"));
+      String theirs = nullToEmpty(other.value("SELECT @@GLOBAL.gtid_executed"));
+      String extra = other.value("SELECT GTID_SUBTRACT(?, ?)", mine, theirs);
+      return extra == null || extra.isBlank() ? Optional.empty() : Optional.of(extra.replace("\n", ""));
+    }
+    Map<String, Long> theirs = new HashMap<>();
+    for (MariaDbGtid g : MariaDbGtid.parseList(nullToEmpty(other.value("SELECT @@GLOBAL.gtid_binlog_state")))) {
+      theirs.merge(g.domain() + "-" + g.serverId(), g.sequence(), Math::max);
+    }
+    List<MariaDbGtid> extra = MariaDbGtid.parseList(nullToEmpty(holder.value("SELECT @@GLOBAL.gtid_binlog_state")))
+        .stream().filter(g -> theirs.getOrDefault(g.domain() + "-" + g.serverId(), 0L) < g.sequence()).toList();
+    return extra.isEmpty() ? Optional.empty()
+        : Optional.of(String.join(",", extra.stream().map(MariaDbGtid::toString).toList()));
+  }
+
   /** True when the server holds no schema of its own (only the system ones): it can be seeded. */
   public static boolean holdsNoData(AdminSession server) {
     return LogicalSnapshot.userSchemas(server).isEmpty();

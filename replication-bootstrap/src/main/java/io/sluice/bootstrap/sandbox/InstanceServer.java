@@ -77,6 +77,15 @@ final class InstanceServer {
     }
   }
 
+  /** Renders the option file again, for the instance's role now (read_only, replication at start). */
+  void writeOptionFile(ServerBinaries binaries) {
+    try {
+      Files.writeString(instance.layout().cnf(), MyCnfRenderer.render(config(binaries)), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new BootstrapException("cannot write " + instance.layout().cnf() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Refuses a datadir that another flavor created: that server would fail or convert it for good. */
   void checkDatadirFlavor() {
     Optional<Flavor> found = DatadirFlavor.detect(instance.layout().datadir());
@@ -89,7 +98,7 @@ final class InstanceServer {
 
   private ServerConfig config(ServerBinaries b) {
     InstanceLayout l = instance.layout();
-    return new ServerConfig(flavor, b.basedir(), instance.instanceName(), instance.host(), instance.port(),
+    return new ServerConfig(flavor, b.basedir(), instance.instanceName(), instance.role(), instance.host(), instance.port(),
         instance.host(), l.datadir(), l.socket(), l.pidFile(), l.errorLog(), Durability.RELAXED, "64M", 500,
         ProcessUser.isRoot());
   }

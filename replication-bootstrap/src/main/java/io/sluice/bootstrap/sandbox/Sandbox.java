@@ -152,8 +152,10 @@ public final class Sandbox implements AutoCloseable {
   private record Registration(SandboxState state, List<String> registeredNow) {}
 
   /**
-   * Registers whatever is not registered yet, restarts replication on registered slaves (they
-   * are configured not to start it themselves) and waits for every slave to catch up.
+   * Records the roles the servers have now if a switchover or failover changed them (see
+   * {@link RoleAdoption}), registers whatever is not registered yet, restarts replication on
+   * registered slaves (they are configured not to start it themselves) and waits for every
+   * slave to catch up.
    */
   private static Registration register(SandboxState initial, List<InstanceServer> servers, SandboxSpec spec) {
     Flavor flavor = initial.flavor();
@@ -164,7 +166,8 @@ public final class Sandbox implements AutoCloseable {
         sessions.put(s.instance().name(), session);
         checkIdentity(s.instance(), session, flavor);
       }
-      SandboxState state = initial;
+      SandboxState state = RoleAdoption.adopt(initial, sessions,
+          () -> ServerBinaries.locate(flavor, spec.cacheRoot()), spec.progress());
       List<String> registeredNow = new ArrayList<>();
       Instance master = state.master();
       AdminSession masterSession = sessions.get(master.name());
@@ -253,7 +256,31 @@ public final class Sandbox implements AutoCloseable {
       }
       result.add(new InstanceStatus(i, pid, replication, problem));
     }
-    return new SandboxStatus(state.dir(), state.flavor(), result);
+    List<String> notes = new ArrayList<>();
+    if (result.stream().allMatch(s -> s.running() && s.problem().isEmpty())) {
+      // The roles the servers have now: the proxy's switchover or failover moves the master
+      // without telling the sandbox.
+      try {
+        LiveTopology.Reading r = LiveTopology.read(state.instances(), observedReplication(result));
+        result = result.stream().map(s -> new InstanceStatus(s.instance().withRole(r.roles().get(s.instance().name())),
+            s.pid(), s.replication(), s.problem())).toList();
+        if (r.differsFrom(state.instances())) {
+          notes.add("the roles above are the servers' own and differ from " + SandboxState.FILE + " (a switchover or"
+              + " failover since the last up); the next 'sluice sandbox up --dir " + state.dir() + "' records them");
+        }
+        r.detached().forEach(d -> notes.add(d + " replicates from nothing (a failover left it out, being down); the"
+            + " next up points it at the master if it has no transactions the master lacks"));
+      } catch (BootstrapException e) {
+        notes.add("the servers' replication tree is not master, relay and slaves: " + e.getMessage());
+      }
+    }
+    return new SandboxStatus(state.dir(), state.flavor(), result, notes);
+  }
+
+  private static Map<String, Optional<ReplicaStatus>> observedReplication(List<InstanceStatus> observed) {
+    Map<String, Optional<ReplicaStatus>> m = new LinkedHashMap<>();
+    observed.forEach(s -> m.put(s.instance().name(), s.replication()));
+    return m;
   }
 
   /**

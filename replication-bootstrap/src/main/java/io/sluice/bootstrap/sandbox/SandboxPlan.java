@@ -68,7 +68,9 @@ final class SandboxPlan {
    */
   static Instance nextSlave(SandboxState state) {
     java.util.Set<Long> used = new java.util.HashSet<>();
-    state.slaves().forEach(s -> used.add(s.instanceName().ordinal()));
+    // By name, not by role: a slave promoted by a switchover still holds its name.
+    state.instances().stream().filter(i -> i.instanceName().role() == Role.SLAVE)
+        .forEach(s -> used.add(s.instanceName().ordinal()));
     long ordinal = 0;
     while (used.contains(ordinal)) {
       ordinal++;
@@ -79,7 +81,7 @@ final class SandboxPlan {
 
   private static Instance instance(Path dir, Flavor flavor, InstanceName name, int port) {
     ServerIdentity id = ServerIdentity.fresh(name, flavor.hasServerUuid());
-    return new Instance(name, HOST, port, id.serverId(), id.serverUuid(), InstanceLayout.of(dir, name.value()));
+    return new Instance(name, name.role(), HOST, port, id.serverId(), id.serverUuid(), InstanceLayout.of(dir, name.value()));
   }
 
   /** A repeated {@code up} may leave values unset, but what it sets must match the directory. */

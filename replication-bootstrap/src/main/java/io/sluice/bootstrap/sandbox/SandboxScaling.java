@@ -8,6 +8,7 @@ import io.sluice.bootstrap.flavor.CacheRoot;
 import io.sluice.bootstrap.identity.Role;
 import io.sluice.bootstrap.registration.AdminSession;
 import io.sluice.bootstrap.registration.ReplicaRegistration;
+import io.sluice.bootstrap.registration.ReplicaStatus;
 import io.sluice.bootstrap.registration.ReplicationAccount;
 import java.time.Duration;
 import java.util.Comparator;
@@ -65,8 +66,11 @@ final class SandboxScaling {
     InstanceServer server = new InstanceServer(victim, state.flavor());
     if (server.process().isRunning()) {
       // Stop fetching first, so the source's dump thread ends at once and the stop is quick.
+      // (A former master a failover left out replicates from nothing; MariaDB refuses STOP SLAVE there.)
       try (AdminSession s = server.openRootOrThrow(Duration.ofSeconds(5))) {
-        s.execute(state.flavor().dialect().stopReplica());
+        if (ReplicaStatus.read(s, state.flavor().dialect()).isPresent()) {
+          s.execute(state.flavor().dialect().stopReplica());
+        }
       }
       server.process().stop(Sandbox.STOP_GRACE);
     }

@@ -76,6 +76,14 @@ record SandboxState(Path dir, Flavor flavor, String host, List<Instance> instanc
         proxyPorts, r);
   }
 
+  /** The same servers with the roles in {@code roles} (by name; the others keep theirs). */
+  SandboxState withRoles(java.util.Map<String, Role> roles) {
+    // Kept in the documented order: the master, the relay, then the slaves as they were.
+    List<Instance> all = instances.stream().map(i -> i.withRole(roles.getOrDefault(i.name(), i.role())))
+        .sorted(java.util.Comparator.comparing(Instance::role)).toList();
+    return new SandboxState(dir, flavor, host, all, proxyPorts, registered);
+  }
+
   SandboxState withRegistered(String name) {
     Set<String> r = new LinkedHashSet<>(registered);
     r.add(name);
@@ -104,7 +112,12 @@ record SandboxState(Path dir, Flavor flavor, String host, List<Instance> instanc
         int port = Integer.parseInt(required(p, file, key + "port"));
         long serverId = Long.parseLong(required(p, file, key + "server_id"));
         Optional<String> uuid = Optional.ofNullable(p.getProperty(key + "server_uuid")).filter(s -> !s.isBlank());
-        instances.add(new Instance(in, host, port, serverId, uuid, InstanceLayout.of(dir, name)));
+        // Files written before roles could change have no role key: the name's role applies.
+        String roleWord = p.getProperty(key + "role", in.role().word()).trim();
+        Role role = Role.fromWord(roleWord).orElseThrow(() -> new BootstrapException(file + " has '" + key + "role="
+            + roleWord + "'; it must be master, relay or slave. It is written by 'sluice sandbox up', restore it"
+            + " or start over in a new directory"));
+        instances.add(new Instance(in, role, host, port, serverId, uuid, InstanceLayout.of(dir, name)));
         if (Boolean.parseBoolean(p.getProperty(key + "registered", "false"))) {
           registered.add(name);
         }

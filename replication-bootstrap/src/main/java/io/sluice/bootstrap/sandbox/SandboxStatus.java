@@ -5,8 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The observed state of a whole sandbox, as {@code sluice sandbox status} prints it. */
-public record SandboxStatus(Path dir, Flavor flavor, List<InstanceStatus> instances) {
+/**
+ * The observed state of a whole sandbox, as {@code sluice sandbox status} prints it.
+ *
+ * @param notes what the table alone does not say: roles moved since the record, a detached server
+ */
+public record SandboxStatus(Path dir, Flavor flavor, List<InstanceStatus> instances, List<String> notes) {
 
   public boolean allRunning() {
     return instances.stream().allMatch(InstanceStatus::running);
@@ -64,6 +68,9 @@ public record SandboxStatus(Path dir, Flavor flavor, List<InstanceStatus> instan
     }
     for (String p : problems) {
       b.append(p).append('\n');
+    }
+    for (String n : notes) {
+      b.append(n).append('\n');
     }
     return b.toString();
   }

@@ -5,14 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.bootstrap.flavor.Flavor;
 import io.sluice.bootstrap.identity.InstanceName;
+import io.sluice.bootstrap.identity.Role;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class MyCnfRendererTest {
 
   private static String render(Flavor f, String name, boolean root) {
+    return render(f, name, InstanceName.parse(name).role(), root);
+  }
+
+  private static String render(Flavor f, String name, Role role, boolean root) {
     Path d = Path.of("/s", name);
-    return MyCnfRenderer.render(new ServerConfig(f, Path.of("/opt/mysql"), InstanceName.parse(name), "127.0.0.1",
+    InstanceName parsed = InstanceName.parse(name);
+    return MyCnfRenderer.render(new ServerConfig(f, Path.of("/opt/mysql"), parsed, role, "127.0.0.1",
         3307, "127.0.0.1", d.resolve("data"), d.resolve("mysqld.sock"), d.resolve("mysqld.pid"),
         d.resolve("error.log"), Durability.RELAXED, "64M", 500, root));
   }
@@ -60,6 +66,15 @@ class MyCnfRendererTest {
     assertFalse(cnf.contains("read_only"));
     assertFalse(cnf.contains("skip_replica_start"));
     assertTrue(cnf.contains("log_bin = binlog\n"));
+  }
+
+  @Test
+  void aSlavePromotedBySwitchoverIsWritableAndKeepsTheServerIdOfItsName() {
+    String cnf = render(Flavor.MARIADB_1011, "mysql-slave-1", Role.MASTER, false);
+    assertTrue(cnf.contains("server_id = 1002\n"));
+    assertFalse(cnf.contains("read_only"));
+    assertFalse(cnf.contains("skip_slave_start"));
+    assertTrue(cnf.contains("(master, mariadb-10.11)"), cnf);
   }
 
   @Test
