@@ -34,6 +34,7 @@ public final class ProxyRuntime {
   private final String rsaPublicKeyPem;
   private final AuthCache authCache = new AuthCache();
   private final ConnectionLimits connectionLimits = new ConnectionLimits();
+  private final MasterGate masterGate = new MasterGate();
   private final io.sluice.server.frontend.Kills kills = new io.sluice.server.frontend.Kills();
   /**
    * The connection ids Sluice gives its clients (handshake, KILL, CONNECTION_ID()) start far
@@ -83,6 +84,11 @@ public final class ProxyRuntime {
 
   public ClusterView view() {
     return view;
+  }
+
+  /** Closed while a switchover replaces the master: sessions hold master-bound statements. */
+  public MasterGate masterGate() {
+    return masterGate;
   }
 
   /**

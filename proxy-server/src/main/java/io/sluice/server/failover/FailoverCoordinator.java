@@ -30,10 +30,20 @@ public final class FailoverCoordinator {
     return new Promotion(runtime.config().monitor(), runtime.config().failover());
   }
 
+  /**
+   * Master-bound statements are held (see {@link io.sluice.server.MasterGate}) from before the
+   * fence until the new master is published, then go to it.
+   */
   public synchronized String switchover(String candidate) {
-    Promotion.Result r = promotion().switchover(runtime.view(), candidate);
-    publish(r.view());
-    return r.summary();
+    runtime.masterGate().close();
+    try {
+      return promotion().switchover(runtime.view(), candidate, next -> {
+        publish(next);
+        runtime.masterGate().open();
+      }).summary();
+    } finally {
+      runtime.masterGate().open(); // abandoned: the old master is writable again
+    }
   }
 
   /** Promotes the most advanced replica; refused while the master still answers. */

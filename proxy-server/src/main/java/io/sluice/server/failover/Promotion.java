@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,12 @@ public final class Promotion {
   /** What a promotion did: the new view and a one-line account. */
   public record Result(ClusterView view, String summary) {}
 
-  public Result switchover(ClusterView view, String candidateName) {
+  /**
+   * @param promoted told the new view as soon as the candidate is writable, before the other
+   *     replicas are re-pointed: writes held during the switch go on at once, and a failure
+   *     while re-pointing cannot leave the proxy sending writes to the fenced old master
+   */
+  public Result switchover(ClusterView view, String candidateName, Consumer<ClusterView> promoted) {
     BackendStatus candidate = view.replica(candidateName)
         .orElseThrow(() -> new IllegalArgumentException("no replica named " + candidateName));
     if (candidate.health() != BackendHealth.UP) {
@@ -59,31 +65,64 @@ public final class Promotion {
     Backend newMaster = candidate.backend();
     try (AdminSession m = open(oldMaster); AdminSession c = open(newMaster)) {
       Flavor flavor = flavorOf(m);
-      ReplicationDialect d = flavor.dialect();
-      readOnly(m, flavor, true);
-      String executed = m.value(d.executedGtidsQuery());
-      if (!"0".equals(c.value(d.waitForGtidsQuery(), executed, CATCH_UP.toSeconds()))) {
-        readOnly(m, flavor, false);
-        throw new IllegalStateException(newMaster.name() + " did not apply the master's " + executed + " within "
-            + CATCH_UP.toSeconds() + " s; the master is writable again and nothing changed");
+      boolean[] published = {false};
+      try {
+        return switchover(view, m, c, newMaster, flavor, next -> {
+          promoted.accept(next);
+          published[0] = true;
+        });
+      } catch (SQLException | BootstrapException e) {
+        if (published[0]) {
+          throw new IllegalStateException("switched over to " + candidateName + ", which takes the writes now, but"
+              + " re-pointing the other servers at it failed: " + e.getMessage() + "; point them at " + candidateName
+              + " by hand (CHANGE REPLICATION SOURCE TO ... SOURCE_AUTO_POSITION = 1)", e);
+        }
+        throw new IllegalStateException("switchover to " + candidateName + " failed: " + e.getMessage()
+            + unfence(m, flavor, oldMaster), e);
       }
-      promote(c, flavor);
-      List<String> repointed = repointReplicasOf(view, oldMaster, newMaster, flavor, executed);
-      // The old master follows the new one: it has exactly the new master's data.
-      if (flavor.isMariaDb()) {
-        m.execute("SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_binlog_pos");
-      }
-      m.execute(d.changeSource(newMaster.host(), newMaster.port(), failover.replicationUser(),
-          failover.replicationPassword()));
-      m.execute(d.startReplica());
-      ClusterView next = swapped(view, newMaster, oldMaster, BackendHealth.LAGGING);
-      String summary = "switched over from " + oldMaster.name() + " to " + newMaster.name() + " at " + executed
-          + "; repointed " + (repointed.isEmpty() ? "no other replicas" : String.join(", ", repointed))
-          + " and " + oldMaster.name();
-      log.warn(summary);
-      return new Result(next, summary);
     } catch (SQLException | BootstrapException e) {
-      throw new IllegalStateException("switchover to " + candidateName + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException("switchover to " + candidateName + " failed: " + e.getMessage()
+          + "; nothing changed", e);
+    }
+  }
+
+  /** The switchover proper, on sessions open on the master ({@code m}) and the candidate ({@code c}). */
+  private Result switchover(ClusterView view, AdminSession m, AdminSession c, Backend newMaster, Flavor flavor,
+      Consumer<ClusterView> promoted) throws SQLException {
+    Backend oldMaster = view.master();
+    ReplicationDialect d = flavor.dialect();
+    readOnly(m, flavor, true);
+    String executed = m.value(d.executedGtidsQuery());
+    if (!"0".equals(c.value(d.waitForGtidsQuery(), executed, CATCH_UP.toSeconds()))) {
+      readOnly(m, flavor, false);
+      throw new IllegalStateException(newMaster.name() + " did not apply the master's " + executed + " within "
+          + CATCH_UP.toSeconds() + " s; the master is writable again and nothing changed");
+    }
+    promote(c, flavor);
+    ClusterView next = swapped(view, newMaster, oldMaster, BackendHealth.LAGGING);
+    promoted.accept(next);
+    List<String> repointed = repointReplicasOf(view, oldMaster, newMaster, flavor, executed);
+    // The old master follows the new one: it has exactly the new master's data.
+    if (flavor.isMariaDb()) {
+      m.execute("SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_binlog_pos");
+    }
+    m.execute(d.changeSource(newMaster.host(), newMaster.port(), failover.replicationUser(),
+        failover.replicationPassword()));
+    m.execute(d.startReplica());
+    String summary = "switched over from " + oldMaster.name() + " to " + newMaster.name() + " at " + executed
+        + "; repointed " + (repointed.isEmpty() ? "no other replicas" : String.join(", ", repointed))
+        + " and " + oldMaster.name();
+    log.warn(summary);
+    return new Result(next, summary);
+  }
+
+  /** After a failure between the fence and the promotion: the old master takes writes again. */
+  private static String unfence(AdminSession fenced, Flavor flavor, Backend oldMaster) {
+    try {
+      readOnly(fenced, flavor, false);
+      return "; " + oldMaster.name() + " is writable again and stays the master";
+    } catch (RuntimeException again) {
+      return "; " + oldMaster.name() + " stays the master but may still be read-only (" + again.getMessage() + ")";
     }
   }
 

@@ -402,6 +402,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   void execute(Packet command, CommandType type, Backend target, Classification statement,
       boolean aboutPreviousStatement, CommandBinder binder, ExecutionCallback callback, ReadRetry retry) {
     state = State.EXECUTING;
+    java.util.concurrent.CompletableFuture<Void> switching = runtime.masterGate().whenOpen();
+    if (switching != null && target.name().equals(runtime.view().master().name())) {
+      // A switchover has fenced this master read-only (or is about to): the command waits for
+      // the new master instead of failing with 1290 on the old one. A transaction held on the
+      // old master then ends with 2006, below, as for any master change under it.
+      switching.whenComplete((done, e) -> ctx.channel().eventLoop().execute(() -> {
+        if (state == State.CLOSED) {
+          command.release();
+          return;
+        }
+        execute(command, type, runtime.view().master(), statement, aboutPreviousStatement, binder, callback, retry);
+      }));
+      return;
+    }
     if (retry != null) {
       retry.attempt(target, command);
       this.retry = retry;

@@ -54,6 +54,7 @@ abstract class FailoverContract {
     Path dir = Files.createTempDirectory("sluice-failover");
     Path conf = dir.resolve("routing.conf");
     Files.writeString(conf, Files.readString(cluster().sandbox().routingConf()));
+    String finalMaster;
     try (ProxyFixture p = ProxyFixture.start(conf, c -> c
         .withMonitor(new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300), Duration.ofMillis(500),
             Duration.ofSeconds(10)))
@@ -108,6 +109,7 @@ abstract class FailoverContract {
           "admin { listen = \"127.0.0.1:" + p.adminPort() + "\""));
       java.io.StringWriter out = new java.io.StringWriter();
       picocli.CommandLine cli = io.sluice.server.cli.SluiceCli.commandLine().setOut(new java.io.PrintWriter(out));
+      int failedBeforeSwitch = writer.failed.size();
       int exit = cli.execute("switchover", "--config", conf.toString(), "--to", String.valueOf(index));
       assertEquals(0, exit, out.toString());
       assertTrue(out.toString().contains("switched over from " + promoted + " to " + other), out.toString());
@@ -128,6 +130,9 @@ abstract class FailoverContract {
       int ackedAtSwitch = writer.acked.size();
       assertTrue(p.admin("SELECT * FROM backends").get(0).startsWith("1\t" + other + "\t"));
       writer.awaitAcks(ackedAtSwitch + 20, Duration.ofSeconds(20));
+      // Writes that arrived while the master was fenced waited for the new one: none failed.
+      assertEquals(List.of(), writer.errors.subList(failedBeforeSwitch, writer.errors.size()),
+          "writes that failed across the switchover");
       List<Integer> all = writer.stop();
       Set<Integer> missing = missingOn(instance(other), all);
       missing.removeAll(lostInFailover);
@@ -139,38 +144,47 @@ abstract class FailoverContract {
           Duration.ofSeconds(15));
       ProxyConfig saved = io.sluice.server.config.ConfigLoader.load(conf);
       assertEquals(other, saved.backends().master().name(), "the new topology is in the config file");
-
-      // 4. The sandbox follows the servers: restarted, it records the new master. The first
-      // master, left out of both changes (down at the failover, following nothing since), rejoins
-      // as a slave only if the kill left no transaction on it that the new master lacks.
-      Optional<String> ownOnFirst;
-      try (AdminSession first = root(m0); AdminSession now = root(instance(other))) {
-        ownOnFirst = BinlogHistory.onlyOn(first, now, cluster().flavor());
-      }
-      Path sandboxDir = cluster().sandbox().dir();
-      Sandbox.down(sandboxDir);
-      if (ownOnFirst.isEmpty()) {
-        Sandbox up = Sandbox.up(SandboxSpec.in(sandboxDir));
-        assertEquals(other, up.master().name());
-        SandboxStatus status = up.status();
-        for (InstanceStatus s : status.instances()) {
-          if (!s.instance().name().equals(other)) {
-            assertTrue(s.replication().orElseThrow().running(), status.render());
-          }
-        }
-      } else {
-        io.sluice.bootstrap.BootstrapException e = org.junit.jupiter.api.Assertions.assertThrows(
-            io.sluice.bootstrap.BootstrapException.class, () -> Sandbox.up(SandboxSpec.in(sandboxDir)));
-        assertTrue(e.getMessage().contains(m0.name() + " replicates from nothing")
-            && e.getMessage().contains(ownOnFirst.get()), e.getMessage());
-        assertEquals(other, Sandbox.status(sandboxDir).instances().get(0).instance().name(), "recorded all the same");
-      }
-      System.out.printf("sandbox up after the drill: %s%n", ownOnFirst.map(g -> "refused, " + m0.name()
-          + " holds " + g).orElse(m0.name() + " rejoined"));
+      finalMaster = other;
     } finally {
       Files.deleteIfExists(conf);
       Files.deleteIfExists(dir);
     }
+    sandboxFollows(m0, finalMaster);
+  }
+
+  /**
+   * 4. The sandbox follows the servers: restarted, it records the new master. The first
+   * master, left out of both changes (down at the failover, following nothing since), rejoins
+   * as a slave only if the kill left no transaction on it that the new master lacks. The proxy
+   * is stopped first: with its automatic failover on, it would promote a slave while the
+   * sandbox restarts.
+   */
+  private void sandboxFollows(Instance m0, String other) throws Exception {
+    Optional<String> ownOnFirst;
+    try (AdminSession first = root(m0); AdminSession now = root(instance(other))) {
+      ownOnFirst = BinlogHistory.onlyOn(first, now, cluster().flavor());
+    }
+    Path sandboxDir = cluster().sandbox().dir();
+    System.out.println("before the restart:\n" + Sandbox.status(sandboxDir).render());
+    Sandbox.down(sandboxDir);
+    if (ownOnFirst.isEmpty()) {
+      Sandbox up = Sandbox.up(SandboxSpec.in(sandboxDir));
+      assertEquals(other, up.master().name());
+      SandboxStatus status = up.status();
+      for (InstanceStatus s : status.instances()) {
+        if (!s.instance().name().equals(other)) {
+          assertTrue(s.replication().orElseThrow().running(), status.render());
+        }
+      }
+    } else {
+      io.sluice.bootstrap.BootstrapException e = org.junit.jupiter.api.Assertions.assertThrows(
+          io.sluice.bootstrap.BootstrapException.class, () -> Sandbox.up(SandboxSpec.in(sandboxDir)));
+      assertTrue(e.getMessage().contains(m0.name() + " replicates from nothing")
+          && e.getMessage().contains(ownOnFirst.get()), e.getMessage());
+      assertEquals(other, Sandbox.status(sandboxDir).instances().get(0).instance().name(), "recorded all the same");
+    }
+    System.out.printf("sandbox up after the drill: %s%n", ownOnFirst.map(g -> "refused, " + m0.name()
+        + " holds " + g).orElse(m0.name() + " rejoined"));
   }
 
   private static String persisted(Instance server, String variable) throws SQLException {
@@ -249,6 +263,7 @@ abstract class FailoverContract {
   static final class Writer implements AutoCloseable {
     final List<Integer> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Set<Integer> failed = new ConcurrentSkipListSet<>();
+    final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger next = new AtomicInteger(1);
     private final Thread thread;
     private volatile boolean stop;
@@ -266,6 +281,7 @@ abstract class FailoverContract {
             acked.add(id);
           } catch (SQLException e) {
             failed.add(id);
+            errors.add(id + ": " + e.getErrorCode() + " " + e.getMessage());
             try {
               if (c != null) {
                 c.close();
