@@ -8,6 +8,12 @@ public enum BackendHealth {
     LAGGING,
     /** Not answering. */
     DOWN,
+    /**
+     * The master answers but has read_only on (set by hand, or a server that is not the
+     * master listed as one): writes still go to it and get its 1290; flagged so the operator
+     * sees why, and never a reason to fail over.
+     */
+    READ_ONLY,
     /** Taken out of service by an operator. */
     OFFLINE
 }

@@ -96,6 +96,15 @@ public final class HealthChecker implements AutoCloseable {
       ClusterView.Builder next = ClusterView.builder().readPolicyOf(view)
           .master(view.master(), masterProbe.health());
       boolean changed = view.masterHealth() != masterProbe.health();
+      if (changed && !closing) {
+        String line = "the master " + view.master().name() + " is now " + masterProbe.health() + " (was "
+            + view.masterHealth() + ")" + (masterProbe.reason() == null ? "" : ": " + masterProbe.reason());
+        if (masterProbe.health() == BackendHealth.UP) {
+          log.info(line);
+        } else {
+          log.warn(line);
+        }
+      }
       for (int i = 0; i < replicas.size(); i++) {
         BackendStatus before = view.replicas().get(i);
         Probe replicaResult = result(replicas.get(i), waitMs);
@@ -281,12 +290,21 @@ public final class HealthChecker implements AutoCloseable {
           log.warn("fenced {} read-only: it was the master before a failover", b.name());
         }
         if (b.role() == BackendRole.MASTER) {
+          // A switchover fences the master for a moment: that is not news.
+          boolean readOnly = readOnly(s) && runtime.masterGate().whenOpen() == null;
           if (monitor.heartbeatTable().isPresent()) {
-            beat(s, monitor.heartbeatTable().get());
-          } else {
-            s.execute("DO 1"); // not a SELECT: the servers' Com_select counts only the applications'
+            try {
+              beat(s, monitor.heartbeatTable().get());
+            } catch (SQLException e) {
+              if (!readOnly) {
+                throw e;
+              } // else super_read_only keeps even the monitor out: the master is flagged below
+            }
           }
-          return new Probe(BackendHealth.UP, 0);
+          return readOnly
+              ? new Probe(BackendHealth.READ_ONLY, 0, "read_only is ON: writes get its error 1290 until it is"
+                  + " made writable (SET GLOBAL read_only = OFF) or another backend becomes the master")
+              : new Probe(BackendHealth.UP, 0);
         }
         return replication(c, s);
       }
@@ -296,6 +314,13 @@ public final class HealthChecker implements AutoCloseable {
       }
       return timedOut(e) ? Probe.silent(e.getMessage())
           : new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, e.getMessage());
+    }
+  }
+
+  /** SHOW, not SELECT: the servers' Com_select counts only the applications'. */
+  private static boolean readOnly(Statement s) throws SQLException {
+    try (ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES LIKE 'read_only'")) {
+      return rs.next() && "ON".equalsIgnoreCase(rs.getString(2));
     }
   }
 

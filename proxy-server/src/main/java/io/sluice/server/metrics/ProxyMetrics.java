@@ -122,6 +122,12 @@ public final class ProxyMetrics {
     Gauge.builder("sluice.backend.up", runtime, r -> health(r.view(), name) == BackendHealth.UP ? 1 : 0)
         .description("1 if the health checks find the backend usable (a slave: replicating within the lag bound)")
         .tag("backend", name).register(registry);
+    Gauge.builder("sluice.backend.read_only", runtime, r -> health(r.view(), name) == BackendHealth.READ_ONLY ? 1 : 0)
+        .description("1 if the backend is the master and has read_only on: its writes fail with 1290")
+        .tag("backend", name).register(registry);
+    Gauge.builder("sluice.backend.master", runtime, r -> r.view().master().name().equals(name) ? 1 : 0)
+        .description("1 if the backend is the master now (it changes with a switchover or failover)")
+        .tag("backend", name).register(registry);
     Gauge.builder("sluice.backend.offline", runtime, r -> health(r.view(), name) == BackendHealth.OFFLINE ? 1 : 0)
         .description("1 if an operator set the backend offline").tag("backend", name).register(registry);
     Gauge.builder("sluice.replica.lag.seconds", runtime, r -> r.view().replica(name)

@@ -1565,6 +1565,66 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
+   * A master made read-only behind the proxy's back is flagged (admin state, metrics, log) and
+   * not failed over; its writes get the server's own 1290, and all is back once it is writable.
+   */
+  @Test
+  void aMasterMadeReadOnlyByHandIsFlaggedNotFailedOver() throws Exception {
+    ProxyConfig.MonitorConfig fast = new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300),
+        Duration.ofMillis(500), Duration.ofSeconds(10));
+    Instance master = cluster().master();
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withMonitor(fast)
+        .withFailover(new ProxyConfig.FailoverConfig(true, Duration.ofSeconds(1), "repl", "repl")));
+         Connection app = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      try {
+        try (Connection root = TestSql.root(master)) {
+          TestSql.execute(root, "SET GLOBAL read_only = ON");
+        }
+        awaitMasterState(p, "read_only", Duration.ofSeconds(5));
+        SQLException e = assertThrows(SQLException.class, () -> TestSql.execute(app, "INSERT INTO items (v) VALUES ('ro')"));
+        assertEquals(1290, e.getErrorCode(), e.getMessage());
+        assertTrue(e.getMessage().contains("read-only") || e.getMessage().contains("read_only"), e.getMessage());
+        String body = metrics(p);
+        assertEquals(1.0, metric(body, "sluice_backend_read_only{backend=\"" + master.name() + "\"}"), body);
+        assertEquals(0.0, metric(body, "sluice_backend_up{backend=\"" + master.name() + "\"}"), body);
+        assertEquals(1.0, metric(body, "sluice_backend_master{backend=\"" + master.name() + "\"}"), body);
+        for (Instance s : cluster().slaves()) {
+          assertEquals(0.0, metric(body, "sluice_backend_master{backend=\"" + s.name() + "\"}"), body);
+        }
+        Thread.sleep(1500); // longer than failover.down-after: still the master, no failover
+        assertTrue(p.admin("SELECT * FROM backends").get(0).startsWith("1\t" + master.name() + "\t"));
+      } finally {
+        try (Connection root = TestSql.root(master)) {
+          TestSql.execute(root, "SET GLOBAL read_only = OFF");
+        }
+      }
+      awaitMasterState(p, "up", Duration.ofSeconds(5));
+      TestSql.execute(app, "INSERT INTO items (v) VALUES ('writable again')");
+      assertEquals(0.0, metric(metrics(p), "sluice_backend_read_only{backend=\"" + master.name() + "\"}"));
+    }
+  }
+
+  private static void awaitMasterState(ProxyFixture p, String state, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    String row = "";
+    while (System.nanoTime() < deadline) {
+      row = p.admin("SELECT * FROM backends").get(0);
+      if (row.split("\t")[3].equals(state)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the master is not " + state + " within " + within + ": " + row);
+  }
+
+  private static String metrics(ProxyFixture p) throws Exception {
+    int port = p.server.metricsAddress().orElseThrow().getPort();
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /**
    * With monitor.heartbeat-table the master's probe stamps a row each interval and a replica's
    * lag is how old the stamp it has applied is: a slave delayed by 4 s passes a 2 s
    * max-replica-lag, leaves rotation, and returns once the delay is removed.
