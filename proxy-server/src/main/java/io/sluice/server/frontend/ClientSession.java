@@ -1158,19 +1158,33 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
    * server sends: BIGINT UNSIGNED on MySQL, INT UNSIGNED on MariaDB.
    */
   void sendConnectionId(String column) {
-    int status = session.statusFlags();
     boolean mariaDb = io.sluice.protocol.ServerVersions.isMariaDb(runtime.identity().serverVersion());
     io.sluice.protocol.packet.ColumnType type = mariaDb
         ? io.sluice.protocol.packet.ColumnType.MYSQL_TYPE_LONG : io.sluice.protocol.packet.ColumnType.MYSQL_TYPE_LONGLONG;
-    send(buf -> io.sluice.protocol.packet.ColumnCount.of(1).encode(buf, capabilities));
-    send(buf -> new ColumnDefinition41("def", "", "", "", column, "", ColumnDefinition41.BINARY_COLLATION,
+    sendOneValue(new ColumnDefinition41("def", "", "", "", column, "", ColumnDefinition41.BINARY_COLLATION,
         mariaDb ? 10 : 21, type.code(),
-        ColumnDefinition41.NOT_NULL_FLAG | ColumnDefinition41.UNSIGNED_FLAG | ColumnDefinition41.BINARY_FLAG, 0)
-        .encode(buf));
+        ColumnDefinition41.NOT_NULL_FLAG | ColumnDefinition41.UNSIGNED_FLAG | ColumnDefinition41.BINARY_FLAG, 0),
+        Long.toString(connectionId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * {@code SELECT @@sluice_consistency}: a string column as MySQL 8.0 describes a string
+   * variable (utf8mb3_general_ci, id 33, which every client knows; the value is ASCII).
+   */
+  void sendConsistency(String column) {
+    byte[] value = session.consistency().configName().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    sendOneValue(new ColumnDefinition41("def", "", "", "", column, "", 33, 65535,
+        io.sluice.protocol.packet.ColumnType.MYSQL_TYPE_VAR_STRING.code(), 0, 31), value);
+  }
+
+  /** A result set of one column and one row. */
+  private void sendOneValue(ColumnDefinition41 column, byte[] value) {
+    int status = session.statusFlags();
+    send(buf -> io.sluice.protocol.packet.ColumnCount.of(1).encode(buf, capabilities));
+    send(column::encode);
     if (!capabilities.deprecatesEof()) {
       send(buf -> new EofPacket(0, status).encode(buf, capabilities));
     }
-    byte[] value = Long.toString(connectionId).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     send(buf -> new io.sluice.protocol.packet.TextResultRow(java.util.List.of(value)).encode(buf));
     sendEof(); // the end of the rows
   }

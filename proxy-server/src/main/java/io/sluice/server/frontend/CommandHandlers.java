@@ -111,10 +111,13 @@ final class CommandHandlers {
         return;
       }
     }
-    String connectionIdColumn = ConnectionIdQuery.columnName(sql);
-    if (connectionIdColumn != null) {
+    LocalSelect.Match local = LocalSelect.match(sql);
+    if (local != null) {
       packet.release();
-      s.sendConnectionId(connectionIdColumn);
+      switch (local.value()) {
+        case CONNECTION_ID -> s.sendConnectionId(local.column());
+        case SLUICE_CONSISTENCY -> s.sendConsistency(local.column());
+      }
       return;
     }
     Classification c = s.runtime().classifier().classify(sql, s.session().noBackslashEscapes());

@@ -2398,7 +2398,17 @@ abstract class ProxyCompatibilityContract {
           }
         }
 
+        assertEquals("eventual", TestSql.queryString(eventual, "SELECT @@sluice_consistency"));
         TestSql.execute(eventual, "SET sluice_consistency = 'read-your-writes'");
+        assertEquals("read-your-writes", TestSql.queryString(eventual, "SELECT @@session.sluice_consistency"));
+        try (java.sql.Statement st = eventual.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT @@sluice_consistency AS level")) {
+          assertEquals("level", rs.getMetaData().getColumnLabel(1));
+          assertEquals(java.sql.Types.VARCHAR, rs.getMetaData().getColumnType(1));
+          assertTrue(rs.next());
+          assertEquals("read-your-writes", rs.getString(1));
+          assertFalse(rs.next());
+        }
         TestSql.execute(eventual, "INSERT INTO items (v) VALUES ('ryw-switched')");
         assertEquals(List.of(List.of("ryw-switched")),
             TestSql.queryRows(eventual, "SELECT v FROM items WHERE v = 'ryw-switched'"), "after SET sluice_consistency");
