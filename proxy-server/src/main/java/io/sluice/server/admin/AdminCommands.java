@@ -26,6 +26,7 @@ public final class AdminCommands {
   private static final List<List<String>> HELP = List.of(
       List.of("SELECT * FROM help", "this list"),
       List.of("SELECT * FROM backends", "backends with index, state, type, weight and replication lag"),
+      List.of("(n below)", "a backend's index, or its name (indices move when backends are removed or switched)"),
       List.of("SET OFFLINE n", "take backend n out of rotation; running statements and transactions finish"),
       List.of("SET ONLINE n", "put backend n back; it takes reads once a health check passes"),
       List.of("SET WEIGHT n w", "give slave n read weight w (0: no reads)"),
@@ -40,12 +41,17 @@ public final class AdminCommands {
       List.of("SWITCHOVER n", "make slave n the master: fence the master, let n catch up, repoint the others"),
       List.of("FAILOVER", "with the master down: promote the most advanced slave and repoint the others"));
 
-  private static final Pattern SET_STATE = Pattern.compile("set\\s+(offline|online)\\s+(\\d+)");
-  private static final Pattern SET_WEIGHT = Pattern.compile("set\\s+weight\\s+(\\d+)\\s+(\\d+)");
+  /** A backend: its index in SELECT * FROM backends, or its name, bare or quoted ('' or ``). */
+  private static final String BACKEND = "(\\d+|'[^']+'|`[^`]+`|[^\\s'`]+)";
+  private static final Pattern SET_STATE = Pattern.compile("set\\s+(offline|online)\\s+" + BACKEND,
+      Pattern.CASE_INSENSITIVE);
+  private static final Pattern SET_WEIGHT = Pattern.compile("set\\s+weight\\s+" + BACKEND + "\\s+(\\d+)",
+      Pattern.CASE_INSENSITIVE);
   private static final Pattern ADD_SLAVE = Pattern.compile("add\\s+slave\\s+(\\S+?)(?:@(\\d+))?");
-  private static final Pattern REMOVE_BACKEND = Pattern.compile("remove\\s+backend\\s+(\\d+)");
+  private static final Pattern REMOVE_BACKEND = Pattern.compile("remove\\s+backend\\s+" + BACKEND,
+      Pattern.CASE_INSENSITIVE);
   private static final Pattern CLIENT = Pattern.compile("(add|remove)\\s+client\\s+(\\S+)");
-  private static final Pattern SWITCHOVER = Pattern.compile("switchover\\s+(\\d+)");
+  private static final Pattern SWITCHOVER = Pattern.compile("switchover\\s+" + BACKEND, Pattern.CASE_INSENSITIVE);
   private static final Pattern SELECT_FROM = Pattern.compile("select\\s+\\*\\s+from\\s+(\\w+)");
   /**
    * A client's session settings (SET NAMES, SET autocommit = 1, ...: what drivers send when
@@ -84,17 +90,19 @@ public final class AdminCommands {
       if (CLIENT_SETTING.matcher(lower).matches()) {
         return new AdminResult.Ok(0, "");
       }
-      if ((m = SET_STATE.matcher(lower)).matches()) {
-        return setState(Integer.parseInt(m.group(2)), m.group(1).equals("offline"));
+      // Backend names keep their case: these match the statement as written.
+      String spaced = s.replaceAll("\\s+", " ");
+      if ((m = SET_STATE.matcher(spaced)).matches()) {
+        return setState(m.group(2), m.group(1).equalsIgnoreCase("offline"));
       }
-      if ((m = SET_WEIGHT.matcher(lower)).matches()) {
-        return setWeight(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+      if ((m = SET_WEIGHT.matcher(spaced)).matches()) {
+        return setWeight(m.group(1), Integer.parseInt(m.group(2)));
       }
       if ((m = ADD_SLAVE.matcher(s.replaceAll("\\s+", " ").toLowerCase(Locale.ROOT))).matches()) {
         return addSlave(m.group(1), m.group(2) == null ? 1 : Integer.parseInt(m.group(2)));
       }
-      if ((m = REMOVE_BACKEND.matcher(lower)).matches()) {
-        return removeBackend(Integer.parseInt(m.group(1)));
+      if ((m = REMOVE_BACKEND.matcher(spaced)).matches()) {
+        return removeBackend(m.group(1));
       }
       if ((m = CLIENT.matcher(lower)).matches()) {
         return client(m.group(1).equals("add"), m.group(2));
@@ -102,8 +110,8 @@ public final class AdminCommands {
       if (lower.equals("reload")) {
         return new AdminResult.Ok(0, context.reload());
       }
-      if ((m = SWITCHOVER.matcher(lower)).matches()) {
-        String name = replica(context.runtime().view(), Integer.parseInt(m.group(1))).backend().name();
+      if ((m = SWITCHOVER.matcher(spaced)).matches()) {
+        String name = replica(context.runtime().view(), m.group(1)).backend().name();
         return new AdminResult.Ok(1, context.switchover(name));
       }
       if (lower.equals("failover")) {
@@ -159,6 +167,25 @@ public final class AdminCommands {
     return new AdminResult.Table(List.of("client"), rows);
   }
 
+  /**
+   * The replica {@code ref} names: its index (2..) in SELECT * FROM backends or its name; an
+   * exception names the valid choices. A name does not move when others are removed or
+   * switched over, an index does.
+   */
+  private static BackendStatus replica(ClusterView view, String ref) {
+    if (ref.chars().allMatch(Character::isDigit)) {
+      return replica(view, Integer.parseInt(ref));
+    }
+    String name = ref.startsWith("'") || ref.startsWith("`") ? ref.substring(1, ref.length() - 1) : ref;
+    if (view.master().name().equals(name)) {
+      throw new IllegalArgumentException(name + " is the master; this statement applies to slaves only");
+    }
+    return view.replica(name).orElseThrow(() -> new IllegalArgumentException("no backend named '" + name
+        + "'; SELECT * FROM backends lists " + String.join(", ",
+            view.replicas().stream().map(r -> r.backend().name()).toList()) + " besides the master "
+        + view.master().name()));
+  }
+
   /** The replica numbered {@code ndx} (2..), or an exception naming the valid range. */
   private static BackendStatus replica(ClusterView view, int ndx) {
     if (ndx == 1) {
@@ -171,9 +198,9 @@ public final class AdminCommands {
     return replicas.get(ndx - 2);
   }
 
-  private AdminResult setState(int ndx, boolean offline) {
+  private AdminResult setState(String ref, boolean offline) {
     context.runtime().updateView(view -> {
-      BackendStatus r = replica(view, ndx);
+      BackendStatus r = replica(view, ref);
       // Back online it waits for the next health check before it takes reads.
       BackendHealth health = offline ? BackendHealth.OFFLINE
           : r.health() == BackendHealth.OFFLINE ? BackendHealth.LAGGING : r.health();
@@ -182,9 +209,9 @@ public final class AdminCommands {
     return new AdminResult.Ok(1, "");
   }
 
-  private AdminResult setWeight(int ndx, int weight) {
+  private AdminResult setWeight(String ref, int weight) {
     context.runtime().updateView(view -> {
-      BackendStatus r = replica(view, ndx);
+      BackendStatus r = replica(view, ref);
       Backend b = r.backend();
       return view.toBuilder().replica(new Backend(b.name(), b.host(), b.port(), b.role(), weight), r.health(),
           r.lagMillis()).build();
@@ -219,8 +246,8 @@ public final class AdminCommands {
     return b.host().equals(address.host()) && b.port() == address.port();
   }
 
-  private AdminResult removeBackend(int ndx) {
-    context.runtime().updateView(view -> view.toBuilder().removeReplica(replica(view, ndx).backend().name()).build());
+  private AdminResult removeBackend(String ref) {
+    context.runtime().updateView(view -> view.toBuilder().removeReplica(replica(view, ref).backend().name()).build());
     return new AdminResult.Ok(1, "");
   }
 

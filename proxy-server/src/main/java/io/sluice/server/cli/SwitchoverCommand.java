@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sluice switchover --config FILE --to N}: a planned change of master through the
+ * {@code sluice switchover --config FILE --to N|NAME}: a planned change of master through the
  * running proxy (the admin SWITCHOVER): the master is fenced, backend N catches up and is
  * promoted, the others follow it, and the proxy sends writes there.
  */
@@ -21,12 +21,18 @@ public final class SwitchoverCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The proxy's routing.conf")
   Path config;
 
-  @Option(names = "--to", required = true, paramLabel = "N",
-      description = "The backend number to promote, as `sluice admin -c FILE \"SELECT * FROM backends\"` lists it")
-  int to;
+  @Option(names = "--to", required = true, paramLabel = "N|NAME",
+      description = "The backend to promote: its name, or its number as `sluice admin -c FILE \"SELECT * FROM"
+          + " backends\"` lists it")
+  String to;
+
+  /** A name with characters the admin grammar splits on goes quoted. */
+  private static String backendRef(String to) {
+    return to.matches("\\d+|[^\\s'`]+") ? to : "`" + to + "`";
+  }
 
   @Override
   public Integer call() {
-    return AdminCommand.run(spec, config, List.of("SWITCHOVER " + to, "SELECT * FROM backends"));
+    return AdminCommand.run(spec, config, List.of("SWITCHOVER " + backendRef(to), "SELECT * FROM backends"));
   }
 }

@@ -2537,12 +2537,12 @@ abstract class ProxyCompatibilityContract {
       p.admin("SET OFFLINE 2");
       assertTrue(p.admin("SELECT * FROM backends").get(1).contains("\toffline\t"));
       FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(2));
-      p.admin("SET ONLINE 2");
+      p.admin("SET ONLINE '" + s0.name() + "'"); // by name too: an index moves when backends do
       FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
 
-      p.admin("SET WEIGHT 2 0");
+      p.admin("set weight " + s0.name() + " 0");
       FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(2));
-      p.admin("REMOVE BACKEND 2");
+      p.admin("REMOVE BACKEND `" + s0.name() + "`");
       assertEquals(2, p.admin("SELECT * FROM backends").size());
       p.admin("ADD SLAVE " + s0.address() + "@2");
       List<String> added = p.admin("SELECT * FROM backends");
@@ -2585,6 +2585,14 @@ abstract class ProxyCompatibilityContract {
       assertTrue(range.getMessage().contains("no backend 9"), range.getMessage());
       ProxyFixture.AdminError master = assertThrows(ProxyFixture.AdminError.class, () -> p.admin("SET OFFLINE 1"));
       assertTrue(master.getMessage().contains("master"), master.getMessage());
+      ProxyFixture.AdminError unknownName = assertThrows(ProxyFixture.AdminError.class,
+          () -> p.admin("REMOVE BACKEND no-such-slave"));
+      assertTrue(unknownName.getMessage().contains("no backend named 'no-such-slave'; SELECT * FROM backends lists "
+          + s1.name()), unknownName.getMessage());
+      ProxyFixture.AdminError masterByName = assertThrows(ProxyFixture.AdminError.class,
+          () -> p.admin("SWITCHOVER " + cluster().master().name()));
+      assertTrue(masterByName.getMessage().contains(cluster().master().name() + " is the master"),
+          masterByName.getMessage());
       ProxyFixture.AdminError denied = assertThrows(ProxyFixture.AdminError.class,
           () -> p.adminAs("wrong", "SELECT * FROM backends"));
       assertTrue(denied.getMessage().contains("ERROR 1045"), denied.getMessage());
