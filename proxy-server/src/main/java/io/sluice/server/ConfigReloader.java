@@ -176,7 +176,8 @@ public final class ConfigReloader {
         items.add("{ name = " + quoted(b.name()) + ", address = " + quoted(b.address()) + ", weight = " + b.weight() + " }");
       }
     }
-    return items.isEmpty() ? "[]" : items.stream().collect(Collectors.joining("\n      ", "[\n      ", "\n    ]"));
+    // The document indents every line after the first by the key's own indentation.
+    return items.isEmpty() ? "[]" : items.stream().collect(Collectors.joining("\n  ", "[\n  ", "\n]"));
   }
 
   private static String quoted(String s) {

@@ -2767,7 +2767,11 @@ abstract class ProxyCompatibilityContract {
       ProxyConfig saved = io.sluice.server.config.ConfigLoader.load(conf);
       assertEquals(5, saved.backends().slaves().get(1).weight());
       assertEquals("127.0.0.0/8", saved.clients().allow().get(0).text());
-      assertTrue(java.nio.file.Files.readString(conf).contains("# Written by"), "comments are kept");
+      String written = java.nio.file.Files.readString(conf);
+      assertTrue(written.contains("# Written by"), "comments are kept");
+      // Laid out as the sandbox writes it: items two deeper than the key, the bracket under it.
+      assertTrue(written.contains("    slaves = [\n      { name = \"" + s0.name() + "\""), written);
+      assertTrue(written.contains("weight = 5 }\n    ]\n"), written);
     } finally {
       java.nio.file.Files.deleteIfExists(conf);
       java.nio.file.Files.deleteIfExists(dir);
