@@ -54,10 +54,17 @@ public final class FailoverCoordinator {
           + " is not down; use SWITCHOVER n for a planned change");
     }
     String oldMaster = view.master().name();
-    Promotion.Result r = promotion().failover(view);
-    fenceOnReturn.add(oldMaster);
-    publish(r.view());
-    return r.summary();
+    // Writes that arrive while the replicas apply their relay logs wait for the new master
+    // rather than fail against the dead one.
+    runtime.masterGate().close();
+    try {
+      Promotion.Result r = promotion().failover(view);
+      fenceOnReturn.add(oldMaster);
+      publish(r.view());
+      return r.summary();
+    } finally {
+      runtime.masterGate().open();
+    }
   }
 
   public boolean mustFence(String backend) {
