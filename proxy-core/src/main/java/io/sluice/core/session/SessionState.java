@@ -205,6 +205,11 @@ public final class SessionState {
         return variables.asMap();
     }
 
+    /** Changes to {@link #variables()} so far: equal counts mean nothing changed in between. */
+    public int variablesChanges() {
+        return variables.changes();
+    }
+
     public long lastInsertId() {
         return lastInsertId;
     }

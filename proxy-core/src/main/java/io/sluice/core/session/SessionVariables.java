@@ -24,6 +24,7 @@ final class SessionVariables {
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
 
     private final Map<String, String> values = new LinkedHashMap<>();
+    private int changes;
 
     static boolean isPlainName(String name) {
         return PLAIN_NAME.matcher(name).matches();
@@ -43,14 +44,23 @@ final class SessionVariables {
     void set(String name, String valueText) {
         values.remove(name);
         values.put(name, valueText);
+        changes++;
     }
 
     void forgetCharsetVariables() {
-        values.keySet().removeAll(CHARSET_VARIABLES);
+        if (values.keySet().removeAll(CHARSET_VARIABLES)) {
+            changes++;
+        }
     }
 
     void clear() {
         values.clear();
+        changes++;
+    }
+
+    /** Counts the changes, so a reader can tell "changed since I looked" with one comparison. */
+    int changes() {
+        return changes;
     }
 
     Map<String, String> asMap() {

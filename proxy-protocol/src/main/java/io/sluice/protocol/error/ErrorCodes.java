@@ -164,6 +164,15 @@ public final class ErrorCodes {
    * session ends. 08S01, as drivers expect of a connection that went away; nothing of the
    * statement that found it ran.
    */
+  /**
+   * The session sat idle longer than its wait_timeout: what MySQL 8.0.24 and later send before
+   * closing such a connection (ER_CLIENT_INTERACTION_TIMEOUT), which connectors report as such.
+   */
+  public static SqlError clientInteractionTimeout() {
+    return new SqlError(4031, "HY000", "The client was disconnected by the server because of inactivity. See"
+        + " wait_timeout and interactive_timeout for configuring this behavior.");
+  }
+
   public static SqlError heldConnectionGone(String backend) {
     return new SqlError(CR_SERVER_GONE_ERROR, "08S01", "MySQL server has gone away: backend '" + backend
         + "' closed the connection that held this session's transaction or session state; the statement did not run");

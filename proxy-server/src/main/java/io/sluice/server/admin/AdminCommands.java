@@ -263,7 +263,7 @@ public final class AdminCommands {
     } else if (!allow.remove(cidr)) {
       return AdminResult.error("client " + text + " is not in the list; SELECT * FROM clients shows it");
     }
-    context.runtime().clients(new ProxyConfig.ClientsConfig(allow, now.maxConnections()));
+    context.runtime().clients(new ProxyConfig.ClientsConfig(allow, now.maxConnections(), now.waitTimeout()));
     return new AdminResult.Ok(1, "");
   }
 }

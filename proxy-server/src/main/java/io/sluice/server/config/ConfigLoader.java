@@ -166,7 +166,7 @@ public final class ConfigLoader {
   private ProxyConfig.ClientsConfig clients(Config c) {
     String at = ROOT + ".clients";
     Config k = optionalSection(c, "clients").orElse(ConfigFactory.empty());
-    allowOnly(k, at, Set.of("allow", "max-connections"));
+    allowOnly(k, at, Set.of("allow", "max-connections", "wait-timeout"));
     List<Cidr> allow = new ArrayList<>();
     if (k.hasPath("allow")) {
       List<String> texts = get(at + ".allow", () -> k.getStringList("allow"));
@@ -176,7 +176,14 @@ public final class ConfigLoader {
       }
     }
     int max = k.hasPath("max-connections") ? integer(k, at, "max-connections") : 0;
-    return check(at, () -> new ProxyConfig.ClientsConfig(allow, max));
+    Duration waitTimeout = k.hasPath("wait-timeout") ? duration(k, at, "wait-timeout")
+        : ProxyConfig.ClientsConfig.DEFAULT_WAIT_TIMEOUT;
+    if (waitTimeout.compareTo(Duration.ofSeconds(1)) < 0
+        || waitTimeout.compareTo(ProxyConfig.ClientsConfig.MAX_WAIT_TIMEOUT) > 0) {
+      throw new ConfigException(file, at + ".wait-timeout", "must be between 1s and 365d, the range of MySQL's"
+          + " wait_timeout (default 8h)");
+    }
+    return check(at, () -> new ProxyConfig.ClientsConfig(allow, max, waitTimeout));
   }
 
   private BackendsConfig backends(Config c) {

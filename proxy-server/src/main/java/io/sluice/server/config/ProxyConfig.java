@@ -157,14 +157,30 @@ public record ProxyConfig(
    * Who may connect: client addresses in {@code allow} (empty: anyone), and at most
    * {@code maxConnections} client connections in all (0: no limit).
    */
-  public record ClientsConfig(List<Cidr> allow, int maxConnections) {
-    public static final ClientsConfig OPEN = new ClientsConfig(List.of(), 0);
+  /**
+   * @param waitTimeout how long a client session may sit idle before Sluice closes it, as a
+   *     server's wait_timeout does (28800 s, MySQL's default); a session's own
+   *     {@code SET wait_timeout = n} overrides it for that session
+   */
+  public record ClientsConfig(List<Cidr> allow, int maxConnections, Duration waitTimeout) {
+    public static final Duration DEFAULT_WAIT_TIMEOUT = Duration.ofSeconds(28_800);
+    /** MySQL's largest wait_timeout (one year). */
+    public static final Duration MAX_WAIT_TIMEOUT = Duration.ofSeconds(31_536_000);
+    public static final ClientsConfig OPEN = new ClientsConfig(List.of(), 0, DEFAULT_WAIT_TIMEOUT);
 
     public ClientsConfig {
       allow = List.copyOf(allow);
       if (maxConnections < 0) {
         throw new IllegalArgumentException("max-connections must be >= 0 (0 = no limit)");
       }
+      if (waitTimeout.compareTo(Duration.ofSeconds(1)) < 0 || waitTimeout.compareTo(MAX_WAIT_TIMEOUT) > 0) {
+        throw new IllegalArgumentException("wait-timeout must be between 1s and 365d (MySQL's wait_timeout range),"
+            + " got " + waitTimeout.toMillis() + " ms");
+      }
+    }
+
+    public ClientsConfig(List<Cidr> allow, int maxConnections) {
+      this(allow, maxConnections, DEFAULT_WAIT_TIMEOUT);
     }
 
     public boolean allows(java.net.InetAddress address) {

@@ -104,8 +104,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private boolean closeWhenIdle;
   /** Between COM_CHANGE_USER and its authentication's end: its schema applies whatever the capabilities. */
   private boolean changingUser;
-  /** When the current command arrived, for the latency metrics. */
+  /** When the current command arrived, for the latency metrics (and wait_timeout). */
   private long commandStartNanos;
+  /** When the session last finished a command (or logged in): idle since then or since a newer command. */
+  private long readySinceNanos;
+  /** The pending wait_timeout check (one per session, not one per command). */
+  private io.netty.util.concurrent.ScheduledFuture<?> idleCheck;
+  /** The session's variable changes when the check was scheduled: a SET wait_timeout reschedules it. */
+  private int variablesAtIdleCheck = -1;
   /** Whether this session counts against the total connection limit. */
   private boolean countedTotal;
   /** The user whose connection limit this session counts against, once counted. */
@@ -333,8 +339,69 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       handlers.initialSchema(this, login.database());
       return;
     }
-    state = State.READY;
+    ready();
     sendOk(0, 0);
+  }
+
+  /** Ready for the next command: the idle clock starts. */
+  private void ready() {
+    state = State.READY;
+    readySinceNanos = System.nanoTime();
+    if (session != null && session.variablesChanges() != variablesAtIdleCheck) {
+      scheduleIdleCheck(); // logged in, or the variables changed: perhaps wait_timeout
+    }
+  }
+
+  /**
+   * Closes the session once it has been idle for its wait_timeout, as a server closes a
+   * connection: the session's own {@code SET wait_timeout = n}, else clients.wait-timeout. One
+   * timer per session, moved on only when it fires, so a busy session costs no timer work per
+   * command.
+   */
+  private void scheduleIdleCheck() {
+    variablesAtIdleCheck = session.variablesChanges();
+    if (idleCheck != null) {
+      idleCheck.cancel(false);
+    }
+    long wait = waitTimeoutNanos();
+    long idle = System.nanoTime() - Math.max(readySinceNanos, commandStartNanos);
+    idleCheck = ctx.executor().schedule(this::checkIdle, Math.max(0, wait - idle), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  private void checkIdle() {
+    idleCheck = null;
+    if (state == State.CLOSED) {
+      return;
+    }
+    long wait = waitTimeoutNanos();
+    long idle = System.nanoTime() - Math.max(readySinceNanos, commandStartNanos);
+    if (state != State.READY || !queued.isEmpty() || idle < wait) {
+      long next = state == State.READY ? wait - idle : wait;
+      idleCheck = ctx.executor().schedule(this::checkIdle, Math.max(1, next), java.util.concurrent.TimeUnit.NANOSECONDS);
+      return;
+    }
+    if (io.sluice.protocol.ServerVersions.isMariaDb(runtime.identity().serverVersion())) {
+      state = State.CLOSED; // MariaDB closes without a word
+      ctx.close();
+    } else {
+      nextSequenceId = 0; // unsolicited, as MySQL 8.0.24 and later send it
+      fatal(ErrorCodes.clientInteractionTimeout());
+    }
+  }
+
+  private long waitTimeoutNanos() {
+    String own = session.variables().get("wait_timeout");
+    if (own != null) {
+      try {
+        long seconds = Long.parseLong(own);
+        if (seconds >= 1) {
+          return java.util.concurrent.TimeUnit.SECONDS.toNanos(Math.min(seconds, io.sluice.server.config.ProxyConfig.ClientsConfig.MAX_WAIT_TIMEOUT.toSeconds()));
+        }
+      } catch (NumberFormatException e) {
+        // not a number we can read: the configured timeout applies
+      }
+    }
+    return runtime.clients().waitTimeout().toNanos();
   }
 
   /** Called by the CONNECT_WITH_DB check. */
@@ -343,7 +410,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       fatal(error);
       return;
     }
-    state = State.READY;
+    ready();
     sendOk(0, 0);
   }
 
@@ -711,7 +778,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   void kill(Kills.Request request) {
     state = State.EXECUTING;
     runtime.kills().kill(this, request, error -> {
-      state = State.READY;
+      ready();
       if (error != null) {
         sendError(error);
       } else {
@@ -823,7 +890,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         giveBack(c, pool, discard);
       }
     }
-    state = State.READY;
+    ready();
     flush();
     if (closeWhenIdle) {
       ctx.close();
@@ -850,7 +917,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
     callback.failed(err);
     sendError(err);
-    state = State.READY;
+    ready();
     flush();
     drainQueued();
   }
@@ -1231,6 +1298,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
+    if (idleCheck != null) {
+      idleCheck.cancel(false);
+      idleCheck = null;
+    }
     forwarded.release();
     endRetry();
     runtime.kills().unregister(this);

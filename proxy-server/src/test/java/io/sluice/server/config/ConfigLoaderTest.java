@@ -102,6 +102,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void clientWaitTimeoutDefaultsToMysqlsAndIsBoundedLikeIt() throws IOException {
+    assertEquals(java.time.Duration.ofHours(8), ConfigLoader.load(write(VALID)).clients().waitTimeout());
+    assertEquals(java.time.Duration.ofMinutes(30), ConfigLoader.load(write(VALID.replace("pool {",
+        "clients { wait-timeout = 30m }\n  pool {"))).clients().waitTimeout());
+    ConfigException tooLong = rejected(VALID.replace("pool {", "clients { wait-timeout = 400d }\n  pool {"));
+    assertEquals("sluice.clients.wait-timeout", tooLong.key());
+    assertTrue(tooLong.getMessage().contains("between 1s and 365d"), tooLong.getMessage());
+    ConfigException tooShort = rejected(VALID.replace("pool {", "clients { wait-timeout = 100ms }\n  pool {"));
+    assertEquals("sluice.clients.wait-timeout", tooShort.key());
+    ConfigException noUnit = rejected(VALID.replace("pool {", "clients { wait-timeout = 600 }\n  pool {"));
+    assertTrue(noUnit.getMessage().contains("needs a unit"), noUnit.getMessage());
+  }
+
+  @Test
   void badConsistencyAndBadCidrNameTheKey() throws IOException {
     ConfigException consistency = rejected(VALID.replace("password = \"secret\" }",
         "password = \"secret\", consistency = \"sometimes\" }"));

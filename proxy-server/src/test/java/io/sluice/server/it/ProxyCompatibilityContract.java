@@ -2685,6 +2685,45 @@ abstract class ProxyCompatibilityContract {
     return -1;
   }
 
+  /**
+   * wait_timeout, as a server applies it: a session idle longer than its own SET wait_timeout
+   * (or clients.wait-timeout) is closed, and the application sees what it sees from the server
+   * itself (Connector/J: a communications failure, 08S01); a session that keeps working is not.
+   */
+  @Test
+  void anIdleSessionIsClosedAfterItsWaitTimeout() throws Exception {
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(),
+        c -> c.withClients(new ProxyConfig.ClientsConfig(List.of(), 0, Duration.ofSeconds(3))));
+         Connection own = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         Connection busy = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         Connection configured = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         Connection direct = TestSql.app(cluster().master())) {
+      long start = System.nanoTime();
+      TestSql.execute(direct, "SET SESSION wait_timeout = 1");
+      TestSql.execute(own, "SET SESSION wait_timeout = 1");
+      assertEquals("1", TestSql.queryString(own, "SELECT @@wait_timeout"), "the server's view of it too");
+      TestSql.execute(busy, "SET SESSION wait_timeout = 1");
+      for (int i = 0; i < 8; i++) { // 2 s of a statement every 0.25 s: never idle 1 s
+        Thread.sleep(250);
+        TestSql.serverId(busy);
+      }
+      Thread.sleep(500); // own: idle 2.5 s by now
+      SQLException closed = assertThrows(SQLException.class, () -> TestSql.serverId(own));
+      SQLException closedDirectly = assertThrows(SQLException.class, () -> TestSql.serverId(direct));
+      assertEquals(closedDirectly.getClass(), closed.getClass(), closed.getMessage());
+      assertEquals(closedDirectly.getErrorCode(), closed.getErrorCode(), closed.getMessage());
+      assertEquals(closedDirectly.getSQLState(), closed.getSQLState(), closed.getMessage());
+      assertTrue(own.isClosed() || !own.isValid(1), "the session is gone");
+      assertTrue(busy.isValid(1), "a session that kept working stays");
+      assertTrue(configured.isValid(1), "clients.wait-timeout (3 s) is not over for the third: it just answered");
+      Thread.sleep(Math.max(0, Duration.ofSeconds(4).toMillis() - (System.nanoTime() - start) / 1_000_000));
+      Thread.sleep(3500); // idle longer than clients.wait-timeout since its ping
+      assertThrows(SQLException.class, () -> TestSql.serverId(configured));
+      assertTrue(p.admin("SELECT * FROM sessions").stream().noneMatch(l -> l.contains("\tapp\t")),
+          "the closed sessions are gone from the proxy: " + p.admin("SELECT * FROM sessions"));
+    }
+  }
+
   @Test
   void theTotalClientLimitRefusesOneConnectionTooMany() throws Exception {
     try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(),
