@@ -137,6 +137,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private final java.util.IdentityHashMap<Backend, BackendPool> poolCache = new java.util.IdentityHashMap<>(8);
   /** Read-your-writes: the last GTID of this session each slave was seen to have applied. */
   private final java.util.Map<String, String> gtidApplied = new java.util.HashMap<>(4);
+  /** Per slave, the last GTID it had not applied within the wait: asked again without waiting. */
+  private final java.util.Map<String, String> gtidMissed = new java.util.HashMap<>(4);
   /** The current read's retry, if it may run again elsewhere; null otherwise. */
   private ReadRetry retry;
   /** The current command's try on its backend, which a retry repeats elsewhere. */
@@ -711,7 +713,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     return gtidApplied.get(backend);
   }
 
+  /** The last GTID {@code backend} had not applied within the wait, or null. */
+  String gtidMissedOn(String backend) {
+    return gtidMissed.get(backend);
+  }
+
+  void gtidMissed(String backend, String gtid) {
+    gtidMissed.put(backend, gtid);
+  }
+
   void gtidApplied(String backend, String gtid) {
+    gtidMissed.remove(backend);
     gtidApplied.put(backend, gtid);
   }
 

@@ -11,7 +11,9 @@ import java.util.List;
  * Read-your-writes on a slave: before the read, the slave must have applied the session's last
  * written GTID. Waits a short bound on the slave itself (MySQL's WAIT_FOR_EXECUTED_GTID_SET,
  * MariaDB's MASTER_GTID_WAIT); if the slave is not there in time, the read goes to the master
- * instead ({@link NotYetApplied}). A slave once seen to have the GTID is not asked again.
+ * instead ({@link NotYetApplied}). A slave once seen to have the GTID is not asked again; one
+ * that missed it is asked again without waiting, so a session reading a lagging slave pays the
+ * wait once per write, not once per read.
  */
 final class GtidWait {
   /** How long a read waits for a slave to catch up before it is sent to the master. */
@@ -35,11 +37,15 @@ final class GtidWait {
         return then.bind(conn, cmd);
       }
       Promise<Packet> bound = conn.channel().eventLoop().newPromise();
-      conn.queryRows(sql(conn, gtid)).addListener(q -> {
+      boolean missedBefore = gtid.equals(session.gtidMissedOn(conn.backendName()));
+      conn.queryRows(missedBefore ? checkSql(conn, gtid) : sql(conn, gtid)).addListener(q -> {
         @SuppressWarnings("unchecked")
         List<List<String>> rows = q.isSuccess() ? (List<List<String>>) q.getNow() : List.of();
         String result = rows.isEmpty() || rows.get(0).isEmpty() ? null : rows.get(0).get(0);
         if (!"0".equals(result)) {
+          if (q.isSuccess()) {
+            session.gtidMissed(conn.backendName(), gtid);
+          }
           cmd.release();
           bound.setFailure(q.isSuccess() ? new NotYetApplied(conn.backendName(), gtid) : q.cause());
           return;
@@ -86,6 +92,15 @@ final class GtidWait {
       done.setSuccess(null);
     });
     return done;
+  }
+
+  /** Whether the slave has applied {@code gtid} now, without waiting: 0 if it has, like {@link #sql}. */
+  static String checkSql(BackendConnection conn, String gtid) {
+    String literal = SqlLiterals.quoteString(gtid);
+    if (conn.isMariaDb()) {
+      return "SELECT MASTER_GTID_WAIT(" + literal + ", 0)";
+    }
+    return "SELECT IF(GTID_SUBSET(" + literal + ", @@GLOBAL.gtid_executed), 0, 1)";
   }
 
   static String sql(BackendConnection conn, String gtid) {
