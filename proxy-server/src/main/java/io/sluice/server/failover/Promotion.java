@@ -4,6 +4,7 @@ import io.sluice.bootstrap.BootstrapException;
 import io.sluice.bootstrap.flavor.Flavor;
 import io.sluice.bootstrap.flavor.ReplicationDialect;
 import io.sluice.bootstrap.registration.AdminSession;
+import io.sluice.bootstrap.registration.ReadOnlyMode;
 import io.sluice.core.cluster.Backend;
 import io.sluice.core.cluster.BackendHealth;
 import io.sluice.core.cluster.BackendRole;
@@ -180,26 +181,19 @@ public final class Promotion {
     }
   }
 
-  /** Makes the server read-only (or writable again), also for accounts with SUPER. */
+  /**
+   * Makes the server read-only (or writable again), also for accounts with SUPER; on MySQL 8
+   * persisted, so a restarted server keeps its new role rather than the read_only of its my.cnf
+   * (a promoted slave's says ON). MySQL 5.7 and MariaDB have no SET PERSIST: their my.cnf must
+   * be changed by the operator (the sandbox does it for its own servers on its next up).
+   */
   public static void readOnly(AdminSession s, Flavor flavor, boolean on) {
-    readOnlyStatements(flavor, on).forEach(s::execute);
+    ReadOnlyMode.set(s, flavor, on, true);
   }
 
-  /**
-   * The statements that make a server read-only (or writable again), also for accounts with
-   * SUPER: the one rule for fencing, used here and by the health checks' own connections.
-   * MySQL 8 persists the change (SET PERSIST), so a restarted server keeps its new role rather
-   * than the read_only of its my.cnf (a promoted slave's says ON); MySQL 5.7 and MariaDB have
-   * no SET PERSIST: their my.cnf must be changed by the operator.
-   */
+  /** The statements of {@link #readOnly}, for the health checks' own JDBC connections. */
   public static List<String> readOnlyStatements(Flavor flavor, boolean on) {
-    if (flavor.isMariaDb()) {
-      return List.of("SET GLOBAL read_only = " + (on ? "ON" : "OFF"));
-    }
-    String scope = flavor == Flavor.MYSQL_80 ? "PERSIST" : "GLOBAL";
-    return on
-        ? List.of("SET " + scope + " super_read_only = ON") // implies read_only
-        : List.of("SET " + scope + " super_read_only = OFF", "SET " + scope + " read_only = OFF");
+    return ReadOnlyMode.statements(flavor, on, true);
   }
 
   private void promote(AdminSession c, Flavor flavor) {

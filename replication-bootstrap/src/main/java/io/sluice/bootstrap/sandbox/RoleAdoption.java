@@ -6,6 +6,7 @@ import io.sluice.bootstrap.flavor.ServerBinaries;
 import io.sluice.bootstrap.identity.Role;
 import io.sluice.bootstrap.registration.AdminSession;
 import io.sluice.bootstrap.registration.BinlogHistory;
+import io.sluice.bootstrap.registration.ReadOnlyMode;
 import io.sluice.bootstrap.registration.ReplicaSetup;
 import io.sluice.bootstrap.registration.ReplicaStatus;
 import io.sluice.bootstrap.registration.ReplicationAccount;
@@ -53,7 +54,8 @@ final class RoleAdoption {
         .filter(i -> recorded.instances().stream().anyMatch(r -> r.name().equals(i.name()) && r.role() != i.role()))
         .toList();
     for (Instance i : moved) {
-      readOnly(sessions.get(i.name()), flavor, i.role().replicates());
+      // GLOBAL, not PERSIST: the option file rewritten beside it holds the role across restarts.
+      ReadOnlyMode.set(sessions.get(i.name()), flavor, i.role().replicates(), false);
       new InstanceServer(i, flavor).writeOptionFile(binaries.get());
     }
     // Recorded before any re-pointing, which may fail: the roles are the servers' already.
@@ -76,21 +78,5 @@ final class RoleAdoption {
       ReplicaSetup.pointAt(r, flavor, source.host(), source.port(), ReplicationAccount.DEFAULT);
     }
     return now;
-  }
-
-  /** SET GLOBAL, not PERSIST: the option file rewritten beside it holds the role across restarts. */
-  private static void readOnly(AdminSession s, Flavor flavor, boolean on) {
-    String superReadOnly = flavor.dialect().superReadOnlyVariable();
-    if (on) {
-      s.execute("SET GLOBAL read_only = ON");
-      if (!superReadOnly.isEmpty()) {
-        s.execute("SET GLOBAL " + superReadOnly + " = ON");
-      }
-    } else {
-      if (!superReadOnly.isEmpty()) {
-        s.execute("SET GLOBAL " + superReadOnly + " = OFF");
-      }
-      s.execute("SET GLOBAL read_only = OFF");
-    }
   }
 }
