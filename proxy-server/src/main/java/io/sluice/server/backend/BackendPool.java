@@ -49,6 +49,15 @@ public final class BackendPool {
     this.reaper = loop.scheduleAtFixedRate(this::closeIdleConnections, period, period, TimeUnit.MILLISECONDS);
   }
 
+  /** The server this pool connects to. */
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
   public PoolKey key() {
     return key;
   }

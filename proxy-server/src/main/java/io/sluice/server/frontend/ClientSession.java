@@ -741,15 +741,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       done.accept(null);
       return;
     }
-    Backend backend = backendNamed(running.backendName());
     long thread = running.serverConnectionId();
     // Until the KILL lands the statement may end and its connection go back to the pool, to run
     // another session's statement, which the KILL would then interrupt: the pool closes it instead.
     running.markKillQuerySent();
-    BackendPool pool = poolOf(backend);
+    // The pool the running connection came from: the same server, even if it has left the view
+    // since (REMOVE BACKEND). Looked up by name, a removed slave would have been taken for the
+    // master, and the thread id there is another connection's.
+    BackendPool pool = activePool;
     pool.acquire().addListener(f -> {
       if (!f.isSuccess()) {
-        done.accept(unavailable(backend, f.cause()));
+        done.accept(f.cause() instanceof BackendException be
+            ? be.error() : ErrorCodes.backendUnavailable(running.backendName(), String.valueOf(f.cause())));
         return;
       }
       BackendConnection killer = (BackendConnection) f.getNow();
@@ -773,13 +776,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         ? be.error() : ErrorCodes.backendUnavailable(backend.name(), String.valueOf(cause));
   }
 
-  /** The backend of that name in the current view (the master if it is gone from the view). */
-  private Backend backendNamed(String name) {
+  /**
+   * The backend {@code c} (from {@code pool}) runs on, as the current view knows it; one removed
+   * from the view since (REMOVE BACKEND, a reload) is still that server, never the master, so
+   * its errors name it and its statements stay where the session's state is.
+   */
+  private Backend backendOf(BackendConnection c, BackendPool pool) {
     ClusterView view = runtime.view();
+    String name = c.backendName();
     if (view.master().name().equals(name)) {
       return view.master();
     }
-    return view.replica(name).map(io.sluice.core.cluster.BackendStatus::backend).orElse(view.master());
+    return view.replica(name).map(io.sluice.core.cluster.BackendStatus::backend)
+        .orElseGet(() -> new Backend(name, pool.host(), pool.port(), io.sluice.core.cluster.BackendRole.SLAVE, 0));
   }
 
   String userName() {
@@ -1052,10 +1061,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   void executeOnCursor(ClientStatement.Cursor cursor, Packet command, CommandType type, ExecutionCallback callback) {
     BackendConnection c = cursor.connection();
     state = State.EXECUTING;
-    Attempt a = new Attempt(command, type, backendNamed(c.backendName()), null, AS_IS, callback);
+    activePool = c == held ? heldPool : parked.get(c).pool();
+    Attempt a = new Attempt(command, type, backendOf(c, activePool), null, AS_IS, callback);
     a.syncsSession = false;
     attempt = a;
-    activePool = c == held ? heldPool : parked.get(c).pool();
     a.connected(c);
   }
 
@@ -1109,7 +1118,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   /** The backend of the held connection, as the current cluster view knows it. */
   Backend heldBackend() {
-    return held == null ? runtime.view().master() : backendNamed(held.backendName());
+    return held == null ? runtime.view().master() : backendOf(held, heldPool);
   }
 
   /** After a statement: the connection that ran it now has the session's new state. */

@@ -1347,6 +1347,53 @@ abstract class ProxyCompatibilityContract {
   }
 
   /** Waits until the master's process list shows {@code sql} running. */
+  /**
+   * A statement running on a slave that REMOVE BACKEND takes out of the view is still killed
+   * where it runs: the KILL QUERY goes to that slave, not to the master (where the same thread
+   * id is another connection's).
+   */
+  @Test
+  void killQueryReachesAStatementOnASlaveRemovedMeanwhile() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox());
+         Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         Connection other = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      long id = c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId();
+      // A read that takes seconds (SLEEP would go to the master: it has a side effect).
+      String sql = "SELECT COUNT(*) FROM information_schema.COLLATIONS a, information_schema.COLLATIONS b,"
+          + " information_schema.COLLATIONS c WHERE 'removed-slave' <> ''";
+      java.util.concurrent.Future<String> sleeping = pool.submit(() -> {
+        try {
+          return TestSql.queryString(c, sql);
+        } catch (SQLException e) {
+          return "error " + e.getErrorCode();
+        }
+      });
+      Instance runningOn = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (runningOn == null && System.nanoTime() < deadline) {
+        for (Instance slave : cluster().slaves()) {
+          try (Connection root = TestSql.root(slave)) {
+            if (!"0".equals(TestSql.queryString(root, "SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+                + " WHERE INFO LIKE '%removed-slave%' AND COMMAND = 'Query' AND ID <> CONNECTION_ID()"))) {
+              runningOn = slave;
+            }
+          }
+        }
+        Thread.sleep(50);
+      }
+      assertTrue(runningOn != null, "the hinted statement runs on a slave");
+      p.admin("REMOVE BACKEND " + runningOn.name());
+      long start = System.nanoTime();
+      TestSql.execute(other, "KILL QUERY " + id);
+      String killed = sleeping.get(10, TimeUnit.SECONDS);
+      assertEquals("error 1317", killed, "the statement was interrupted (not left to finish)");
+      assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private void awaitRunningOnMaster(String sql) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     try (Connection root = TestSql.root(cluster().master())) {
