@@ -28,6 +28,35 @@ final class RoleAdoption {
   private RoleAdoption() {}
 
   /**
+   * {@code recorded} with the roles the running servers have now, recorded if they differ; no
+   * server is changed. For add-replica and remove-replica, which must not take the record's
+   * word for which server is the master after a switchover. As recorded when a server is down.
+   */
+  static SandboxState observedRoles(SandboxState recorded) {
+    Map<String, AdminSession> sessions = new LinkedHashMap<>();
+    try {
+      for (Instance i : recorded.instances()) {
+        InstanceServer server = new InstanceServer(i, recorded.flavor());
+        if (!server.process().isRunning()) {
+          return recorded;
+        }
+        sessions.put(i.name(), server.openRootOrThrow(java.time.Duration.ofSeconds(10)));
+      }
+      Map<String, Optional<ReplicaStatus>> observed = new LinkedHashMap<>();
+      sessions.forEach((name, s) -> observed.put(name, ReplicaStatus.read(s, recorded.flavor().dialect())));
+      LiveTopology.Reading reading = LiveTopology.read(recorded.instances(), observed);
+      if (!reading.differsFrom(recorded.instances())) {
+        return recorded;
+      }
+      SandboxState now = recorded.withRoles(reading.roles());
+      now.save();
+      return now;
+    } finally {
+      sessions.values().forEach(AdminSession::close);
+    }
+  }
+
+  /**
    * @param sessions a root session on every server of {@code recorded}, by name
    * @return the state to go on with: {@code recorded} itself when the tree is the recorded one
    */

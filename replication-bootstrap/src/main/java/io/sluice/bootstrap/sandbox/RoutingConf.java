@@ -16,8 +16,8 @@ final class RoutingConf {
    */
   static String render(Instance master, List<Instance> relays, List<Instance> slaves, ProxyPorts ports) {
     StringBuilder b = new StringBuilder();
-    b.append("# Written by 'sluice sandbox up' for this sandbox; rewritten on every 'up', 'add-replica' and\n");
-    b.append("# 'remove-replica'.\n");
+    b.append("# Written by 'sluice sandbox up' for this sandbox. Its backends are rewritten on every 'up',\n");
+    b.append("# 'add-replica' and 'remove-replica'; everything else you change here is kept.\n");
     b.append("sluice {\n");
     b.append("  listen = \"127.0.0.1:").append(ports.listen()).append("\"\n");
     b.append("  admin { listen = \"127.0.0.1:").append(ports.admin())
@@ -36,6 +36,40 @@ final class RoutingConf {
     b.append("  monitor { user = \"root\", password = \"\" }\n");
     b.append("}\n");
     return b.toString();
+  }
+
+  /**
+   * {@code existing} with its backends replaced by these, everything else (an operator's
+   * failover block, users, ports, comments) left as it was.
+   *
+   * @throws com.typesafe.config.ConfigException if {@code existing} is not valid HOCON
+   */
+  static String updateBackends(String existing, Instance master, List<Instance> relays, List<Instance> slaves) {
+    com.typesafe.config.parser.ConfigDocument doc = com.typesafe.config.parser.ConfigDocumentFactory.parseString(existing);
+    doc = doc.withValueText("sluice.backends.master", "{ name = " + quoted(master.name()) + ", address = "
+        + quoted(master.address()) + " }");
+    if (!relays.isEmpty() || doc.hasPath("sluice.backends.relays")) {
+      doc = doc.withValueText("sluice.backends.relays", items(relays));
+    }
+    doc = doc.withValueText("sluice.backends.slaves", items(slaves));
+    return doc.render();
+  }
+
+  /** A list value; the document indents its continuation lines by the key's own indentation. */
+  private static String items(List<Instance> instances) {
+    if (instances.isEmpty()) {
+      return "[]";
+    }
+    StringBuilder b = new StringBuilder("[\n");
+    for (Instance s : instances) {
+      b.append("  { name = ").append(quoted(s.name())).append(", address = ").append(quoted(s.address()))
+          .append(", weight = 1 }\n");
+    }
+    return b.append("]").toString();
+  }
+
+  private static String quoted(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private static void list(StringBuilder b, String key, List<Instance> instances) {

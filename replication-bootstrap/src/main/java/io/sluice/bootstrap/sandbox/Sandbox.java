@@ -227,11 +227,32 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes routing.conf for the sandbox's servers. An existing file keeps everything but its
+   * backends (an operator's failover block or users would otherwise vanish, and a proxy
+   * watching the file would reload without them); one that does not parse is set aside as
+   * routing.conf.broken and written afresh.
+   */
   static Path writeRoutingConf(SandboxState state) {
     Path file = state.dir().resolve(ROUTING_CONF);
     try {
-      Files.writeString(file, RoutingConf.render(state.master(), state.relays(), state.slaves(), state.proxyPorts()),
-          StandardCharsets.UTF_8);
+      String fresh = RoutingConf.render(state.master(), state.relays(), state.slaves(), state.proxyPorts());
+      String text = fresh;
+      if (Files.exists(file)) {
+        String existing = Files.readString(file, StandardCharsets.UTF_8);
+        try {
+          text = RoutingConf.updateBackends(existing, state.master(), state.relays(), state.slaves());
+        } catch (com.typesafe.config.ConfigException e) {
+          Files.writeString(state.dir().resolve(ROUTING_CONF + ".broken"), existing, StandardCharsets.UTF_8);
+        }
+        if (text.equals(existing)) {
+          return file; // unchanged: a proxy watching it has nothing to reload
+        }
+      }
+      Path temp = state.dir().resolve(ROUTING_CONF + ".tmp");
+      Files.writeString(temp, text, StandardCharsets.UTF_8);
+      Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new BootstrapException("cannot write " + file + ": " + e.getMessage(), e);
     }
@@ -493,7 +514,7 @@ public final class Sandbox implements AutoCloseable {
   public static ScaleReport addReplica(Path dir, Duration timeout, Consumer<String> progress) {
     SandboxState state = load(dir);
     try (DirLock lock = DirLock.acquire(state.dir())) {
-      return SandboxScaling.addReplica(load(dir), timeout, progress);
+      return SandboxScaling.addReplica(RoleAdoption.observedRoles(load(dir)), timeout, progress);
     }
   }
 
@@ -505,7 +526,7 @@ public final class Sandbox implements AutoCloseable {
   public static Instance removeReplica(Path dir, Optional<String> name) {
     SandboxState state = load(dir);
     try (DirLock lock = DirLock.acquire(state.dir())) {
-      return SandboxScaling.removeReplica(load(dir), name);
+      return SandboxScaling.removeReplica(RoleAdoption.observedRoles(load(dir)), name);
     }
   }
 

@@ -58,19 +58,22 @@ final class SandboxPlan {
         throw Ports.inUse(HOST, i.port(), i.name());
       }
     }
-    return new SandboxState(dir, flavor, HOST, instances, proxy, new LinkedHashSet<>());
+    return new SandboxState(dir, flavor, HOST, instances, proxy, new LinkedHashSet<>(), new LinkedHashSet<>());
   }
 
   /**
    * The next slave of a running sandbox: the lowest unused ordinal (a removed slave's name and
-   * server_id may be reused: its datadir is gone, so nothing remembers the old server), on a
-   * free port.
+   * server_id may be reused: its datadir is gone, and a slave writes no transactions of its
+   * own; not one retired because it did, see {@link SandboxState#withoutInstance}), on a free
+   * port.
    */
   static Instance nextSlave(SandboxState state) {
     java.util.Set<Long> used = new java.util.HashSet<>();
     // By name, not by role: a slave promoted by a switchover still holds its name.
     state.instances().stream().filter(i -> i.instanceName().role() == Role.SLAVE)
         .forEach(s -> used.add(s.instanceName().ordinal()));
+    state.retired().stream().map(InstanceName::parse).filter(n -> n.role() == Role.SLAVE)
+        .forEach(n -> used.add(n.ordinal()));
     long ordinal = 0;
     while (used.contains(ordinal)) {
       ordinal++;

@@ -11,7 +11,7 @@ import io.sluice.bootstrap.registration.ReplicaRegistration;
 import io.sluice.bootstrap.registration.ReplicaStatus;
 import io.sluice.bootstrap.registration.ReplicationAccount;
 import java.time.Duration;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -56,9 +56,13 @@ final class SandboxScaling {
   }
 
   static Instance removeReplica(SandboxState state, Optional<String> name) {
-    Instance victim = name.map(n -> byName(state, n)).orElseGet(() -> state.slaves().stream()
-        .max(Comparator.comparingLong(i -> i.instanceName().ordinal()))
-        .orElseThrow(() -> new BootstrapException("the sandbox in " + state.dir() + " has no slave to remove")));
+    // By default the slave added last: slaves are recorded in the order they were added (a
+    // former master that became one after a switchover among them).
+    List<Instance> slaves = state.slaves();
+    if (name.isEmpty() && slaves.isEmpty()) {
+      throw new BootstrapException("the sandbox in " + state.dir() + " has no slave to remove");
+    }
+    Instance victim = name.map(n -> byName(state, n)).orElseGet(() -> slaves.get(slaves.size() - 1));
     if (victim.role() != Role.SLAVE) {
       throw new BootstrapException(victim.name() + " is the " + victim.role().word() + " of the sandbox in "
           + state.dir() + "; only slaves can be removed, since others replicate from it");
@@ -74,11 +78,35 @@ final class SandboxScaling {
       }
       server.process().stop(Sandbox.STOP_GRACE);
     }
-    SandboxState without = state.withoutInstance(victim.name());
+    SandboxState without = state.withoutInstance(victim.name(), wroteOwnTransactions(state, victim));
     without.save();
     Sandbox.writeRoutingConf(without);
     FileTrees.deleteRecursively(victim.layout().dir());
     return victim;
+  }
+
+  /**
+   * Whether the master's binary log holds transactions {@code victim} wrote itself (it was the
+   * master once): by its server_uuid in gtid_executed on MySQL, by its server_id in
+   * gtid_binlog_state on MariaDB. When the master cannot be asked, assumed so.
+   */
+  private static boolean wroteOwnTransactions(SandboxState state, Instance victim) {
+    InstanceServer master = new InstanceServer(state.master(), state.flavor());
+    if (!master.process().isRunning()) {
+      return true;
+    }
+    try (AdminSession s = master.openRootOrThrow(Duration.ofSeconds(5))) {
+      if (state.flavor().isMariaDb()) {
+        String binlogState = s.value("SELECT @@GLOBAL.gtid_binlog_state");
+        return binlogState != null && java.util.Arrays.stream(binlogState.split(","))
+            .map(String::trim).anyMatch(g -> g.split("-").length == 3 && g.split("-")[1].equals(
+                Long.toString(victim.serverId())));
+      }
+      String executed = s.value("SELECT @@GLOBAL.gtid_executed");
+      return victim.serverUuid().map(u -> executed != null && executed.contains(u)).orElse(true);
+    } catch (BootstrapException e) {
+      return true;
+    }
   }
 
   private static Instance byName(SandboxState state, String name) {

@@ -24,7 +24,7 @@ import java.util.Set;
  * reuses the same ports and identities, and {@code down} finds every server.
  */
 record SandboxState(Path dir, Flavor flavor, String host, List<Instance> instances, ProxyPorts proxyPorts,
-    Set<String> registered) {
+    Set<String> registered, Set<String> retired) {
   static final String FILE = "sandbox.properties";
 
   static Path file(Path dir) {
@@ -66,14 +66,24 @@ record SandboxState(Path dir, Flavor flavor, String host, List<Instance> instanc
   SandboxState withInstance(Instance added) {
     List<Instance> all = new ArrayList<>(instances);
     all.add(added);
-    return new SandboxState(dir, flavor, host, all, proxyPorts, registered);
+    return new SandboxState(dir, flavor, host, all, proxyPorts, registered, retired);
   }
 
-  SandboxState withoutInstance(String name) {
+  /**
+   * Without the instance {@code name}; {@code retire} keeps its name (and so its server_id)
+   * from being given to a later slave: a server that wrote transactions of its own (a master
+   * before a switchover) left events with its server_id in every binary log, and a replica
+   * with that server_id would skip them as its own.
+   */
+  SandboxState withoutInstance(String name, boolean retire) {
     Set<String> r = new LinkedHashSet<>(registered);
     r.remove(name);
+    Set<String> gone = new LinkedHashSet<>(retired);
+    if (retire) {
+      gone.add(name);
+    }
     return new SandboxState(dir, flavor, host, instances.stream().filter(i -> !i.name().equals(name)).toList(),
-        proxyPorts, r);
+        proxyPorts, r, gone);
   }
 
   /** The same servers with the roles in {@code roles} (by name; the others keep theirs). */
@@ -81,13 +91,13 @@ record SandboxState(Path dir, Flavor flavor, String host, List<Instance> instanc
     // Kept in the documented order: the master, the relay, then the slaves as they were.
     List<Instance> all = instances.stream().map(i -> i.withRole(roles.getOrDefault(i.name(), i.role())))
         .sorted(java.util.Comparator.comparing(Instance::role)).toList();
-    return new SandboxState(dir, flavor, host, all, proxyPorts, registered);
+    return new SandboxState(dir, flavor, host, all, proxyPorts, registered, retired);
   }
 
   SandboxState withRegistered(String name) {
     Set<String> r = new LinkedHashSet<>(registered);
     r.add(name);
-    return new SandboxState(dir, flavor, host, instances, proxyPorts, r);
+    return new SandboxState(dir, flavor, host, instances, proxyPorts, r, retired);
   }
 
   static Optional<SandboxState> loadIfPresent(Path dir) {
@@ -125,7 +135,13 @@ record SandboxState(Path dir, Flavor flavor, String host, List<Instance> instanc
       ProxyPorts proxy = new ProxyPorts(Integer.parseInt(required(p, file, "proxy.listen.port")),
           Integer.parseInt(required(p, file, "proxy.admin.port")),
           Integer.parseInt(required(p, file, "proxy.metrics.port")));
-      return Optional.of(new SandboxState(dir, flavor, host, instances, proxy, registered));
+      Set<String> retired = new LinkedHashSet<>();
+      for (String name : p.getProperty("retired", "").split(",")) {
+        if (!name.isBlank()) {
+          retired.add(name.trim());
+        }
+      }
+      return Optional.of(new SandboxState(dir, flavor, host, instances, proxy, registered, retired));
     } catch (NumberFormatException e) {
       throw new BootstrapException(file + " has a malformed number (" + e.getMessage()
           + "); it is written by 'sluice sandbox up', restore it or start over in a new directory", e);
@@ -146,6 +162,10 @@ record SandboxState(Path dir, Flavor flavor, String host, List<Instance> instanc
       b.append(key).append("server_id=").append(i.serverId()).append('\n');
       b.append(key).append("server_uuid=").append(i.serverUuid().orElse("")).append('\n');
       b.append(key).append("registered=").append(registered.contains(i.name())).append('\n');
+    }
+    if (!retired.isEmpty()) {
+      b.append("# Names (and server_ids) of removed servers that wrote transactions of their own: never reused.\n");
+      b.append("retired=").append(String.join(",", retired)).append('\n');
     }
     b.append("proxy.listen.port=").append(proxyPorts.listen()).append('\n');
     b.append("proxy.admin.port=").append(proxyPorts.admin()).append('\n');

@@ -136,6 +136,55 @@ abstract class SwitchedRolesContract {
     assertEquals(master.name(), fixed.master().name());
   }
 
+  @Test
+  @Order(3)
+  void scalingAfterASwitchoverFollowsTheServersAndKeepsTheOperatorsSettings() throws Exception {
+    Sandbox sandbox = Sandbox.up(SandboxSpec.in(cluster().dir()));
+    // An operator's own settings in routing.conf survive every rewrite of its backends.
+    String failover = "  failover { auto = true, down-after = 5s, replication-user = \"repl\","
+        + " replication-password = \"repl\" }\n";
+    String conf = Files.readString(sandbox.routingConf());
+    Files.writeString(sandbox.routingConf(), conf.substring(0, conf.lastIndexOf('}')) + failover + "}\n");
+
+    // Switched by hand to the slave with the highest number, with no up since: the record still
+    // names the old master, and by the record mysql-slave-1 would be the slave to remove first.
+    Instance was = sandbox.master();
+    Instance now = sandbox.instance("mysql-slave-1");
+    promote(now);
+    for (Instance other : sandbox.instances()) {
+      if (!other.name().equals(now.name())) {
+        pointAt(other, now, other.name().equals(was.name()));
+      }
+    }
+    Instance second = Sandbox.removeReplica(sandbox.dir(), Optional.empty());
+    assertTrue(!second.name().equals(now.name()), "never the master: " + second.name());
+    ScaleReport added = Sandbox.addReplica(sandbox.dir(), TIMEOUT, line -> { });
+    // The removed server was a master once: its server_id is in every binary log, and a new
+    // slave given it would skip those transactions as its own.
+    assertTrue(!added.added().name().equals(second.name()), "the name of " + second.name() + " is not reused");
+    try (Connection root = TestSql.root(added.added())) {
+      assertEquals(String.valueOf(now.port()), replicaSourcePort(root), "the new slave follows the servers' master");
+    }
+    Instance removed = Sandbox.removeReplica(sandbox.dir(), Optional.empty());
+    assertEquals(added.added().name(), removed.name());
+    BootstrapException master = assertThrows(BootstrapException.class,
+        () -> Sandbox.removeReplica(sandbox.dir(), Optional.of(now.name())));
+    assertTrue(master.getMessage().contains("is the master"), master.getMessage());
+
+    String written = Files.readString(sandbox.routingConf());
+    assertTrue(written.contains(failover.trim()), written);
+    assertTrue(written.contains("master = { name = \"" + now.name() + "\""), written);
+    assertFalse(written.contains(second.name()), written);
+  }
+
+  private String replicaSourcePort(Connection root) throws SQLException {
+    try (java.sql.Statement st = root.createStatement();
+         java.sql.ResultSet rs = st.executeQuery(dialect().showReplicaStatus())) {
+      assertTrue(rs.next());
+      return rs.getString(dialect().sourcePortColumn());
+    }
+  }
+
   private static Role roleIn(SandboxStatus status, String name) {
     return status.instances().stream().filter(s -> s.instance().name().equals(name)).findFirst().orElseThrow()
         .instance().role();
