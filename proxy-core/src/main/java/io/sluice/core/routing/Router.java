@@ -114,6 +114,12 @@ public final class Router {
         if (s.inTransaction()) {
             return new Route.Master(RouteReason.IN_TRANSACTION);
         }
+        if (endsNoTransaction(c, s) && view.isDown(view.master().name())) {
+            Backend slave = pickSlave(s, view);
+            if (slave != null) {
+                return new Route.Slave(slave, RouteReason.SESSION_COMMAND_MASTER_DOWN, false, null);
+            }
+        }
         if (c.kind() == StatementKind.SET_TRANSACTION && c.transactionSettings() != null
                 && !c.transactionSettings().sessionScope()) {
             return new Route.Local(RouteReason.NEXT_TRANSACTION_SETTINGS);
@@ -206,6 +212,16 @@ public final class Router {
      * user variables). Asked only outside a transaction (route returned earlier otherwise), so
      * SET autocommit = 1, the drivers' connect-time statement, commits nothing.
      */
+    /**
+     * COMMIT or ROLLBACK with no transaction open: a no-op anywhere. While the master is down,
+     * what a driver sends on close or before setAutoCommit(true) then answers OK on a slave,
+     * as it would have on the master, instead of failing.
+     */
+    private static boolean endsNoTransaction(Classification c, SessionState s) {
+        return (c.kind() == StatementKind.COMMIT || c.kind() == StatementKind.ROLLBACK)
+                && !c.has(Trait.NOT_UNDERSTOOD) && !s.inTransaction() && !s.isPinnedToMaster();
+    }
+
     private static boolean isSessionCommandAnyServerRuns(Classification c) {
         return (c.kind() == StatementKind.SET_SESSION || c.kind() == StatementKind.USE)
                 && !c.has(Trait.NOT_UNDERSTOOD) && !leavesStateOnConnection(c);

@@ -896,7 +896,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           held = null;
           heldPool = null;
         }
-      } else if (keepConnection && (held == null || held == c)) {
+      } else if (keepConnection && (held == null || held == c) && mayHoldOn(c)) {
         held = c;
         heldPool = pool;
         parked.remove(c);
@@ -918,6 +918,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       return;
     }
     drainQueued();
+  }
+
+  /**
+   * Whether {@code c} may become the session's held connection. While the master is down, a
+   * slave only for the session's READ ONLY transaction there: what else makes a session hold a
+   * connection (autocommit=0, pinned state) belongs on the master. A SET autocommit = 0 run on
+   * a slave then (RouteReason.SESSION_COMMAND_MASTER_DOWN) goes back to the pool, so the next
+   * write gets "master down", not "the master changed under this session".
+   */
+  private boolean mayHoldOn(BackendConnection c) {
+    ClusterView view = runtime.view();
+    if (c.backendName().equals(view.master().name()) || !view.isDown(view.master().name())) {
+      // A former master's connection after a switchover stays held too: its transaction is
+      // ended there by the session's next statement (2006), never handed to another session.
+      return true;
+    }
+    return session.readOnlyTransactionBackend().map(b -> b.name().equals(c.backendName())).orElse(false);
   }
 
   /**

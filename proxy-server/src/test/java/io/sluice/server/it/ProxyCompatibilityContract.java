@@ -1938,6 +1938,18 @@ abstract class ProxyCompatibilityContract {
             assertEquals("1", TestSql.queryString(c, "SELECT COUNT(*) FROM items WHERE v = 'fresh'"), "read " + i);
           }
         }
+        // A transactional writer (Connector/J's setAutoCommit(false) is SET autocommit = 0, run
+        // on a slave while the master is down) gets the master-down error for its writes, again
+        // and again on the same connection, never a "master changed" 2006 that drops it.
+        try (Connection tx = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+          tx.setAutoCommit(false);
+          for (int i = 0; i < 3; i++) {
+            SQLException down = assertThrows(SQLException.class,
+                () -> TestSql.execute(tx, "INSERT INTO items (v) VALUES ('tx-while-down')"));
+            assertTrue(down.getErrorCode() != 2006 && down.getMessage().contains("down"), down.getMessage());
+            assertFalse(tx.isClosed(), "the session stays");
+          }
+        }
         // A new application connection (a default schema, the driver's SETs) reads on: its
         // login's schema check, SET and USE run on a slave while the master is down.
         Set<String> slaves = slaveIds().stream().map(String::valueOf).collect(Collectors.toSet());
