@@ -38,11 +38,12 @@ public final class AdminCommands {
       List.of("REMOVE CLIENT cidr", "stop allowing client addresses"),
       List.of("RELOAD", "re-read the config file and apply backends, weights, users and limits"),
       List.of("SAVE CONFIG", "write the live backends and client list into the config file"),
-      List.of("SWITCHOVER n", "make slave n the master: fence the master, let n catch up, repoint the others"),
+      List.of("SWITCHOVER n", "make slave n the master: fence the master, let n catch up (writes wait meanwhile,"
+          + " 30 s at most, then the switchover is abandoned), repoint the others"),
       List.of("FAILOVER", "with the master down: promote the most advanced slave and repoint the others"));
 
-  /** A backend: its index in SELECT * FROM backends, or its name, bare or quoted ('' or ``). */
-  private static final String BACKEND = "(\\d+|'[^']+'|`[^`]+`|[^\\s'`]+)";
+  /** A backend: its index in SELECT * FROM backends, or its name, bare or quoted ('', "" or ``). */
+  private static final String BACKEND = "(\\d+|'[^']+'|\"[^\"]+\"|`[^`]+`|[^\\s'\"`]+)";
   private static final Pattern SET_STATE = Pattern.compile("set\\s+(offline|online)\\s+" + BACKEND,
       Pattern.CASE_INSENSITIVE);
   private static final Pattern SET_WEIGHT = Pattern.compile("set\\s+weight\\s+" + BACKEND + "\\s+(\\d+)",
@@ -176,14 +177,23 @@ public final class AdminCommands {
     if (ref.chars().allMatch(Character::isDigit)) {
       return replica(view, Integer.parseInt(ref));
     }
-    String name = ref.startsWith("'") || ref.startsWith("`") ? ref.substring(1, ref.length() - 1) : ref;
+    String quoted = ref.startsWith("'") || ref.startsWith("\"") || ref.startsWith("`")
+        ? ref.substring(1, ref.length() - 1) : ref;
+    // Exact first; else the one name that differs only in case, as MySQL matches host names.
+    List<String> names = new ArrayList<>();
+    names.add(view.master().name());
+    view.replicas().forEach(r -> names.add(r.backend().name()));
+    List<String> matches = names.contains(quoted) ? List.of(quoted)
+        : names.stream().filter(n -> n.equalsIgnoreCase(quoted)).toList();
+    if (matches.size() != 1) {
+      throw new IllegalArgumentException("no backend named '" + quoted + "'; SELECT * FROM backends lists "
+          + String.join(", ", names.subList(1, names.size())) + " besides the master " + view.master().name());
+    }
+    String name = matches.get(0);
     if (view.master().name().equals(name)) {
       throw new IllegalArgumentException(name + " is the master; this statement applies to slaves only");
     }
-    return view.replica(name).orElseThrow(() -> new IllegalArgumentException("no backend named '" + name
-        + "'; SELECT * FROM backends lists " + String.join(", ",
-            view.replicas().stream().map(r -> r.backend().name()).toList()) + " besides the master "
-        + view.master().name()));
+    return view.replica(name).orElseThrow();
   }
 
   /** The replica numbered {@code ndx} (2..), or an exception naming the valid range. */

@@ -64,6 +64,10 @@ public final class Promotion {
     }
     Backend oldMaster = view.master();
     Backend newMaster = candidate.backend();
+    if (view.isDown(oldMaster.name())) {
+      throw new IllegalStateException("the master " + oldMaster.name() + " is down, so it cannot be fenced and"
+          + " caught up with; use FAILOVER (sluice admin -c FILE FAILOVER), which promotes the most advanced slave");
+    }
     try (AdminSession m = open(oldMaster); AdminSession c = open(newMaster)) {
       Flavor flavor = flavorOf(m);
       boolean[] published = {false};

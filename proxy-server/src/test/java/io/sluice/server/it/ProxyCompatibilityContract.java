@@ -1931,6 +1931,10 @@ abstract class ProxyCompatibilityContract {
         }
         Thread.sleep(1_500); // longer than failover.down-after (1 s): with auto off nothing happens
         assertEquals(master.name(), p.server.runtime().view().master().name(), "no promotion with failover off");
+        ProxyFixture.AdminError switchover = assertThrows(ProxyFixture.AdminError.class,
+            () -> p.admin("SWITCHOVER " + cluster().slaves().get(0).name()));
+        assertTrue(switchover.getMessage().contains("the master " + master.name() + " is down")
+            && switchover.getMessage().contains("use FAILOVER"), switchover.getMessage());
         assertTrue(p.server.runtime().view().usableSlaves().stream().noneMatch(b -> b.name().equals(stale.name())),
             "the slave that stopped receiving stays out: " + p.admin("SELECT * FROM backends"));
         for (int i = 0; i < 20; i++) {
@@ -2608,7 +2612,7 @@ abstract class ProxyCompatibilityContract {
       p.admin("SET ONLINE '" + s0.name() + "'"); // by name too: an index moves when backends do
       FailureDrills.awaitTargets(p, both, Duration.ofSeconds(5));
 
-      p.admin("set weight " + s0.name() + " 0");
+      p.admin("set weight \"" + s0.name().toUpperCase(java.util.Locale.ROOT) + "\" 0"); // "", any case
       FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(2));
       p.admin("REMOVE BACKEND `" + s0.name() + "`");
       assertEquals(2, p.admin("SELECT * FROM backends").size());
