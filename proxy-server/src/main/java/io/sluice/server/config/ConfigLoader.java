@@ -176,14 +176,18 @@ public final class ConfigLoader {
       }
     }
     int max = k.hasPath("max-connections") ? integer(k, at, "max-connections") : 0;
-    Duration waitTimeout = k.hasPath("wait-timeout") ? duration(k, at, "wait-timeout")
-        : ProxyConfig.ClientsConfig.DEFAULT_WAIT_TIMEOUT;
-    if (waitTimeout.compareTo(Duration.ofSeconds(1)) < 0
-        || waitTimeout.compareTo(ProxyConfig.ClientsConfig.MAX_WAIT_TIMEOUT) > 0) {
-      throw new ConfigException(file, at + ".wait-timeout", "must be between 1s and 365d, the range of MySQL's"
-          + " wait_timeout (default 8h)");
+    Duration waitTimeout = ProxyConfig.ClientsConfig.DEFAULT_WAIT_TIMEOUT;
+    if (k.hasPath("wait-timeout")) {
+      requireUnit(k, at + ".wait-timeout", "wait-timeout", false);
+      waitTimeout = get(at + ".wait-timeout", () -> k.getDuration("wait-timeout"));
+      if (waitTimeout.compareTo(Duration.ofSeconds(1)) < 0
+          || waitTimeout.compareTo(ProxyConfig.ClientsConfig.MAX_WAIT_TIMEOUT) > 0 || waitTimeout.getNano() != 0) {
+        throw new ConfigException(file, at + ".wait-timeout", "must be whole seconds from 1s to 365d, as MySQL's"
+            + " wait_timeout (default 8h)");
+      }
     }
-    return check(at, () -> new ProxyConfig.ClientsConfig(allow, max, waitTimeout));
+    Duration idleClose = waitTimeout;
+    return check(at, () -> new ProxyConfig.ClientsConfig(allow, max, idleClose));
   }
 
   private BackendsConfig backends(Config c) {

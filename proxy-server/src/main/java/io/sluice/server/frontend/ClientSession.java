@@ -797,6 +797,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   /** Runs a KILL statement or COM_PROCESS_KILL of this session's user. */
   void kill(Kills.Request request) {
+    if (request.connectionId() == connectionId && !request.queryOnly()) {
+      // KILL of its own connection: the server answers with the error that ends it, then closes.
+      boolean mariaDb = io.sluice.protocol.ServerVersions.isMariaDb(runtime.identity().serverVersion());
+      fatal(mariaDb ? new SqlError(1927, "70100", "Connection was killed")
+          : new SqlError(1317, "70100", "Query execution was interrupted"));
+      return;
+    }
     state = State.EXECUTING;
     runtime.kills().kill(this, request, error -> {
       ready();

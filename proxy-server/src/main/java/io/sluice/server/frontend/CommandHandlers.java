@@ -103,7 +103,8 @@ final class CommandHandlers {
     String sql = ComQuery.decode(packet.payload().duplicate(), ClientTextCharset.forLexing(s.session().charset().charset()))
         .query();
     if (sql.length() < 64 && sql.stripLeading().regionMatches(true, 0, "KILL", 0, 4)) {
-      Kills.Request kill = Kills.parse(sql);
+      Kills.Request kill = Kills.parse(sql, io.sluice.protocol.ServerVersions.isMariaDb(
+          s.runtime().identity().serverVersion()));
       if (kill != null) {
         // Connection ids the application sees are Sluice's: resolved here, not on a backend.
         packet.release();
@@ -174,7 +175,7 @@ final class CommandHandlers {
   static boolean answeredLocally(ClientSession s, Route route, Classification c, Packet packet) {
     if (route.reason() == RouteReason.PROXY_SETTING) {
       packet.release();
-      SqlError error = ProxySettings.apply(s.session(), c.assignments());
+      SqlError error = ProxySettings.apply(s.session(), c.assignments(), s.user().consistency());
       if (error != null) {
         s.sendError(error);
       } else {

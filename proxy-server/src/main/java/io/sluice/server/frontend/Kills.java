@@ -34,20 +34,28 @@ public final class Kills {
     sessions.remove(s.connectionId(), s);
   }
 
-  /** A parsed KILL statement, or null if {@code sql} is not one. */
-  static Request parse(String sql) {
+  /**
+   * A parsed KILL statement, or null if {@code sql} is not one. The number is read as the
+   * backends' server reads it: unsigned 64-bit, saturating; MySQL then cuts it to its 32-bit
+   * thread id (seen on 8.0.31: KILL 5000000000 is "Unknown thread id: 705032704"), MariaDB's
+   * ids are 64-bit (KILL 4294967342 is unknown there, not thread 46).
+   */
+  static Request parse(String sql, boolean mariaDb) {
     Matcher m = KILL.matcher(sql);
     if (!m.matches()) {
       return null;
     }
     boolean queryOnly = m.group(1) != null && m.group(1).toUpperCase(Locale.ROOT).equals("QUERY");
-    // As MySQL reads the number (seen on 8.0.31): unsigned 64-bit, saturating, then cut to the
-    // 32-bit thread id (KILL 5000000000 is "Unknown thread id: 705032704").
-    java.math.BigInteger n = new java.math.BigInteger(m.group(2)).min(MAX_UNSIGNED_64);
-    return new Request(n.longValue() & 0xFFFFFFFFL, queryOnly);
+    long n = new java.math.BigInteger(m.group(2)).min(MAX_UNSIGNED_64).longValue();
+    return new Request(mariaDb ? n : n & 0xFFFFFFFFL, queryOnly);
   }
 
-  record Request(long connectionId, boolean queryOnly) {}
+  /** @param connectionId unsigned: a MariaDB id past 2^63 reads negative as a long */
+  record Request(long connectionId, boolean queryOnly) {
+    String idText() {
+      return Long.toUnsignedString(connectionId);
+    }
+  }
 
   /**
    * Carries out {@code request} for {@code requester}; {@code done} gets null (OK) or the error,
@@ -57,12 +65,12 @@ public final class Kills {
     ClientSession target = sessions.get(request.connectionId());
     if (target == null) {
       // ER_NO_SUCH_THREAD
-      done.accept(new SqlError(ErrorCodes.ER_NO_SUCH_THREAD, "HY000", "Unknown thread id: " + request.connectionId()));
+      done.accept(new SqlError(ErrorCodes.ER_NO_SUCH_THREAD, "HY000", "Unknown thread id: " + request.idText()));
       return;
     }
     if (!target.userName().equals(requester.userName())) {
       // ER_KILL_DENIED_ERROR
-      done.accept(new SqlError(1095, "HY000", "You are not owner of thread " + request.connectionId()));
+      done.accept(new SqlError(1095, "HY000", "You are not owner of thread " + request.idText()));
       return;
     }
     target.ctx().executor().execute(() -> target.killRunningStatement(!request.queryOnly(),

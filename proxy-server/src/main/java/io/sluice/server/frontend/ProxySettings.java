@@ -16,8 +16,12 @@ import java.util.Optional;
 final class ProxySettings {
   private ProxySettings() {}
 
-  /** Applies all assignments, or none and returns the error of the first bad one. */
-  static SqlError apply(SessionState session, List<VariableAssignment> assignments) {
+  /**
+   * Applies all assignments, or none and returns the error of the first bad one.
+   *
+   * @param configured the user's consistency from the config: what {@code = DEFAULT} restores
+   */
+  static SqlError apply(SessionState session, List<VariableAssignment> assignments, ConsistencyLevel configured) {
     ConsistencyLevel consistency = null;
     for (VariableAssignment a : assignments) {
       if (!a.name().equals("sluice_consistency")) {
@@ -25,7 +29,8 @@ final class ProxySettings {
         return new SqlError(1193, "HY000", "Unknown system variable '" + a.name() + "'");
       }
       String value = a.literal() ? unquoted(a.valueText()) : null;
-      Optional<ConsistencyLevel> level = value == null ? Optional.empty() : ConsistencyLevel.fromName(value);
+      Optional<ConsistencyLevel> level = a.valueText().trim().equalsIgnoreCase("DEFAULT") ? Optional.of(configured)
+          : value == null ? Optional.empty() : ConsistencyLevel.fromName(value);
       if (level.isEmpty()) {
         // ER_WRONG_VALUE_FOR_VAR
         return new SqlError(1231, "42000", "Variable '" + a.name() + "' can't be set to the value of '"

@@ -1347,6 +1347,24 @@ abstract class ProxyCompatibilityContract {
   }
 
   /** Waits until the master's process list shows {@code sql} running. */
+  /** KILL of one's own connection answers with the server's error (MySQL 1317, MariaDB 1927), then closes. */
+  @Test
+  void killingOnesOwnConnectionAnswersAsTheServerDoes() throws Exception {
+    SQLException direct;
+    try (Connection c = TestSql.app(cluster().master())) {
+      long id = Long.parseLong(TestSql.queryString(c, "SELECT CONNECTION_ID()"));
+      direct = assertThrows(SQLException.class, () -> TestSql.execute(c, "KILL " + id));
+    }
+    try (Connection c = proxy.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      long id = Long.parseLong(TestSql.queryString(c, "SELECT CONNECTION_ID()"));
+      SQLException proxied = assertThrows(SQLException.class, () -> TestSql.execute(c, "KILL " + id));
+      assertEquals(direct.getErrorCode(), proxied.getErrorCode(), proxied.getMessage());
+      assertEquals(direct.getSQLState(), proxied.getSQLState(), proxied.getMessage());
+      assertEquals(direct.getMessage(), proxied.getMessage());
+      assertThrows(SQLException.class, () -> TestSql.serverId(c));
+    }
+  }
+
   /**
    * A statement running on a slave that REMOVE BACKEND takes out of the view is still killed
    * where it runs: the KILL QUERY goes to that slave, not to the master (where the same thread
@@ -2473,6 +2491,9 @@ abstract class ProxyCompatibilityContract {
         assertEquals("eventual", TestSql.queryString(eventual, "SELECT @@sluice_consistency"));
         TestSql.execute(eventual, "SET sluice_consistency = 'read-your-writes'");
         assertEquals("read-your-writes", TestSql.queryString(eventual, "SELECT @@session.sluice_consistency"));
+        TestSql.execute(eventual, "SET sluice_consistency = DEFAULT"); // the user's, from the config
+        assertEquals("eventual", TestSql.queryString(eventual, "SELECT @@sluice_consistency"));
+        TestSql.execute(eventual, "SET sluice_consistency = 'read-your-writes'");
         try (java.sql.Statement st = eventual.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT @@sluice_consistency AS level")) {
           assertEquals("level", rs.getMetaData().getColumnLabel(1));
