@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  *       session's read consistency, which {@code SET sluice_consistency} changes; a server would
  *       answer 1193 (unknown system variable).
  * </ul>
- * Only the bare statement, with an optional {@code AS alias}; inside other statements
- * CONNECTION_ID() still runs on the master and gives its thread id.
+ * Only the statement alone: {@code SELECT x [[AS] alias] [FROM DUAL]}, comments anywhere; inside
+ * other statements (and in server-side prepared statements) CONNECTION_ID() still runs on a
+ * backend and gives its thread id.
  */
 final class LocalSelect {
   enum Value { CONNECTION_ID, SLUICE_CONSISTENCY }
@@ -25,20 +26,25 @@ final class LocalSelect {
 
   private static final Pattern QUERY = Pattern.compile(
       "\\s*SELECT\\s+(CONNECTION_ID\\s*\\(\\s*\\)|@@(?:SESSION\\.|LOCAL\\.)?SLUICE_CONSISTENCY(?![A-Za-z0-9_$]))"
-          + "(?:\\s+AS\\s+(`(?:[^`]|``)+`|[A-Za-z_$][A-Za-z0-9_$]*))?\\s*;?\\s*",
+          + "(?:\\s+(?:AS\\s+)?(`(?:[^`]|``)+`|[A-Za-z_$][A-Za-z0-9_$]*))??(?:\\s+FROM\\s+DUAL)?\\s*;?\\s*",
       Pattern.CASE_INSENSITIVE);
+  /** Comments a server ignores: all but the versioned ones ("/*!", "/*M!"), whose text it may run. */
+  private static final Pattern COMMENT = Pattern.compile("/\\*(?![!+]|M!).*?\\*/|(?:--[ \\t]|#)[^\\n]*", Pattern.DOTALL);
 
   private LocalSelect() {}
 
   /** What {@code sql} asks for, or null if it is not one of these statements. */
   static Match match(String sql) {
     // On every COM_QUERY: rule out other statements without the regular expression.
-    if (sql.length() > 128) {
+    if (sql.length() > 256) {
       return null;
     }
     int i = 0;
     while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
       i++;
+    }
+    if (sql.startsWith("/*", i) || sql.startsWith("--", i) || sql.startsWith("#", i)) {
+      return withoutComments(sql);
     }
     if (!sql.regionMatches(true, i, "SELECT", 0, 6)) {
       return null;
@@ -52,8 +58,24 @@ final class LocalSelect {
     }
     Matcher m = QUERY.matcher(sql);
     if (!m.matches()) {
-      return null;
+      return sql.contains("/*") || sql.contains("--") || sql.contains("#") ? withoutComments(sql) : null;
     }
+    return matched(m);
+  }
+
+  /**
+   * The statement with its comments read as the server reads them, as spaces; Sluice's hints
+   * too: where the statement runs does not change this session's answer.
+   */
+  private static Match withoutComments(String sql) {
+    if (sql.indexOf('\'') >= 0 || sql.indexOf('"') >= 0) {
+      return null; // a quote could hide a comment marker: not one of these statements anyway
+    }
+    Matcher m = QUERY.matcher(COMMENT.matcher(sql).replaceAll(" "));
+    return m.matches() ? matched(m) : null;
+  }
+
+  private static Match matched(Matcher m) {
     Value value = m.group(1).startsWith("@@") ? Value.SLUICE_CONSISTENCY : Value.CONNECTION_ID;
     String alias = m.group(2);
     if (alias == null) {

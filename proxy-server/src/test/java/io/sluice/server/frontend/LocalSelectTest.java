@@ -14,10 +14,23 @@ class LocalSelectTest {
     assertEquals(new Match(Value.CONNECTION_ID, "connection_id( )"), LocalSelect.match(" \n select  connection_id( ) ; "));
     assertEquals(new Match(Value.CONNECTION_ID, "cid"), LocalSelect.match("SELECT CONNECTION_ID() AS cid"));
     assertEquals(new Match(Value.CONNECTION_ID, "my `id`"), LocalSelect.match("SELECT CONNECTION_ID() AS `my ``id```"));
-    assertNull(LocalSelect.match("SELECT CONNECTION_ID() FROM DUAL"));
     assertNull(LocalSelect.match("SELECT CONNECTION_ID() + 1"));
     assertNull(LocalSelect.match("SELECT c FROM sbtest1 WHERE id = 5"));
-    assertNull(LocalSelect.match("/*master*/ SELECT CONNECTION_ID()"));
+  }
+
+  @Test
+  void commentsAliasesWithoutAsAndFromDualAreTheSameStatement() {
+    Match id = new Match(Value.CONNECTION_ID, "connection_id()");
+    assertEquals(id, LocalSelect.match("select connection_id() /* x */"));
+    assertEquals(id, LocalSelect.match("/* x */ select connection_id()"));
+    assertEquals(id, LocalSelect.match("/*master*/ select connection_id() -- trailing"));
+    assertEquals(id, LocalSelect.match("select connection_id() # trailing"));
+    assertEquals(id, LocalSelect.match("select connection_id() from dual"));
+    assertEquals(new Match(Value.SLUICE_CONSISTENCY, "c"), LocalSelect.match("SELECT @@sluice_consistency c FROM DUAL"));
+    assertNull(LocalSelect.match("SELECT CONNECTION_ID() FROM t"));
+    assertNull(LocalSelect.match("SELECT CONNECTION_ID() c d"));
+    assertNull(LocalSelect.match("/*!99999 SELECT 1, */ SELECT CONNECTION_ID()"), "a versioned comment may run");
+    assertNull(LocalSelect.match("SELECT CONNECTION_ID() /* ' */ + 1"));
   }
 
   @Test

@@ -3001,6 +3001,10 @@ abstract class ProxyCompatibilityContract {
       assertEquals(String.valueOf(id), TestSql.queryString(victim, "  select Connection_Id ( ) AS `my id` ;"));
       assertEquals(directColumn, connectionIdColumn(victim, "select connection_id()"));
       assertEquals("my id", connectionIdColumn(victim, "SELECT CONNECTION_ID() AS `my id`").get(0));
+      for (String commented : List.of("/* app */ SELECT CONNECTION_ID()", "SELECT CONNECTION_ID() -- why",
+          "/*master*/ SELECT CONNECTION_ID() FROM DUAL")) {
+        assertEquals(String.valueOf(id), TestSql.queryString(victim, commented), commented);
+      }
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
       try {
         long start = System.nanoTime();
