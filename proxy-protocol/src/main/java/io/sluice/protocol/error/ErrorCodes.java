@@ -18,9 +18,8 @@ package io.sluice.protocol.error;
  * statement was never sent, so it is safe to retry on the same client connection, and HY000
  * keeps pools from discarding a connection that is fine. MaxScale answers a backend lost in the
  * middle of a statement with an 08S01 error: the statement may or may not have executed, so the
- * driver must treat it like a dropped connection. Sluice uses 2013 (CR_SERVER_LOST, "Lost
- * connection to MySQL server during query") for that case because every MySQL user and driver
- * already reads it as "outcome unknown".
+ * driver must treat it like a dropped connection. Sluice uses 08S01 with the server code 1158
+ * (ER_NET_READ_ERROR) and says in the message that the statement may have executed.
  */
 public final class ErrorCodes {
 
@@ -46,10 +45,14 @@ public final class ErrorCodes {
   public static final int ER_QUERY_INTERRUPTED = 1317;
   public static final int ER_MAX_PREPARED_STMT_COUNT_REACHED = 1461;
   public static final int ER_MALFORMED_PACKET = 1835;
-  /** CR_SERVER_LOST: a client-library code, used for "backend lost mid-statement". */
-  public static final int CR_SERVER_LOST = 2013;
-  /** CR_SERVER_GONE_ERROR: a client-library code, used for "the connection holding the session's state is gone". */
-  public static final int CR_SERVER_GONE_ERROR = 2006;
+  /**
+   * ER_NET_READ_ERROR (08S01), "Got an error reading communication packets": a server code for
+   * "backend lost mid-statement" and "the connection holding the session's state is gone".
+   * Not the client-library codes 2013/2006 with the same meaning: libmariadb (the mariadb
+   * command-line client, and the C connectors built on it) takes a client-range code in a
+   * server's ERR packet for a corrupt packet and reports 2027 "Received malformed packet".
+   */
+  public static final int ER_NET_READ_ERROR = 1158;
   /** ProxySQL's code for "no backend could be reached"; outside MySQL's server range. */
   public static final int SLUICE_NO_BACKEND = 9001;
 
@@ -174,7 +177,7 @@ public final class ErrorCodes {
   }
 
   public static SqlError heldConnectionGone(String backend) {
-    return new SqlError(CR_SERVER_GONE_ERROR, "08S01", "MySQL server has gone away: backend '" + backend
+    return new SqlError(ER_NET_READ_ERROR, "08S01", "MySQL server has gone away: backend '" + backend
         + "' closed the connection that held this session's transaction or session state; the statement did not run");
   }
 
@@ -184,7 +187,7 @@ public final class ErrorCodes {
    * gone; the old master rolls the transaction back.
    */
   public static SqlError masterChangedUnderSession(String oldMaster, String newMaster) {
-    return new SqlError(CR_SERVER_GONE_ERROR, "08S01", "MySQL server has gone away: the master changed from '"
+    return new SqlError(ER_NET_READ_ERROR, "08S01", "MySQL server has gone away: the master changed from '"
         + oldMaster + "' to '" + newMaster + "' while this session's transaction or session state was on '" + oldMaster
         + "' (rolled back there); the statement did not run");
   }
@@ -196,7 +199,7 @@ public final class ErrorCodes {
    */
   public static SqlError backendLost(String backend, Throwable cause) {
     String detail = cause == null ? "" : " (" + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName()) + ")";
-    return new SqlError(CR_SERVER_LOST, "08S01",
+    return new SqlError(ER_NET_READ_ERROR, "08S01",
         "Lost connection to MySQL server during query: backend '" + backend + "'" + detail
             + "; the statement may have executed");
   }

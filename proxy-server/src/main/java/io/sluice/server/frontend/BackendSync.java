@@ -52,7 +52,7 @@ final class BackendSync {
   static SqlError errorOf(String backend, Throwable cause) {
     String detail;
     if (cause instanceof BackendException be) {
-      if (be.error().code() != ErrorCodes.CR_SERVER_LOST) {
+      if (be.error().code() != ErrorCodes.ER_NET_READ_ERROR) {
         return be.error();
       }
       detail = "the connection was lost";

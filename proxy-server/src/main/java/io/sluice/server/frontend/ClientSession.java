@@ -713,9 +713,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     return gtidApplied.get(backend);
   }
 
-  /** The last GTID {@code backend} had not applied within the wait, or null. */
-  String gtidMissedOn(String backend) {
-    return gtidMissed.get(backend);
+  /** Whether some slave had not applied {@code gtid} within the wait. */
+  boolean gtidMissedAnywhere(String gtid) {
+    return gtidMissed.containsValue(gtid);
   }
 
   void gtidMissed(String backend, String gtid) {

@@ -95,7 +95,7 @@ abstract class FailoverContract {
       String other = follower;
       awaitBackendUp(p, other, Duration.ofSeconds(15));
       // A transaction and a temporary table open on the master across the switchover: neither
-      // can follow to the new master, so each session's next statement ends it (2006), and the
+      // can follow to the new master, so each session's next statement ends it (08S01), and the
       // transaction's row is on no server (it never committed).
       Connection inTransaction = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
       Connection withTemporaryTable = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
@@ -115,7 +115,7 @@ abstract class FailoverContract {
       for (Connection c : List.of(inTransaction, withTemporaryTable)) {
         SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
             () -> TestSql.queryRows(c, "SELECT COUNT(*) FROM acks"));
-        assertEquals(2006, e.getErrorCode(), e.getMessage());
+        assertEquals(1158, e.getErrorCode(), e.getMessage());
         assertEquals("08S01", e.getSQLState(), e.getMessage());
         assertTrue(e.getMessage().contains("the master changed from '" + promoted + "' to '" + other + "'"), e.getMessage());
         c.close();
