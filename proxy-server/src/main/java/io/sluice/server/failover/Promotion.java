@@ -71,12 +71,20 @@ public final class Promotion {
     try (AdminSession m = open(oldMaster); AdminSession c = open(newMaster)) {
       Flavor flavor = flavorOf(m);
       boolean[] published = {false};
+      boolean[] promoting = {false};
       try {
-        return switchover(view, m, c, newMaster, flavor, next -> {
+        return switchover(view, m, c, newMaster, flavor, () -> promoting[0] = true, next -> {
           promoted.accept(next);
           published[0] = true;
         });
       } catch (SQLException | BootstrapException e) {
+        if (promoting[0] && !published[0]) {
+          // Half-promoted: the candidate may no longer replicate. Making the old master writable
+          // again would let the two drift apart; it stays fenced until someone repairs this.
+          throw new IllegalStateException("switchover to " + candidateName + " failed while promoting it: "
+              + e.getMessage() + "; " + oldMaster.name() + " stays read-only and the master in the view; check "
+              + candidateName + " (SHOW REPLICA STATUS, read_only) and finish or undo the promotion by hand", e);
+        }
         if (published[0]) {
           throw new IllegalStateException("switched over to " + candidateName + ", which takes the writes now, but"
               + " re-pointing the other servers at it failed: " + e.getMessage() + "; point them at " + candidateName
@@ -93,7 +101,7 @@ public final class Promotion {
 
   /** The switchover proper, on sessions open on the master ({@code m}) and the candidate ({@code c}). */
   private Result switchover(ClusterView view, AdminSession m, AdminSession c, Backend newMaster, Flavor flavor,
-      Consumer<ClusterView> promoted) throws SQLException {
+      Runnable promoting, Consumer<ClusterView> promoted) throws SQLException {
     Backend oldMaster = view.master();
     ReplicationDialect d = flavor.dialect();
     readOnly(m, flavor, true);
@@ -103,6 +111,7 @@ public final class Promotion {
       throw new IllegalStateException(newMaster.name() + " did not apply the master's " + executed + " within "
           + CATCH_UP.toSeconds() + " s; the master is writable again and nothing changed");
     }
+    promoting.run();
     promote(c, flavor);
     ClusterView next = swapped(view, newMaster, oldMaster, BackendHealth.LAGGING);
     promoted.accept(next);

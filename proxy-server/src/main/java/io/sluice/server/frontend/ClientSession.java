@@ -108,6 +108,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private long commandStartNanos;
   /** When the session last finished a command (or logged in): idle since then or since a newer command. */
   private long readySinceNanos;
+  /** Answers the command held at the master gate with 1317, if one is (see execute). */
+  private Runnable waitingAtGate;
   /** The pending wait_timeout check (one per session, not one per command). */
   private io.netty.util.concurrent.ScheduledFuture<?> idleCheck;
   /** The session's variable changes when the check was scheduled: a SET wait_timeout reschedules it. */
@@ -347,6 +349,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   /** Ready for the next command: the idle clock starts. */
   private void ready() {
+    if (state == State.CLOSED) {
+      return; // an answer arriving after the client left (a KILL's callback): nothing to restart
+    }
     state = State.READY;
     readySinceNanos = System.nanoTime();
     if (session != null && session.variablesChanges() != variablesAtIdleCheck) {
@@ -475,8 +480,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     if (switching != null && target.name().equals(runtime.view().master().name())) {
       // A switchover has fenced this master read-only (or is about to): the command waits for
       // the new master instead of failing with 1290 on the old one. A transaction held on the
-      // old master then ends with 2006, below, as for any master change under it.
+      // old master then ends with 08S01, below, as for any master change under it. A KILL QUERY
+      // meanwhile answers it 1317 at once and it never runs (see killRunningStatement).
+      Runnable cancel = () -> {
+        command.release();
+        finishWithError(new SqlError(1317, "70100", "Query execution was interrupted"), callback);
+      };
+      waitingAtGate = cancel;
       switching.whenComplete((done, e) -> ctx.channel().eventLoop().execute(() -> {
+        if (waitingAtGate != cancel) {
+          return; // cancelled by a KILL QUERY, already answered
+        }
+        waitingAtGate = null;
         if (state == State.CLOSED) {
           command.release();
           return;
@@ -733,6 +748,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
    * another connection to the same server); with {@code closeSession} this session ends too.
    */
   void killRunningStatement(boolean closeSession, Consumer<SqlError> done) {
+    if (waitingAtGate != null && state == State.EXECUTING) {
+      Runnable cancel = waitingAtGate;
+      waitingAtGate = null;
+      cancel.run(); // not sent anywhere yet: it never will be
+      if (closeSession) {
+        ctx.close();
+      }
+      done.accept(null);
+      return;
+    }
     BackendConnection running = state == State.EXECUTING ? active : null;
     if (running == null) {
       if (closeSession) {
@@ -908,11 +933,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         heldPool = pool;
         parked.remove(c);
       } else {
-        boolean discard = false;
+        // Kept for the session but not allowed to hold it (see mayHoldOn): it may carry a
+        // transaction (COMMIT AND CHAIN), so it is closed rather than handed to another session.
+        boolean discard = keepConnection && (held == null || held == c) && !mayHoldOn(c);
         if (c == held) {
           held = null;
           heldPool = null;
-          discard = discardHeldOnRelease; // set for the held connection only (see discardHeldWhenReleased)
+          discard |= discardHeldOnRelease; // set for the held connection only (see discardHeldWhenReleased)
           discardHeldOnRelease = false;
         }
         giveBack(c, pool, discard);

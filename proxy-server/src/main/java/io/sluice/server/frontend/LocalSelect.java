@@ -54,7 +54,7 @@ final class LocalSelect {
       i++;
     }
     if (!sql.regionMatches(true, i, "CONNECTION_ID", 0, 13) && !sql.regionMatches(i, "@@", 0, 2)) {
-      return null;
+      return sql.startsWith("/*", i) || sql.startsWith("--", i) || sql.startsWith("#", i) ? withoutComments(sql) : null;
     }
     Matcher m = QUERY.matcher(sql);
     if (!m.matches()) {

@@ -290,18 +290,21 @@ public final class HealthChecker implements AutoCloseable {
           log.warn("fenced {} read-only: it was the master before a failover", b.name());
         }
         if (b.role() == BackendRole.MASTER) {
-          // A switchover fences the master for a moment: that is not news.
-          boolean readOnly = readOnly(s) && runtime.masterGate().whenOpen() == null;
+          boolean readOnly = readOnly(s);
           if (monitor.heartbeatTable().isPresent()) {
             try {
               beat(s, monitor.heartbeatTable().get());
             } catch (SQLException e) {
-              if (!readOnly) {
+              // super_read_only keeps even the monitor out (1290), also when a switchover's
+              // fence lands between the check and the beat: read-only, never down.
+              if (!readOnly && e.getErrorCode() != ER_OPTION_PREVENTS_STATEMENT) {
                 throw e;
-              } // else super_read_only keeps even the monitor out: the master is flagged below
+              }
+              readOnly = true;
             }
           }
-          return readOnly
+          // A switchover fences the master for a moment: that is not news.
+          return readOnly && runtime.masterGate().whenOpen() == null
               ? new Probe(BackendHealth.READ_ONLY, 0, "read_only is ON: writes get its error 1290 until it is"
                   + " made writable (SET GLOBAL read_only = OFF) or another backend becomes the master")
               : new Probe(BackendHealth.UP, 0);
@@ -316,6 +319,9 @@ public final class HealthChecker implements AutoCloseable {
           : new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, e.getMessage());
     }
   }
+
+  /** ER_OPTION_PREVENTS_STATEMENT: what read_only / super_read_only answer a write. */
+  private static final int ER_OPTION_PREVENTS_STATEMENT = 1290;
 
   /** SHOW, not SELECT: the servers' Com_select counts only the applications'. */
   private static boolean readOnly(Statement s) throws SQLException {

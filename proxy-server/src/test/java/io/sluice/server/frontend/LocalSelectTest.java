@@ -26,6 +26,9 @@ class LocalSelectTest {
     assertEquals(id, LocalSelect.match("/*master*/ select connection_id() -- trailing"));
     assertEquals(id, LocalSelect.match("select connection_id() # trailing"));
     assertEquals(id, LocalSelect.match("select connection_id() from dual"));
+    assertEquals(id, LocalSelect.match("select /* c */ connection_id()"));
+    assertEquals(new Match(Value.SLUICE_CONSISTENCY, "@@sluice_consistency"),
+        LocalSelect.match("SELECT/*x*/@@sluice_consistency"));
     assertEquals(new Match(Value.SLUICE_CONSISTENCY, "c"), LocalSelect.match("SELECT @@sluice_consistency c FROM DUAL"));
     assertNull(LocalSelect.match("SELECT CONNECTION_ID() FROM t"));
     assertNull(LocalSelect.match("SELECT CONNECTION_ID() c d"));

@@ -101,12 +101,17 @@ final class SandboxPlan {
       throw new BootstrapException("the sandbox in " + state.dir() + " has " + slaves + " replicas (" + file
           + "), but " + spec.replicas().getAsInt() + " were asked for; omit --replicas or use a new --dir");
     }
-    if (spec.relay() && state.relays().isEmpty()) {
+    // By name, not by role: after a switchover the first master or the relay may be a slave now,
+    // and the same 'up' command must still be accepted.
+    boolean hasRelayName = state.instances().stream().anyMatch(i -> i.instanceName().role() == Role.RELAY);
+    int basePort = state.instances().stream().filter(i -> i.instanceName().role() == Role.MASTER)
+        .mapToInt(Instance::port).min().orElse(state.master().port());
+    if (spec.relay() && !hasRelayName) {
       throw new BootstrapException("the sandbox in " + state.dir() + " has no relay (" + file + "), but --relay was"
           + " asked for; a relay cannot be put under running slaves, use a new --dir");
     }
-    if (spec.basePort().isPresent() && spec.basePort().getAsInt() != state.master().port()) {
-      throw new BootstrapException("the sandbox in " + state.dir() + " has its master on port " + state.master().port()
+    if (spec.basePort().isPresent() && spec.basePort().getAsInt() != basePort) {
+      throw new BootstrapException("the sandbox in " + state.dir() + " has its first master on port " + basePort
           + " (" + file + "), but --base-port " + spec.basePort().getAsInt()
           + " was asked for; omit --base-port or use a new --dir");
     }
