@@ -1630,6 +1630,76 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
+   * A switchover whose candidate cannot catch up (its applier blocked by a table lock) holds
+   * master-bound statements for its 30 s bound, then is abandoned with the master writable
+   * again. A held statement that the application cancels (KILL QUERY, what a JDBC query timeout
+   * sends) is answered 1317 at once and never runs, not even once the hold ends.
+   */
+  @Test
+  void aStatementHeldByASwitchoverCanBeCancelledAndNeverRuns() throws Exception {
+    Instance master = cluster().master();
+    Instance candidate = cluster().slaves().get(0);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c
+        .withFailover(new ProxyConfig.FailoverConfig(false, Duration.ofSeconds(10), "repl", "repl")));
+         Connection held = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         Connection killer = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+         Connection lock = TestSql.root(candidate);
+         Connection masterRoot = TestSql.root(master)) {
+      FailureDrills.awaitTargets(p, slaveIds().stream().map(String::valueOf).collect(Collectors.toSet()),
+          Duration.ofSeconds(10));
+      long id = held.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId();
+      TestSql.execute(lock, "LOCK TABLES app.items READ");
+      TestSql.execute(masterRoot, "INSERT INTO app.items (v) VALUES ('candidate-lags')");
+      java.util.concurrent.Future<String> switchover = pool.submit(() -> {
+        try {
+          return String.join("\n", p.admin("SWITCHOVER " + candidate.name()));
+        } catch (ProxyFixture.AdminError e) {
+          return e.getMessage();
+        }
+      });
+      try {
+        heldWriteIsCancelled(held, killer, id, masterRoot, pool);
+      } finally {
+        // The candidate stays locked until the switchover has given up, whatever failed above:
+        // unlocked earlier, it would catch up and the switchover would go through.
+        String outcome = switchover.get(60, TimeUnit.SECONDS);
+        assertTrue(outcome.contains("did not apply") && outcome.contains("writable again"), outcome);
+      }
+      assertEquals("0", TestSql.queryString(masterRoot, "SELECT @@GLOBAL.read_only"));
+      assertEquals("0", TestSql.queryString(masterRoot, "SELECT COUNT(*) FROM app.items WHERE v = 'held-then-killed'"),
+          "the cancelled write never ran");
+      TestSql.execute(held, "INSERT INTO items (v) VALUES ('after-the-hold')"); // the session goes on
+    } finally {
+      pool.shutdownNow();
+      cluster().sandbox().awaitReplication(Duration.ofSeconds(60));
+    }
+  }
+
+  private static void heldWriteIsCancelled(Connection held, Connection killer, long id, Connection masterRoot,
+      java.util.concurrent.ExecutorService pool) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!"1".equals(TestSql.queryString(masterRoot, "SELECT @@GLOBAL.read_only"))) {
+      assertTrue(System.nanoTime() < deadline, "the switchover fences the master");
+      Thread.sleep(20);
+    }
+    java.util.concurrent.Future<String> write = pool.submit(() -> {
+      try {
+        TestSql.execute(held, "INSERT INTO items (v) VALUES ('held-then-killed')");
+        return "ran";
+      } catch (SQLException e) {
+        return "error " + e.getErrorCode();
+      }
+    });
+    Thread.sleep(500);
+    assertFalse(write.isDone(), "the write waits for the switchover: " + (write.isDone() ? write.get() : ""));
+    long start = System.nanoTime();
+    TestSql.execute(killer, "KILL QUERY " + id);
+    assertEquals("error 1317", write.get(5, TimeUnit.SECONDS));
+    assertTrue((System.nanoTime() - start) / 1_000_000 < 3_000, "answered at once, not when the hold ends");
+  }
+
+  /**
    * A master made read-only behind the proxy's back is flagged (admin state, metrics, log) and
    * not failed over; its writes get the server's own 1290, and all is back once it is writable.
    * With a heartbeat table, so that on MySQL, where super_read_only refuses even the monitor's
