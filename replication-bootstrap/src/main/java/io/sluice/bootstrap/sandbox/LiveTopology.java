@@ -19,7 +19,8 @@ import java.util.Optional;
  * sandbox of one server, the only one); a server fed by the master that feeds others (or was
  * the relay already) is the relay; everything else is a slave. A server that replicates from nothing and feeds no one
  * while another is the master was left out by a failover (it was down when the others were
- * re-pointed): it is <em>detached</em>, and becomes a slave when it rejoins.
+ * re-pointed): it is <em>detached</em>, and becomes a slave when it rejoins. When no server
+ * feeds another, the one writable server among them is the master.
  */
 final class LiveTopology {
   private LiveTopology() {}
@@ -45,6 +46,16 @@ final class LiveTopology {
    * nothing). Refuses a tree the sandbox cannot describe, naming what was found.
    */
   static Reading read(List<Instance> instances, Map<String, Optional<ReplicaStatus>> observed) {
+    return read(instances, observed, java.util.Set.of());
+  }
+
+  /**
+   * As above; {@code writable} (the servers with read_only off) decides only when replication
+   * alone cannot: no server feeds another (a master whose only slave a failover left out), and
+   * exactly one of those replicating from nothing is writable.
+   */
+  static Reading read(List<Instance> instances, Map<String, Optional<ReplicaStatus>> observed,
+      java.util.Set<String> writable) {
     Map<String, String> sources = new LinkedHashMap<>();
     List<String> roots = new ArrayList<>();
     for (Instance i : instances) {
@@ -66,6 +77,8 @@ final class LiveTopology {
       master = feeding.get(0);
     } else if (feeding.isEmpty() && roots.size() == 1 && instances.size() == 1) {
       master = roots.get(0);
+    } else if (feeding.isEmpty() && sources.isEmpty() && roots.stream().filter(writable::contains).count() == 1) {
+      master = roots.stream().filter(writable::contains).findFirst().orElseThrow();
     } else if (feeding.isEmpty()) {
       throw new BootstrapException(roots.isEmpty()
           ? "every server of the sandbox replicates from another (" + describe(sources) + "): none is the master"

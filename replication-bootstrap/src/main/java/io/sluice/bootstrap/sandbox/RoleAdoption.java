@@ -44,7 +44,7 @@ final class RoleAdoption {
       }
       Map<String, Optional<ReplicaStatus>> observed = new LinkedHashMap<>();
       sessions.forEach((name, s) -> observed.put(name, ReplicaStatus.read(s, recorded.flavor().dialect())));
-      LiveTopology.Reading reading = LiveTopology.read(recorded.instances(), observed);
+      LiveTopology.Reading reading = LiveTopology.read(recorded.instances(), observed, writable(sessions));
       if (!reading.differsFrom(recorded.instances())) {
         return recorded;
       }
@@ -68,7 +68,7 @@ final class RoleAdoption {
     Flavor flavor = recorded.flavor();
     Map<String, Optional<ReplicaStatus>> observed = new LinkedHashMap<>();
     recorded.instances().forEach(i -> observed.put(i.name(), ReplicaStatus.read(sessions.get(i.name()), flavor.dialect())));
-    LiveTopology.Reading reading = LiveTopology.read(recorded.instances(), observed);
+    LiveTopology.Reading reading = LiveTopology.read(recorded.instances(), observed, writable(sessions));
     SandboxState now = recorded.withRoles(reading.roles());
     List<Instance> misplaced = now.replicas().stream()
         .filter(r -> !now.sourceOf(r).name().equals(reading.sources().get(r.name()))).toList();
@@ -107,5 +107,16 @@ final class RoleAdoption {
       ReplicaSetup.pointAt(r, flavor, source.host(), source.port(), ReplicationAccount.DEFAULT);
     }
     return now;
+  }
+
+  /** The servers with read_only off, by name. */
+  static java.util.Set<String> writable(Map<String, AdminSession> sessions) {
+    java.util.Set<String> writable = new java.util.HashSet<>();
+    sessions.forEach((name, s) -> {
+      if ("0".equals(s.value("SELECT @@GLOBAL.read_only"))) {
+        writable.add(name);
+      }
+    });
+    return writable;
   }
 }

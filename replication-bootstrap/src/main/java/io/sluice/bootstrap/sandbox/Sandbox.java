@@ -262,6 +262,7 @@ public final class Sandbox implements AutoCloseable {
   /** What every server of the sandbox in {@code dir} is doing now; starts and stops nothing. */
   public static SandboxStatus status(Path dir) {
     SandboxState state = load(dir);
+    java.util.Set<String> writable = new java.util.HashSet<>();
     List<InstanceStatus> result = new ArrayList<>();
     for (Instance i : state.instances()) {
       InstanceServer server = new InstanceServer(i, state.flavor());
@@ -271,6 +272,9 @@ public final class Sandbox implements AutoCloseable {
       if (pid.isPresent()) {
         try (AdminSession s = server.openRoot(Duration.ofSeconds(5))) {
           replication = ReplicaStatus.read(s, state.flavor().dialect());
+          if ("0".equals(s.value("SELECT @@GLOBAL.read_only"))) {
+            writable.add(i.name());
+          }
         } catch (Exception e) {
           problem = Optional.of("cannot query it: " + e.getMessage());
         }
@@ -282,7 +286,7 @@ public final class Sandbox implements AutoCloseable {
       // The roles the servers have now: the proxy's switchover or failover moves the master
       // without telling the sandbox.
       try {
-        LiveTopology.Reading r = LiveTopology.read(state.instances(), observedReplication(result));
+        LiveTopology.Reading r = LiveTopology.read(state.instances(), observedReplication(result), writable);
         result = result.stream().map(s -> new InstanceStatus(s.instance().withRole(r.roles().get(s.instance().name())),
             s.pid(), s.replication(), s.problem())).toList();
         if (r.differsFrom(state.instances())) {

@@ -63,6 +63,17 @@ class LiveTopologyTest {
   }
 
   @Test
+  void whenNoServerFeedsAnotherTheOneWritableServerIsTheMaster() {
+    // A master whose only slave a failover left out: replication alone cannot tell them apart.
+    LiveTopology.Reading r = LiveTopology.read(List.of(M0, S0), tree(), java.util.Set.of("mysql-slave-0"));
+    assertEquals("mysql-slave-0", r.master());
+    assertEquals(List.of("mysql-master-0"), r.detached());
+    BootstrapException unknown = assertThrows(BootstrapException.class,
+        () -> LiveTopology.read(List.of(M0, S0), tree(), java.util.Set.of("mysql-slave-0", "mysql-master-0")));
+    assertTrue(unknown.getMessage().contains("the master is not known"), unknown.getMessage());
+  }
+
+  @Test
   void aRelayWithoutSlavesStaysTheRelay() {
     LiveTopology.Reading r = LiveTopology.read(List.of(M0, R0), tree(R0, M0));
     assertEquals(Role.RELAY, r.roles().get("mysql-relay-0"));

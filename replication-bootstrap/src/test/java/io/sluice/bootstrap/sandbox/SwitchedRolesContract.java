@@ -134,6 +134,15 @@ abstract class SwitchedRolesContract {
           TestSql.queryRows(app, "SELECT id FROM moved ORDER BY id"));
     }
     assertEquals(master.name(), fixed.master().name());
+
+    // Every slave left out at once: no server feeds another, and the one writable server is
+    // the master; the others rejoin it.
+    for (Instance slave : fixed.slaves()) {
+      detach(slave);
+    }
+    Sandbox again = Sandbox.up(SandboxSpec.in(sandbox.dir()));
+    assertEquals(master.name(), again.master().name());
+    again.awaitReplication(TIMEOUT);
   }
 
   @Test
