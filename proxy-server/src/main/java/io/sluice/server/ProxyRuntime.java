@@ -200,5 +200,10 @@ public final class ProxyRuntime {
    * How Sluice presents itself in the greeting: the master's own version string and default
    * collation, so drivers enable the same features they would on a direct connection.
    */
-  public record ServerIdentity(String serverVersion, int characterSet, String defaultAuthPlugin) {}
+  public record ServerIdentity(String serverVersion, int characterSet, String defaultAuthPlugin) {
+    /** Whether the backends are MariaDB: some answers (errors, column types) follow the flavor. */
+    public boolean isMariaDb() {
+      return io.sluice.protocol.ServerVersions.isMariaDb(serverVersion);
+    }
+  }
 }

@@ -370,9 +370,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     if (idleCheck != null) {
       idleCheck.cancel(false);
     }
-    long wait = waitTimeoutNanos();
-    long idle = System.nanoTime() - Math.max(readySinceNanos, commandStartNanos);
-    idleCheck = ctx.executor().schedule(this::checkIdle, Math.max(0, wait - idle), java.util.concurrent.TimeUnit.NANOSECONDS);
+    checkIdleIn(waitTimeoutNanos() - idleNanos());
+  }
+
+  private void checkIdleIn(long nanos) {
+    idleCheck = ctx.executor().schedule(this::checkIdle, Math.max(1, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Since the last command arrived or was answered, whichever came later. */
+  private long idleNanos() {
+    return System.nanoTime() - Math.max(readySinceNanos, commandStartNanos);
   }
 
   private void checkIdle() {
@@ -381,13 +388,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       return;
     }
     long wait = waitTimeoutNanos();
-    long idle = System.nanoTime() - Math.max(readySinceNanos, commandStartNanos);
+    long idle = idleNanos();
     if (state != State.READY || !queued.isEmpty() || idle < wait) {
-      long next = state == State.READY ? wait - idle : wait;
-      idleCheck = ctx.executor().schedule(this::checkIdle, Math.max(1, next), java.util.concurrent.TimeUnit.NANOSECONDS);
+      checkIdleIn(state == State.READY ? wait - idle : wait);
       return;
     }
-    if (io.sluice.protocol.ServerVersions.isMariaDb(runtime.identity().serverVersion())) {
+    if (runtime.identity().isMariaDb()) {
       state = State.CLOSED; // MariaDB closes without a word
       ctx.close();
     } else {
@@ -824,7 +830,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   void kill(Kills.Request request) {
     if (request.connectionId() == connectionId && !request.queryOnly()) {
       // KILL of its own connection: the server answers with the error that ends it, then closes.
-      boolean mariaDb = io.sluice.protocol.ServerVersions.isMariaDb(runtime.identity().serverVersion());
+      boolean mariaDb = runtime.identity().isMariaDb();
       fatal(mariaDb ? new SqlError(1927, "70100", "Connection was killed")
           : new SqlError(1317, "70100", "Query execution was interrupted"));
       return;
@@ -1297,7 +1303,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
    * server sends: BIGINT UNSIGNED on MySQL, INT UNSIGNED on MariaDB.
    */
   void sendConnectionId(String column) {
-    boolean mariaDb = io.sluice.protocol.ServerVersions.isMariaDb(runtime.identity().serverVersion());
+    boolean mariaDb = runtime.identity().isMariaDb();
     io.sluice.protocol.packet.ColumnType type = mariaDb
         ? io.sluice.protocol.packet.ColumnType.MYSQL_TYPE_LONG : io.sluice.protocol.packet.ColumnType.MYSQL_TYPE_LONGLONG;
     sendOneValue(new ColumnDefinition41("def", "", "", "", column, "", ColumnDefinition41.BINARY_COLLATION,

@@ -32,7 +32,7 @@ import java.util.Map;
 final class CommandHandlers {
   /** ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION, worded as the master's flavor words it. */
   static SqlError readOnlyTransaction(ClientSession s) {
-    boolean mariaDb = io.sluice.protocol.ServerVersions.isMariaDb(s.runtime().identity().serverVersion());
+    boolean mariaDb = s.runtime().identity().isMariaDb();
     return new SqlError(1792, "25006",
         "Cannot execute statement in a READ ONLY transaction" + (mariaDb ? "" : "."));
   }
@@ -103,8 +103,7 @@ final class CommandHandlers {
     String sql = ComQuery.decode(packet.payload().duplicate(), ClientTextCharset.forLexing(s.session().charset().charset()))
         .query();
     if (sql.length() < 64 && sql.stripLeading().regionMatches(true, 0, "KILL", 0, 4)) {
-      Kills.Request kill = Kills.parse(sql, io.sluice.protocol.ServerVersions.isMariaDb(
-          s.runtime().identity().serverVersion()));
+      Kills.Request kill = Kills.parse(sql, s.runtime().identity().isMariaDb());
       if (kill != null) {
         // Connection ids the application sees are Sluice's: resolved here, not on a backend.
         packet.release();

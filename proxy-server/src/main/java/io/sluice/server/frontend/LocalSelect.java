@@ -43,7 +43,7 @@ final class LocalSelect {
     while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
       i++;
     }
-    if (sql.startsWith("/*", i) || sql.startsWith("--", i) || sql.startsWith("#", i)) {
+    if (startsComment(sql, i)) {
       return withoutComments(sql);
     }
     if (!sql.regionMatches(true, i, "SELECT", 0, 6)) {
@@ -54,13 +54,17 @@ final class LocalSelect {
       i++;
     }
     if (!sql.regionMatches(true, i, "CONNECTION_ID", 0, 13) && !sql.regionMatches(i, "@@", 0, 2)) {
-      return sql.startsWith("/*", i) || sql.startsWith("--", i) || sql.startsWith("#", i) ? withoutComments(sql) : null;
+      return startsComment(sql, i) ? withoutComments(sql) : null;
     }
     Matcher m = QUERY.matcher(sql);
     if (!m.matches()) {
       return sql.contains("/*") || sql.contains("--") || sql.contains("#") ? withoutComments(sql) : null;
     }
     return matched(m);
+  }
+
+  private static boolean startsComment(String sql, int at) {
+    return sql.startsWith("/*", at) || sql.startsWith("--", at) || sql.startsWith("#", at);
   }
 
   /**
