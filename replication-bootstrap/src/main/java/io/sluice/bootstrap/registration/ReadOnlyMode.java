@@ -27,6 +27,11 @@ public final class ReadOnlyMode {
         : List.of("SET " + scope + " super_read_only = OFF", "SET " + scope + " read_only = OFF");
   }
 
+  /** Whether the server takes writes from ordinary accounts (read_only off). */
+  public static boolean isWritable(AdminSession s) {
+    return "0".equals(s.value("SELECT @@GLOBAL.read_only"));
+  }
+
   public static void set(AdminSession s, Flavor flavor, boolean on, boolean persist) {
     statements(flavor, on, persist).forEach(s::execute);
   }

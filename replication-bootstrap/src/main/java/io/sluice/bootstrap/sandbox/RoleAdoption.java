@@ -42,9 +42,7 @@ final class RoleAdoption {
         }
         sessions.put(i.name(), server.openRootOrThrow(java.time.Duration.ofSeconds(10)));
       }
-      Map<String, Optional<ReplicaStatus>> observed = new LinkedHashMap<>();
-      sessions.forEach((name, s) -> observed.put(name, ReplicaStatus.read(s, recorded.flavor().dialect())));
-      LiveTopology.Reading reading = LiveTopology.read(recorded.instances(), observed, writable(sessions));
+      LiveTopology.Reading reading = read(recorded, sessions);
       if (!reading.differsFrom(recorded.instances())) {
         return recorded;
       }
@@ -66,9 +64,7 @@ final class RoleAdoption {
       return recorded; // still being set up: the record is the plan, not yet the servers' state
     }
     Flavor flavor = recorded.flavor();
-    Map<String, Optional<ReplicaStatus>> observed = new LinkedHashMap<>();
-    recorded.instances().forEach(i -> observed.put(i.name(), ReplicaStatus.read(sessions.get(i.name()), flavor.dialect())));
-    LiveTopology.Reading reading = LiveTopology.read(recorded.instances(), observed, writable(sessions));
+    LiveTopology.Reading reading = read(recorded, sessions);
     SandboxState now = recorded.withRoles(reading.roles());
     List<Instance> misplaced = now.replicas().stream()
         .filter(r -> !now.sourceOf(r).name().equals(reading.sources().get(r.name()))).toList();
@@ -109,14 +105,17 @@ final class RoleAdoption {
     return now;
   }
 
-  /** The servers with read_only off, by name. */
-  static java.util.Set<String> writable(Map<String, AdminSession> sessions) {
+  /** The tree the servers of {@code recorded} report, through a root session on each. */
+  private static LiveTopology.Reading read(SandboxState recorded, Map<String, AdminSession> sessions) {
+    Map<String, Optional<ReplicaStatus>> observed = new LinkedHashMap<>();
     java.util.Set<String> writable = new java.util.HashSet<>();
-    sessions.forEach((name, s) -> {
-      if ("0".equals(s.value("SELECT @@GLOBAL.read_only"))) {
-        writable.add(name);
+    for (Instance i : recorded.instances()) {
+      AdminSession s = sessions.get(i.name());
+      observed.put(i.name(), ReplicaStatus.read(s, recorded.flavor().dialect()));
+      if (ReadOnlyMode.isWritable(s)) {
+        writable.add(i.name());
       }
-    });
-    return writable;
+    }
+    return LiveTopology.read(recorded.instances(), observed, writable);
   }
 }

@@ -24,18 +24,18 @@ final class RoutingConf {
         .append("\", user = \"admin\", password = \"admin\" }\n");
     b.append("  metrics { listen = \"127.0.0.1:").append(ports.metrics()).append("\" }\n");
     b.append("  users = [ { name = \"app\", password = \"app\" } ]\n");
+    // The backends are filled in as every later rewrite fills them in: one layout for both.
     b.append("  backends {\n");
-    b.append("    master = { name = \"").append(master.name()).append("\", address = \"")
-        .append(master.address()).append("\" }\n");
+    b.append("    master = {}\n");
     if (!relays.isEmpty()) {
-      list(b, "relays", relays);
+      b.append("    relays = []\n");
       b.append("    relays-serve-reads = false\n");
     }
-    list(b, "slaves", slaves);
+    b.append("    slaves = []\n");
     b.append("  }\n");
     b.append("  monitor { user = \"root\", password = \"\" }\n");
     b.append("}\n");
-    return b.toString();
+    return updateBackends(b.toString(), master, relays, slaves);
   }
 
   /**
@@ -70,14 +70,5 @@ final class RoutingConf {
 
   private static String quoted(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private static void list(StringBuilder b, String key, List<Instance> instances) {
-    b.append("    ").append(key).append(" = [\n");
-    for (Instance s : instances) {
-      b.append("      { name = \"").append(s.name()).append("\", address = \"").append(s.address())
-          .append("\", weight = 1 }\n");
-    }
-    b.append("    ]\n");
   }
 }

@@ -11,6 +11,7 @@ import io.sluice.bootstrap.registration.ApplicationAccount;
 import io.sluice.bootstrap.registration.Endpoint;
 import io.sluice.bootstrap.registration.ReplicaRegistration;
 import io.sluice.bootstrap.registration.ReplicaSetup;
+import io.sluice.bootstrap.registration.ReadOnlyMode;
 import io.sluice.bootstrap.registration.ReplicaStatus;
 import io.sluice.bootstrap.registration.ReplicationAccount;
 import io.sluice.bootstrap.registration.ReplicationWait;
@@ -272,7 +273,7 @@ public final class Sandbox implements AutoCloseable {
       if (pid.isPresent()) {
         try (AdminSession s = server.openRoot(Duration.ofSeconds(5))) {
           replication = ReplicaStatus.read(s, state.flavor().dialect());
-          if ("0".equals(s.value("SELECT @@GLOBAL.read_only"))) {
+          if (ReadOnlyMode.isWritable(s)) {
             writable.add(i.name());
           }
         } catch (Exception e) {
