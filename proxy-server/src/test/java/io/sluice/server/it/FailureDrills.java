@@ -1,6 +1,7 @@
 package io.sluice.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.bootstrap.sandbox.Instance;
 import io.sluice.bootstrap.testing.TestSql;
@@ -24,6 +25,30 @@ final class FailureDrills {
     String pid = Files.readString(instance.layout().pidFile()).trim();
     Process kill = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
     assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
+    if (signal.equals("STOP")) {
+      // kill returns once the signal is queued; a drill that then expects silence starts once
+      // every thread has stopped.
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (!state(pid).startsWith("T")) {
+        assertTrue(System.nanoTime() < deadline, "mysqld " + pid + " of " + instance.name()
+            + " did not stop: state " + state(pid));
+        Thread.sleep(10);
+      }
+    }
+  }
+
+  /** The State line of /proc/PID/status ("T (stopped)", "S (sleeping)"), or "gone". */
+  static String state(String pid) throws java.io.IOException {
+    java.nio.file.Path status = java.nio.file.Path.of("/proc", pid, "status");
+    if (!Files.exists(status)) {
+      return "gone";
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("State:")) {
+        return line.substring("State:".length()).trim();
+      }
+    }
+    return "unknown";
   }
 
   /** Something an application does that fails while a server is away. */

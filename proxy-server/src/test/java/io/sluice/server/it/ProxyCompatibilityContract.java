@@ -1948,6 +1948,30 @@ abstract class ProxyCompatibilityContract {
     return threads;
   }
 
+  /**
+   * The error a write through {@code p} gets while {@code master} is stopped. Should it succeed,
+   * the failure says where it could have run: the master's process state, the proxy's view and
+   * which slaves have the row.
+   */
+  private SQLException writeToHungMasterFails(ProxyFixture p, Connection writer, Instance master, String value)
+      throws Exception {
+    try {
+      TestSql.execute(writer, "INSERT INTO items (v) VALUES ('" + value + "')");
+    } catch (SQLException expected) {
+      return expected;
+    }
+    String pid = java.nio.file.Files.readString(master.layout().pidFile()).trim();
+    StringBuilder rows = new StringBuilder();
+    for (Instance s : cluster().slaves()) {
+      try (Connection root = TestSql.root(s)) {
+        rows.append(' ').append(s.name()).append('=')
+            .append(TestSql.queryString(root, "SELECT COUNT(*) FROM app.items WHERE v = '" + value + "'"));
+      }
+    }
+    throw new AssertionError("a write with the master stopped succeeded; mysqld " + pid + " is "
+        + FailureDrills.state(pid) + "; the proxy's view " + p.server.runtime().view() + "; rows on the slaves:" + rows);
+  }
+
   /** The server's count of connection attempts (its {@code Connections} status variable). */
   private static long connectionsCounted(Connection c) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Connections'")) {
@@ -1976,8 +2000,7 @@ abstract class ProxyCompatibilityContract {
       FailureDrills.signal(master, "STOP");
       try {
         long start = System.nanoTime();
-        SQLException first = assertThrows(SQLException.class,
-            () -> TestSql.execute(writer, "INSERT INTO items (v) VALUES ('during-hang')"));
+        SQLException first = writeToHungMasterFails(p, writer, master, "during-hang");
         long firstMs = (System.nanoTime() - start) / 1_000_000;
         // Two silent health-check rounds (a 0.5 s timeout and a 0.3 s interval each) and room for a loaded machine.
         assertTrue(firstMs < 6_000, "the first write failed after " + firstMs + " ms: " + first.getMessage());
