@@ -1,6 +1,7 @@
 package io.sluice.server.failover;
 
 import io.sluice.core.cluster.ClusterView;
+import io.sluice.server.MasterGate;
 import io.sluice.server.ProxyRuntime;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,14 +36,14 @@ public final class FailoverCoordinator {
    * fence until the new master is published, then go to it.
    */
   public synchronized String switchover(String candidate) {
-    runtime.masterGate().close();
+    runtime.masterGate().close(MasterGate.Hold.PROMOTION);
     try {
       return promotion().switchover(runtime.view(), candidate, next -> {
         publish(next);
-        runtime.masterGate().open();
+        runtime.masterGate().open(MasterGate.Hold.PROMOTION);
       }).summary();
     } finally {
-      runtime.masterGate().open(); // abandoned: the old master is writable again
+      runtime.masterGate().open(MasterGate.Hold.PROMOTION); // abandoned: the old master is writable again
     }
   }
 
@@ -56,14 +57,14 @@ public final class FailoverCoordinator {
     String oldMaster = view.master().name();
     // Writes that arrive while the replicas apply their relay logs wait for the new master
     // rather than fail against the dead one.
-    runtime.masterGate().close();
+    runtime.masterGate().close(MasterGate.Hold.PROMOTION);
     try {
       Promotion.Result r = promotion().failover(view);
       fenceOnReturn.add(oldMaster);
       publish(r.view());
       return r.summary();
     } finally {
-      runtime.masterGate().open();
+      runtime.masterGate().open(MasterGate.Hold.PROMOTION);
     }
   }
 

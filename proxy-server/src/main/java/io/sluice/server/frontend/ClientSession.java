@@ -484,10 +484,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     state = State.EXECUTING;
     java.util.concurrent.CompletableFuture<Void> switching = runtime.masterGate().whenOpen();
     if (switching != null && target.name().equals(runtime.view().master().name())) {
-      // A switchover has fenced this master read-only (or is about to): the command waits for
-      // the new master instead of failing with 1290 on the old one. A transaction held on the
-      // old master then ends with 08S01, below, as for any master change under it. A KILL QUERY
-      // meanwhile answers it 1317 at once and it never runs (see killRunningStatement).
+      // The master is being replaced (a switchover fenced it read-only, or it is down and the
+      // automatic failover is due): the command waits for the new master instead of failing
+      // on the old one (see MasterGate). A transaction held on the old master then ends with
+      // 08S01, below, as for any master change under it. A KILL QUERY meanwhile answers it
+      // 1317 at once and it never runs (see killRunningStatement).
       Runnable cancel = () -> {
         command.release();
         finishWithError(new SqlError(1317, "70100", "Query execution was interrupted"), callback);

@@ -6,6 +6,7 @@ import io.sluice.core.cluster.BackendHealth;
 import io.sluice.core.cluster.BackendRole;
 import io.sluice.core.cluster.BackendStatus;
 import io.sluice.core.cluster.ClusterView;
+import io.sluice.server.MasterGate;
 import io.sluice.server.ProxyRuntime;
 import io.sluice.server.config.ProxyConfig.MonitorConfig;
 import io.sluice.server.failover.Promotion;
@@ -53,6 +54,8 @@ public final class HealthChecker implements AutoCloseable {
   private volatile boolean closing;
   /** When the master was first seen down in the current outage (System.nanoTime), or 0. */
   private long masterDownSince;
+  /** An automatic failover failed in the current outage: writes fail at once until it ends. */
+  private boolean failoverFailed;
   /** Which backends did not answer their probes in time, and for how long; checkAll's thread only. */
   private final SilentRounds silence = new SilentRounds();
   /**
@@ -137,10 +140,17 @@ public final class HealthChecker implements AutoCloseable {
           changed = true;
         }
       }
+      boolean masterDown = masterProbe.health() == BackendHealth.DOWN;
+      if (masterDown) {
+        holdForFailover(true); // before statements can see the master down, so none fails meanwhile
+      }
       if (changed) {
         runtime.compareAndSetView(view, next.build()); // an admin change or reload in the meantime wins
       }
-      maybeFailOver(masterProbe.health() == BackendHealth.DOWN);
+      if (!masterDown) {
+        holdForFailover(false); // after the view says it is back: released statements go to it
+      }
+      maybeFailOver(masterDown);
     } catch (RuntimeException e) {
       log.warn("health check round failed", e);
     }
@@ -153,6 +163,7 @@ public final class HealthChecker implements AutoCloseable {
   private void maybeFailOver(boolean masterDown) {
     if (!masterDown) {
       masterDownSince = 0;
+      failoverFailed = false;
       return;
     }
     long now = System.nanoTime();
@@ -166,8 +177,31 @@ public final class HealthChecker implements AutoCloseable {
         log.warn("the master has been down for {} s: failing over", f.downAfter().toSeconds());
         failovers.failover();
       } catch (RuntimeException e) {
+        // Held statements now get the master-down error, and so does every write until the
+        // master answers or a retry succeeds: holding them for an attempt that may fail again
+        // would only make the application wait longer for the same answer.
+        failoverFailed = true;
         log.error("automatic failover failed, retrying after {}: {}", f.downAfter(), e.getMessage());
+      } finally {
+        runtime.masterGate().open(MasterGate.Hold.FAILOVER_DUE);
       }
+    }
+  }
+
+  /**
+   * While the master is down and the automatic failover is due, master-bound statements wait
+   * for it (see {@link MasterGate.Hold#FAILOVER_DUE}) instead of failing at once.
+   */
+  private void holdForFailover(boolean masterDown) {
+    MasterGate gate = runtime.masterGate();
+    var f = runtime.config().failover();
+    boolean hold = masterDown && f.auto() && !failoverFailed && !closing;
+    if (hold && !gate.holds(MasterGate.Hold.FAILOVER_DUE)) {
+      gate.close(MasterGate.Hold.FAILOVER_DUE);
+      log.warn("statements bound for the master wait for the automatic failover (failover.down-after = {} s)"
+          + " or for the master to answer again", f.downAfter().toSeconds());
+    } else if (!hold) {
+      gate.open(MasterGate.Hold.FAILOVER_DUE);
     }
   }
 
@@ -304,7 +338,7 @@ public final class HealthChecker implements AutoCloseable {
             }
           }
           // A switchover fences the master for a moment: that is not news.
-          return readOnly && runtime.masterGate().whenOpen() == null
+          return readOnly && !runtime.masterGate().holds(MasterGate.Hold.PROMOTION)
               ? new Probe(BackendHealth.READ_ONLY, 0, "read_only is ON: writes get its error 1290 until it is"
                   + " made writable (SET GLOBAL read_only = OFF) or another backend becomes the master")
               : new Probe(BackendHealth.UP, 0);
@@ -414,6 +448,7 @@ public final class HealthChecker implements AutoCloseable {
     closing = true;
     scheduler.shutdownNow();
     probes.shutdownNow();
+    runtime.masterGate().open(MasterGate.Hold.FAILOVER_DUE); // no failover is coming any more
     for (Connection c : connections.values()) {
       close(c);
     }

@@ -64,9 +64,12 @@ abstract class FailoverContract {
 
       // 1. kill -9 of the master: after failover.down-after the most advanced slave is promoted.
       cluster().sandbox().kill(m0);
+      long knownDown = awaitMasterDown(p, m0.name(), Duration.ofSeconds(10));
       String promoted = awaitNewMaster(p, m0.name(), Duration.ofSeconds(30));
       int ackedAtKill = writer.acked.size();
       writer.awaitAcks(ackedAtKill + 20, Duration.ofSeconds(20));
+      // Writes sent once the proxy knew the master down waited for the failover: none failed.
+      assertEquals(List.of(), writer.errorsStartedAfter(knownDown), "writes that failed while the failover was due");
       Set<Integer> lostInFailover = missingOn(instance(promoted), writer.ackedUpTo(ackedAtKill));
       System.out.printf("failover lost %d of %d acknowledged writes (semi-sync %s)%n", lostInFailover.size(),
           ackedAtKill, semiSync ? "on" : "not available");
@@ -217,6 +220,16 @@ abstract class FailoverContract {
     return present;
   }
 
+  /** When (System.nanoTime) the proxy's view first showed {@code master} down. */
+  private static long awaitMasterDown(ProxyFixture p, String master, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!p.server.runtime().view().isDown(master)) {
+      assertTrue(System.nanoTime() < deadline, master + " is not down within " + within);
+      Thread.sleep(5);
+    }
+    return System.nanoTime();
+  }
+
   private static String awaitNewMaster(ProxyFixture p, String old, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
@@ -263,6 +276,8 @@ abstract class FailoverContract {
     final List<Integer> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Set<Integer> failed = new ConcurrentSkipListSet<>();
     final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When (System.nanoTime) each failed write was sent, by id. */
+    private final java.util.Map<Integer, Long> failedSentAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger(1);
     private final Thread thread;
     private volatile boolean stop;
@@ -272,6 +287,7 @@ abstract class FailoverContract {
         Connection c = null;
         while (!stop) {
           int id = next.getAndIncrement();
+          long sentAt = System.nanoTime();
           try {
             if (c == null || c.isClosed()) {
               c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true&connectTimeout=2000&socketTimeout=10000");
@@ -280,6 +296,7 @@ abstract class FailoverContract {
             acked.add(id);
           } catch (SQLException e) {
             failed.add(id);
+            failedSentAt.put(id, sentAt);
             errors.add(id + ": " + e.getErrorCode() + " " + e.getMessage());
             try {
               if (c != null) {
@@ -309,6 +326,12 @@ abstract class FailoverContract {
         Thread.sleep(20);
       }
       assertTrue(acked.size() >= count, "writes resumed: " + acked.size() + " of " + count + " acknowledged");
+    }
+
+    /** The errors of writes sent (or connections opened for them) after {@code nanoTime}. */
+    List<String> errorsStartedAfter(long nanoTime) {
+      return errors.stream().filter(e -> failedSentAt.get(Integer.parseInt(e.substring(0, e.indexOf(':')))) > nanoTime)
+          .toList();
     }
 
     /** The first {@code n} acknowledged ids (a copy first: the writer keeps appending). */

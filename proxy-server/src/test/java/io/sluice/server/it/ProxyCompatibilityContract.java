@@ -2090,6 +2090,104 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
+   * With automatic failover on, a write that arrives while the master is known down waits for
+   * the failover instead of failing: when the master answers again first it runs there; when
+   * the failover attempt fails (here no replica may be promoted, both are offline) it gets the
+   * master-down error then, and later writes get it at once. A held write that the application
+   * cancels (KILL QUERY) is answered 1317 at once and never runs.
+   */
+  @Test
+  void writesWaitForADueFailoverAndRunWhenTheMasterReturns() throws Exception {
+    Instance master = cluster().master();
+    ProxyConfig.MonitorConfig fast = new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300),
+        Duration.ofMillis(500), Duration.ofSeconds(10));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      // The master comes back before failover.down-after (30 s): the held write runs on it.
+      try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withMonitor(fast)
+          .withFailover(new ProxyConfig.FailoverConfig(true, Duration.ofSeconds(30), "repl", "repl")));
+           Connection writer = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+           Connection cancelled = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+           Connection killer = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+        TestSql.execute(writer, "INSERT INTO items (v) VALUES ('before-the-blip')");
+        java.util.concurrent.Future<String> write;
+        FailureDrills.signal(master, "STOP");
+        try {
+          awaitMasterDown(p, Duration.ofSeconds(10));
+          write = pool.submit(() -> outcome(writer, "INSERT INTO items (v) VALUES ('held-over-the-blip')"));
+          java.util.concurrent.Future<String> toCancel =
+              pool.submit(() -> outcome(cancelled, "INSERT INTO items (v) VALUES ('held-then-killed')"));
+          Thread.sleep(700);
+          assertFalse(write.isDone(), "the write waits: " + (write.isDone() ? write.get() : ""));
+          assertFalse(toCancel.isDone(), "the write waits: " + (toCancel.isDone() ? toCancel.get() : ""));
+          TestSql.execute(killer, "KILL QUERY " + cancelled.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId());
+          String killed = toCancel.get(5, TimeUnit.SECONDS);
+          assertTrue(killed.startsWith("error 1317"), killed);
+        } finally {
+          FailureDrills.signal(master, "CONT");
+        }
+        assertEquals("ok", write.get(15, TimeUnit.SECONDS));
+        assertEquals(master.name(), p.server.runtime().view().master().name(), "no failover");
+        try (Connection root = TestSql.root(master)) {
+          assertEquals(List.of(List.of("held-over-the-blip")), TestSql.queryRows(root,
+              "SELECT v FROM app.items WHERE v IN ('held-over-the-blip', 'held-then-killed')"));
+        }
+      }
+
+      // Nothing may be promoted (every slave offline): the failover attempt after
+      // failover.down-after (1 s) fails, and the held write gets the master-down error then.
+      try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withMonitor(fast)
+          .withFailover(new ProxyConfig.FailoverConfig(true, Duration.ofSeconds(1), "repl", "repl")));
+           Connection writer = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+        for (Instance s : cluster().slaves()) {
+          p.admin("SET OFFLINE '" + s.name() + "'");
+        }
+        assertTrue(p.server.runtime().view().usableSlaves().isEmpty(), p.admin("SELECT * FROM backends").toString());
+        FailureDrills.signal(master, "STOP");
+        try {
+          awaitMasterDown(p, Duration.ofSeconds(10));
+          long start = System.nanoTime();
+          String held = outcome(writer, "INSERT INTO items (v) VALUES ('held-then-refused')");
+          long heldMs = (System.nanoTime() - start) / 1_000_000;
+          assertTrue(held.startsWith("error 9001") && held.contains("down"), held);
+          assertTrue(heldMs > 300 && heldMs < 8_000, "answered when the failover failed, after " + heldMs + " ms");
+          start = System.nanoTime();
+          String next = outcome(writer, "INSERT INTO items (v) VALUES ('refused-at-once')");
+          long nextMs = (System.nanoTime() - start) / 1_000_000;
+          assertTrue(next.startsWith("error 9001") && next.contains("down"), next);
+          assertTrue(nextMs < 1_000, "once the failover failed, writes fail at once; this one after " + nextMs + " ms");
+        } finally {
+          FailureDrills.signal(master, "CONT");
+        }
+        assertEquals(master.name(), p.server.runtime().view().master().name(), "nothing was promoted");
+        FailureDrills.awaitSuccess(() -> TestSql.execute(writer, "INSERT INTO items (v) VALUES ('after-the-outage')"),
+            Duration.ofSeconds(10));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+  }
+
+  private static void awaitMasterDown(ProxyFixture p, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!p.server.runtime().view().isDown(p.server.runtime().view().master().name())) {
+      assertTrue(System.nanoTime() < deadline, "the master is not down within " + within);
+      Thread.sleep(10);
+    }
+  }
+
+  /** "ok", or "error CODE MESSAGE" for what the statement got. */
+  private static String outcome(Connection c, String sql) {
+    try {
+      TestSql.execute(c, sql);
+      return "ok";
+    } catch (SQLException e) {
+      return "error " + e.getErrorCode() + " " + e.getMessage();
+    }
+  }
+
+  /**
    * In Shift-JIS, '表' is 0x95 0x5C: its second byte is a backslash's. Read as UTF-8 it would
    * escape the closing quote, and the FOR UPDATE after it would read as part of a string (the
    * apostrophe in the comment closing it), sending a locking read to a slave.
