@@ -148,11 +148,30 @@ public final class Promotion {
         if (r.health() == BackendHealth.DOWN || r.health() == BackendHealth.OFFLINE) {
           continue;
         }
+        AdminSession s;
         try {
-          alive.put(r.backend(), open(r.backend()));
+          s = open(r.backend());
         } catch (SQLException e) {
           log.warn("failover: replica {} cannot be reached and is left out: {}", r.backend().name(), e.getMessage());
+          continue;
         }
+        // Only a server that replicates can hold what the master wrote: a former master fenced
+        // after an earlier failover (replicating from nothing) has neither those writes nor a
+        // history the others share.
+        Optional<Map<String, String>> status = s.firstRow(flavorOf(s).dialect().showReplicaStatus());
+        if (status.isEmpty()) {
+          log.warn("failover: {} is left out: it is not configured as a replica", r.backend().name());
+          s.close();
+          continue;
+        }
+        String delay = status.get().get("SQL_Delay");
+        if (delay != null && !delay.equals("0")) {
+          // A delayed replica is behind on purpose: it would hold up the failover by its delay.
+          log.warn("failover: {} is left out: it applies {} s behind on purpose (SQL_Delay)", r.backend().name(), delay);
+          s.close();
+          continue;
+        }
+        alive.put(r.backend(), s);
       }
       if (alive.isEmpty()) {
         throw new IllegalStateException("no replica answers; nothing to promote");
@@ -160,14 +179,29 @@ public final class Promotion {
       Flavor flavor = flavorOf(alive.values().iterator().next());
       ReplicationDialect d = flavor.dialect();
       // Nothing more will arrive from a dead master: stop receiving and apply what was received.
+      // A replica that cannot apply all of it (its applier stopped by hand, blocked by a lock)
+      // stops the failover: promoting it would throw away acknowledged writes it received.
       Map<Backend, String> executed = new LinkedHashMap<>();
-      for (Map.Entry<Backend, AdminSession> e : alive.entrySet()) {
-        AdminSession s = e.getValue();
-        s.execute(d.stopIoThread());
-        awaitRelayLogApplied(s, d);
-        executed.put(e.getKey(), s.value(d.executedGtidsQuery()));
+      Backend chosen;
+      try {
+        for (Map.Entry<Backend, AdminSession> e : alive.entrySet()) {
+          AdminSession s = e.getValue();
+          s.execute(d.stopIoThread());
+          s.execute(d.startSqlThread());
+          awaitRelayLogApplied(s, d);
+          executed.put(e.getKey(), s.value(d.executedGtidsQuery()));
+        }
+        chosen = mostAdvanced(executed, flavor, alive.values().iterator().next());
+      } catch (RuntimeException e) {
+        for (AdminSession s : alive.values()) {
+          try {
+            s.execute(d.startReplica()); // as they were: receiving again once the master returns
+          } catch (RuntimeException again) {
+            log.warn("failover: could not restart replication on {}: {}", s.label(), again.getMessage());
+          }
+        }
+        throw e;
       }
-      Backend chosen = mostAdvanced(executed, flavor, alive.values().iterator().next());
       AdminSession c = alive.get(chosen);
       promote(c, flavor);
       List<String> repointed = new ArrayList<>();
@@ -276,7 +310,9 @@ public final class Promotion {
         return;
       }
     }
-    log.warn("failover: {} did not finish applying its relay log within {} s", s.label(), CATCH_UP.toSeconds());
+    throw new IllegalStateException(s.label() + " did not finish applying its relay log within "
+        + CATCH_UP.toSeconds() + " s (is its applier stopped or blocked by a lock?); nothing was promoted,"
+        + " replication was restarted, and the failover is retried after failover.down-after");
   }
 
   private static String first(Map<String, String> row, String a, String b) {
@@ -299,6 +335,18 @@ public final class Promotion {
               && !"1".equals(any.value("SELECT GTID_SUBSET(?, ?)", mine, theirs));
       if (ahead) {
         best = candidate;
+      }
+    }
+    if (!flavor.isMariaDb()) {
+      // The one promoted must have every transaction any other has: when histories forked
+      // (a former master's own writes), promoting either would drop the other's.
+      for (Map.Entry<Backend, String> other : executed.entrySet()) {
+        if (!"1".equals(any.value("SELECT GTID_SUBSET(?, ?)", other.getValue(), executed.get(best)))) {
+          throw new IllegalStateException("the replicas' histories have forked: " + other.getKey().name()
+              + " has transactions " + best.name() + " lacks (" + any.value("SELECT GTID_SUBTRACT(?, ?)",
+              other.getValue(), executed.get(best)) + "); nothing was promoted; choose the master by hand"
+              + " (SWITCHOVER after removing the other, or repair it)");
+        }
       }
     }
     return best;

@@ -15,6 +15,11 @@ public interface ReplicationDialect {
 
   String startIoThread();
 
+  /** Starts only the applier (SQL) thread, e.g. to apply a relay log while receiving stays off. */
+  default String startSqlThread() {
+    return startIoThread().replace("IO_THREAD", "SQL_THREAD");
+  }
+
   /** Points a replica at its source using GTID auto-positioning. Arguments are raw values, not SQL. */
   String changeSource(String host, int port, String user, String password);
 
