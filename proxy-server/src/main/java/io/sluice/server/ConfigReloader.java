@@ -50,6 +50,16 @@ public final class ConfigReloader {
     ProxyConfig old = runtime.config();
     String text = readOrNull(old.source());
     ProxyConfig next = ConfigLoader.load(old.source());
+    String promoted = runtime.promotedMaster();
+    String live = runtime.view().master().name();
+    if (promoted != null && !next.backends().master().name().equals(live)) {
+      // Config management pushing the file it had before a switchover, or an edit that was
+      // pending when the promotion could not save: applied, it would send writes to the
+      // demoted, read-only master.
+      throw new ConfigException(old.source(), "sluice.backends.master", "names " + next.backends().master().name()
+          + ", but " + live + " is the master since a switchover or failover of this proxy; write " + live
+          + " as the master (SAVE CONFIG does) and use SWITCHOVER to change it");
+    }
     List<String> restart = new ArrayList<>();
     if (!next.listen().equals(old.listen())) {
       restart.add("listen");
@@ -158,9 +168,16 @@ public final class ConfigReloader {
       }
       Path tmp = file.resolveSibling(file.getFileName() + ".saving");
       String text = doc.render();
-      Files.writeString(tmp, text);
-      ConfigLoader.load(tmp); // never replace a good file with one that would not load
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.writeString(tmp, text);
+        ConfigLoader.load(tmp); // never replace a good file with one that would not load
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException | RuntimeException e) {
+        if (Files.isRegularFile(tmp)) {
+          Files.deleteIfExists(tmp); // no half-written file left beside the real one
+        }
+        throw e;
+      }
       applied = text; // what runs now: the file watch need not reload it
       return file.toString();
     } catch (IOException e) {

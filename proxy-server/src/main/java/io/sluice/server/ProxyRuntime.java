@@ -27,6 +27,8 @@ public final class ProxyRuntime {
   private volatile Consumer<String> downListener;
   private volatile io.sluice.server.metrics.ProxyMetrics metrics;
   private volatile io.sluice.server.metrics.SqlLog sqlLog;
+  /** The master a switchover or failover of this process made, or null: reloads may not undo it. */
+  private volatile String promotedMaster;
   private final StatementClassifier classifier = new StatementClassifier();
   private final BackendPools pools;
   private final Optional<SslContext> tls;
@@ -63,6 +65,15 @@ public final class ProxyRuntime {
         return routerFactory.get();
       }
     };
+  }
+
+  /** Recorded by each promotion: a config reload then keeps this master (see ConfigReloader). */
+  public void promotedMaster(String name) {
+    this.promotedMaster = name;
+  }
+
+  public String promotedMaster() {
+    return promotedMaster;
   }
 
   public ProxyConfig config() {

@@ -127,6 +127,10 @@ public final class AdminCommands {
       return AdminResult.error("number out of range in '" + s + "'");
     } catch (IllegalArgumentException | IllegalStateException e) {
       return AdminResult.error(e.getMessage());
+    } catch (java.io.UncheckedIOException e) {
+      return AdminResult.error(e.getMessage() + "; the running configuration is unchanged");
+    } catch (com.typesafe.config.ConfigException e) {
+      return AdminResult.error("cannot read the config file: " + e.getMessage() + "; fix it, then try again");
     }
     return AdminResult.syntax(s);
   }

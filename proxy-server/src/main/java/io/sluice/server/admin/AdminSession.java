@@ -152,8 +152,16 @@ final class AdminSession extends ChannelInboundHandlerAdapter {
         // Off the event loop: a switchover waits on servers for seconds.
         String sql = ComQuery.decode(packet.payload()).query();
         commandThread.execute(() -> {
-          AdminResult result = commands.run(sql);
-          ctx.executor().execute(() -> answer(result));
+          AdminResult result;
+          try {
+            result = commands.run(sql);
+          } catch (RuntimeException e) {
+            // Never leave the client waiting for an answer that will not come.
+            log.error("admin statement failed: {}", sql, e);
+            result = AdminResult.error("the statement failed: " + e);
+          }
+          AdminResult answer = result;
+          ctx.executor().execute(() -> answer(answer));
         });
       }
       case COM_PING, COM_INIT_DB -> sendOk(0, "");

@@ -38,10 +38,12 @@ public final class FailoverCoordinator {
   public synchronized String switchover(String candidate) {
     runtime.masterGate().close(MasterGate.Hold.PROMOTION);
     try {
-      return promotion().switchover(runtime.view(), candidate, next -> {
-        publish(next);
+      String[] warning = {""};
+      String summary = promotion().switchover(runtime.view(), candidate, next -> {
+        warning[0] = publish(next);
         runtime.masterGate().open(MasterGate.Hold.PROMOTION);
       }).summary();
+      return summary + warning[0];
     } finally {
       runtime.masterGate().open(MasterGate.Hold.PROMOTION); // abandoned: the old master is writable again
     }
@@ -61,8 +63,7 @@ public final class FailoverCoordinator {
     try {
       Promotion.Result r = promotion().failover(view);
       fenceOnReturn.add(oldMaster);
-      publish(r.view());
-      return r.summary();
+      return r.summary() + publish(r.view());
     } finally {
       runtime.masterGate().open(MasterGate.Hold.PROMOTION);
     }
@@ -76,13 +77,18 @@ public final class FailoverCoordinator {
     fenceOnReturn.remove(backend);
   }
 
-  private void publish(ClusterView next) {
+  /** Publishes the promotion's view; returns a warning for the summary if the file could not be written. */
+  private String publish(ClusterView next) {
+    runtime.promotedMaster(next.master().name());
     runtime.updateView(current -> next);
     try {
       persist.accept(next);
+      return "";
     } catch (RuntimeException e) {
-      log.error("the new topology could not be written to the config file; a reload would bring back the old"
+      log.error("the new topology could not be written to the config file; a restart would bring back the old"
           + " master until it is fixed: {}", e.getMessage());
+      return "; WARNING: the config file could not be written (" + e.getMessage() + "): a restart would bring"
+          + " back the old master; fix the file, then run SAVE CONFIG";
     }
   }
 }

@@ -108,6 +108,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private long commandStartNanos;
   /** When the session last finished a command (or logged in): idle since then or since a newer command. */
   private long readySinceNanos;
+  /** The connection running the login's schema check (CONNECT_WITH_DB), while it runs. */
+  private BackendConnection schemaCheck;
   /** Answers the command held at the master gate with 1317, if one is (see execute). */
   private Runnable waitingAtGate;
   /** The pending wait_timeout check (one per session, not one per command). */
@@ -853,6 +855,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     if (active != null && active.backendName().equals(backend) && state == State.EXECUTING) {
       active.abort("the health checks find the backend down");
     }
+    if (schemaCheck != null && schemaCheck.backendName().equals(backend)) {
+      // A login's schema check on a server that stopped answering (SIGSTOP, a partition)
+      // would hang the login, and a JDBC query timeout's cancel connection with it.
+      schemaCheck.abort("the health checks find the backend down");
+    }
   }
 
   private void endRetry() {
@@ -1225,7 +1232,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return;
       }
       BackendConnection c = (BackendConnection) f.getNow();
+      schemaCheck = c;
       c.query("USE " + SqlLiterals.quoteIdentifier(schema)).addListener(q -> {
+        schemaCheck = null;
         if (!q.isSuccess()) {
           pool.discard(c);
           loginFinished(BackendSync.errorOf(checker.name(), q.cause()));

@@ -151,8 +151,10 @@ public final class HealthChecker implements AutoCloseable {
         holdForFailover(false); // after the view says it is back: released statements go to it
       }
       maybeFailOver(masterDown);
-    } catch (RuntimeException e) {
-      log.warn("health check round failed", e);
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      // Caught, not thrown: an exception out of a scheduleWithFixedDelay task silently ends
+      // every later round, and a proxy without health checks would never notice a dead master.
+      log.error("health check round failed", e);
     }
   }
 

@@ -131,6 +131,18 @@ abstract class FailoverContract {
       }
       int ackedAtSwitch = writer.acked.size();
       assertTrue(p.admin("SELECT * FROM backends").get(0).startsWith("1\t" + other + "\t"));
+      // Config management puts back the file it had before the switchover: the reload is
+      // refused, naming the key, and writes stay on the new master.
+      String afterSwitch = Files.readString(conf);
+      Path stale = dir.resolve("routing.conf.pushed");
+      Files.writeString(stale, text);
+      Files.move(stale, conf, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      ProxyFixture.AdminError refused = org.junit.jupiter.api.Assertions.assertThrows(ProxyFixture.AdminError.class,
+          () -> p.admin("RELOAD"));
+      assertTrue(refused.getMessage().contains("sluice.backends.master") && refused.getMessage().contains(other),
+          refused.getMessage());
+      assertTrue(p.admin("SELECT * FROM backends").get(0).startsWith("1\t" + other + "\t"));
+      Files.writeString(conf, afterSwitch);
       writer.awaitAcks(ackedAtSwitch + 20, Duration.ofSeconds(20));
       // Writes that arrived while the master was fenced waited for the new one: none failed.
       assertEquals(List.of(), writer.errors.subList(failedBeforeSwitch, writer.errors.size()),

@@ -2101,7 +2101,7 @@ abstract class ProxyCompatibilityContract {
     Instance master = cluster().master();
     ProxyConfig.MonitorConfig fast = new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300),
         Duration.ofMillis(500), Duration.ofSeconds(10));
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
     try {
       // The master comes back before failover.down-after (30 s): the held write runs on it.
       try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withMonitor(fast)
@@ -2109,11 +2109,25 @@ abstract class ProxyCompatibilityContract {
            Connection writer = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
            Connection cancelled = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
            Connection killer = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
-        TestSql.execute(writer, "INSERT INTO items (v) VALUES ('before-the-blip')");
+        for (Connection c : List.of(writer, cancelled, killer)) { // idle master connections on every event loop
+          TestSql.execute(c, "INSERT INTO items (v) VALUES ('before-the-blip')");
+        }
         java.util.concurrent.Future<String> write;
         FailureDrills.signal(master, "STOP");
         try {
+          // A login with a schema, checked on the master until it is known down: it ends once
+          // the master is found down (an error to retry, or a slave checked the schema), not
+          // when the master answers again.
+          java.util.concurrent.Future<String> login = pool.submit(() -> {
+            try (Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+              return "ok";
+            } catch (SQLException e) {
+              return "error " + e.getErrorCode() + " " + e.getMessage();
+            }
+          });
           awaitMasterDown(p, Duration.ofSeconds(10));
+          String loggedIn = login.get(10, TimeUnit.SECONDS);
+          assertTrue(loggedIn.equals("ok") || loggedIn.startsWith("error 9001"), loggedIn);
           write = pool.submit(() -> outcome(writer, "INSERT INTO items (v) VALUES ('held-over-the-blip')"));
           java.util.concurrent.Future<String> toCancel =
               pool.submit(() -> outcome(cancelled, "INSERT INTO items (v) VALUES ('held-then-killed')"));
@@ -3095,6 +3109,16 @@ abstract class ProxyCompatibilityContract {
       // Laid out as the sandbox writes it: items two deeper than the key, the bracket under it.
       assertTrue(written.contains("    slaves = [\n      { name = \"" + s0.name() + "\""), written);
       assertTrue(written.contains("weight = 5 }\n    ]\n"), written);
+      // A SAVE CONFIG that cannot write (here its temporary file's name is taken by a
+      // directory) answers an error naming the cause instead of leaving the client waiting.
+      java.nio.file.Path blocked = java.nio.file.Files.createDirectory(dir.resolve("routing.conf.saving"));
+      try {
+        ProxyFixture.AdminError notSaved = assertThrows(ProxyFixture.AdminError.class, () -> p.admin("SAVE CONFIG"));
+        assertTrue(notSaved.getMessage().contains("cannot write " + conf), notSaved.getMessage());
+        assertEquals(written, java.nio.file.Files.readString(conf), "the file is unchanged");
+      } finally {
+        java.nio.file.Files.delete(blocked);
+      }
     } finally {
       java.nio.file.Files.deleteIfExists(conf);
       java.nio.file.Files.deleteIfExists(dir);
