@@ -43,7 +43,9 @@ public final class ConfigLoader {
   private final Path file;
 
   private ConfigLoader(Path file) {
-    this.file = file;
+    // Absolute: HOCON resolves a relative include against the file's directory, which a bare
+    // file name ("--config routing.conf") does not have, and the include would silently vanish.
+    this.file = file.toAbsolutePath();
   }
 
   public static ProxyConfig load(Path file) {
@@ -73,6 +75,13 @@ public final class ConfigLoader {
           .resolve(ConfigResolveOptions.defaults());
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException(file, null, "cannot parse: " + e.getMessage());
+    }
+    for (String key : parsed.root().keySet()) {
+      if (!key.equals(ROOT)) {
+        // Usually a brace closed too early: the settings after it would be silently ignored.
+        throw new ConfigException(file, key, "outside the sluice { ... } block; move it inside (is a brace closed"
+            + " too early?)");
+      }
     }
     if (!parsed.hasPath(ROOT)) {
       throw new ConfigException(file, ROOT, "missing; the file must have a top-level \"sluice { ... }\" block");
@@ -228,6 +237,11 @@ public final class ConfigLoader {
   private BackendConfig backend(Config b, String at, String defaultName) {
     allowOnly(b, at, Set.of("name", "address", "weight"));
     String name = b.hasPath("name") ? string(b, at, "name") : defaultName;
+    if (name.chars().allMatch(Character::isDigit)) {
+      // The admin interface and sluice switchover take a backend's index or its name.
+      throw new ConfigException(file, at + ".name", "\"" + name + "\" would read as a backend index in admin"
+          + " statements; use a name with a letter, e.g. \"db-" + name + "\"");
+    }
     HostPort address = hostPort(b, at, "address");
     int weight = b.hasPath("weight") ? integer(b, at, "weight") : 1;
     return check(at, () -> new BackendConfig(name, address, weight));

@@ -83,6 +83,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aKeyOutsideTheSluiceBlockIsRejected() throws IOException {
+    ConfigException e = rejected(VALID + "failover { auto = true }\n");
+    assertEquals("failover", e.key());
+    assertTrue(e.getMessage().contains("outside the sluice { ... } block"), e.getMessage());
+  }
+
+  @Test
+  void anAllDigitBackendNameIsRejected() throws IOException {
+    ConfigException e = rejected(VALID.replace("name = \"s1\"", "name = \"3\""));
+    assertEquals("sluice.backends.slaves[1].name", e.key());
+    assertTrue(e.getMessage().contains("backend index"), e.getMessage());
+  }
+
+  @Test
   void badAddressNamesTheKeyAndTheExpectedForm() throws IOException {
     ConfigException e = rejected(VALID.replace("127.0.0.1:3308", "127.0.0.1"));
     assertEquals("sluice.backends.slaves[1].address", e.key());
