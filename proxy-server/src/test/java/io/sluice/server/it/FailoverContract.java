@@ -64,7 +64,7 @@ abstract class FailoverContract {
 
       // 1. kill -9 of the master: after failover.down-after the most advanced slave is promoted.
       cluster().sandbox().kill(m0);
-      long knownDown = awaitMasterDown(p, m0.name(), Duration.ofSeconds(10));
+      long knownDown = FailureDrills.awaitDown(p, m0.name(), Duration.ofSeconds(10));
       String promoted = awaitNewMaster(p, m0.name(), Duration.ofSeconds(30));
       int ackedAtKill = writer.acked.size();
       writer.awaitAcks(ackedAtKill + 20, Duration.ofSeconds(20));
@@ -230,16 +230,6 @@ abstract class FailoverContract {
       }
     }
     return present;
-  }
-
-  /** When (System.nanoTime) the proxy's view first showed {@code master} down. */
-  private static long awaitMasterDown(ProxyFixture p, String master, Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!p.server.runtime().view().isDown(master)) {
-      assertTrue(System.nanoTime() < deadline, master + " is not down within " + within);
-      Thread.sleep(5);
-    }
-    return System.nanoTime();
   }
 
   private static String awaitNewMaster(ProxyFixture p, String old, Duration within) throws Exception {

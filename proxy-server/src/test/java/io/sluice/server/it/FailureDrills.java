@@ -37,6 +37,16 @@ final class FailureDrills {
     }
   }
 
+  /** Waits until the proxy's view shows {@code backend} down; returns when (System.nanoTime) it saw that. */
+  static long awaitDown(ProxyFixture p, String backend, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!p.server.runtime().view().isDown(backend)) {
+      assertTrue(System.nanoTime() < deadline, backend + " is not down within " + within);
+      Thread.sleep(5);
+    }
+    return System.nanoTime();
+  }
+
   /** The State line of /proc/PID/status ("T (stopped)", "S (sleeping)"), or "gone". */
   static String state(String pid) throws java.io.IOException {
     java.nio.file.Path status = java.nio.file.Path.of("/proc", pid, "status");

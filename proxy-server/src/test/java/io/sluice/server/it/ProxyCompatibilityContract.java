@@ -2125,7 +2125,7 @@ abstract class ProxyCompatibilityContract {
               return "error " + e.getErrorCode() + " " + e.getMessage();
             }
           });
-          awaitMasterDown(p, Duration.ofSeconds(10));
+          FailureDrills.awaitDown(p, master.name(), Duration.ofSeconds(10));
           String loggedIn = login.get(10, TimeUnit.SECONDS);
           assertTrue(loggedIn.equals("ok") || loggedIn.startsWith("error 9001"), loggedIn);
           write = pool.submit(() -> outcome(writer, "INSERT INTO items (v) VALUES ('held-over-the-blip')"));
@@ -2159,7 +2159,7 @@ abstract class ProxyCompatibilityContract {
         assertTrue(p.server.runtime().view().usableSlaves().isEmpty(), p.admin("SELECT * FROM backends").toString());
         FailureDrills.signal(master, "STOP");
         try {
-          awaitMasterDown(p, Duration.ofSeconds(10));
+          FailureDrills.awaitDown(p, master.name(), Duration.ofSeconds(10));
           long start = System.nanoTime();
           String held = outcome(writer, "INSERT INTO items (v) VALUES ('held-then-refused')");
           long heldMs = (System.nanoTime() - start) / 1_000_000;
@@ -2181,14 +2181,6 @@ abstract class ProxyCompatibilityContract {
       pool.shutdownNow();
     }
     cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
-  }
-
-  private static void awaitMasterDown(ProxyFixture p, Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!p.server.runtime().view().isDown(p.server.runtime().view().master().name())) {
-      assertTrue(System.nanoTime() < deadline, "the master is not down within " + within);
-      Thread.sleep(10);
-    }
   }
 
   /** "ok", or "error CODE MESSAGE" for what the statement got. */
