@@ -24,6 +24,11 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "Configuration file, e.g. conf/routing.conf")
   Path config;
 
+  @Option(names = "--check",
+      description = "Only check the configuration, as nginx -t or haproxy -c: print what it sets up and exit 0,"
+          + " or the error (file, key, fix) and exit 2. Starts nothing, contacts no server.")
+  boolean checkOnly;
+
   @Option(names = "--drain", paramLabel = "SECONDS", defaultValue = "10",
       description = "On shutdown, how long running statements may take to finish (default: ${DEFAULT-VALUE}).")
   int drainSeconds;
@@ -69,11 +74,16 @@ public final class ProxyCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("sluice: invalid configuration: " + e.getMessage());
       return 2;
     }
+    if (checkOnly) {
+      spec.commandLine().getOut().println("sluice: " + config.toAbsolutePath() + " is valid: " + summary(cfg));
+      return 0;
+    }
     ProxyServer server;
     try {
       server = ProxyServer.start(cfg, ioThreads != null ? ioThreads : ProxyServer.defaultIoThreads(), binding);
-    } catch (IllegalStateException e) {
-      spec.commandLine().getErr().println("sluice: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // The config was valid, but the machine refused something (a port in use, a file gone).
+      spec.commandLine().getErr().println("sluice: cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
       return 1;
     }
     spec.commandLine().getOut().println("sluice: listening on " + server.localAddress().getHostString() + ":"
@@ -87,6 +97,16 @@ public final class ProxyCommand implements Callable<Integer> {
     server.reloadOnSighup();
     awaitShutdown(server, Duration.ofSeconds(drainSeconds));
     return 0;
+  }
+
+  private static String summary(ProxyConfig cfg) {
+    var b = cfg.backends();
+    return "listen " + cfg.listen() + ", master " + b.master().name() + " (" + b.master().address() + "), "
+        + b.relays().size() + " relays, " + b.slaves().size() + " slaves, " + cfg.users().size() + " users"
+        + cfg.admin().map(a -> ", admin " + a.listen()).orElse("")
+        + cfg.metricsListen().map(m -> ", metrics " + m).orElse("")
+        + (cfg.failover().auto() ? ", automatic failover after " + cfg.failover().downAfter().toMillis() + "ms"
+            : ", manual failover");
   }
 
   /** Blocks until the JVM is asked to stop, then drains and closes the proxy. */

@@ -9,6 +9,8 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.sluice.core.cluster.ReadAffinity;
 import io.sluice.core.session.ConsistencyLevel;
 import io.sluice.server.config.ProxyConfig.AdminConfig;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
@@ -93,7 +96,14 @@ public final class ConfigLoader {
     return optionalSection(c, "admin").map(a -> {
       String at = ROOT + ".admin";
       allowOnly(a, at, Set.of("listen", "user", "password"));
-      return new AdminConfig(hostPort(a, at, "listen"), string(a, at, "user"), string(a, at, "password"));
+      HostPort listen = hostPort(a, at, "listen");
+      String password = string(a, at, "password");
+      if (password.isEmpty() && !listen.isLoopback()) {
+        // The admin port changes backends and weights, and shows every session's statement.
+        throw new ConfigException(file, at + ".password", "empty while the admin interface listens on " + listen
+            + ", where other machines can reach it; set a password, or listen on 127.0.0.1");
+      }
+      return new AdminConfig(listen, string(a, at, "user"), password);
     });
   }
 
@@ -124,7 +134,13 @@ public final class ConfigLoader {
       Config u = list.get(i).toConfig();
       allowOnly(u, at, Set.of("name", "password", "auth-plugin", "max-connections", "consistency"));
       String name = string(u, at, "name");
-      String password = u.hasPath("password") ? string(u, at, "password") : "";
+      if (!u.hasPath("password")) {
+        // Taken as empty, a forgotten password would let anyone who knows the name in (or, with
+        // ${?VAR}, an unset variable would): an account without one must say so.
+        throw new ConfigException(file, at + ".password", "missing; give the account's password, or password = \"\""
+            + " for an account that has none");
+      }
+      String password = string(u, at, "password");
       String plugin = u.hasPath("auth-plugin") ? string(u, at, "auth-plugin") : null;
       int max = u.hasPath("max-connections") ? integer(u, at, "max-connections") : 0;
       ConsistencyLevel consistency = ConsistencyLevel.EVENTUAL;
@@ -218,7 +234,7 @@ public final class ConfigLoader {
     }
     String at = backendsAt + ".read-affinity";
     requireUnit(b, at, "read-affinity", true);
-    Duration time = get(at, () -> b.getDuration("read-affinity")); // 0 is allowed here
+    Duration time = wholeMillis(at, get(at, () -> b.getDuration("read-affinity"))); // 0 is allowed here
     return check(at, () -> new ReadAffinity(time));
   }
 
@@ -243,6 +259,11 @@ public final class ConfigLoader {
           + " statements; use a name with a letter, e.g. \"db-" + name + "\"");
     }
     HostPort address = hostPort(b, at, "address");
+    if (address.port() == 0) {
+      // Port 0 means "any free port" only for a listening socket; a server cannot be reached there.
+      throw new ConfigException(file, at + ".address", "port 0 in \"" + address + "\"; give the port the server listens"
+          + " on, e.g. \"" + address.host() + ":3306\"");
+    }
     int weight = b.hasPath("weight") ? integer(b, at, "weight") : 1;
     return check(at, () -> new BackendConfig(name, address, weight));
   }
@@ -278,7 +299,11 @@ public final class ConfigLoader {
     boolean enabled = !t.hasPath("enabled") || bool(t, at, "enabled");
     Optional<Path> cert = t.hasPath("cert") ? Optional.of(existingFile(t, at, "cert")) : Optional.empty();
     Optional<Path> key = t.hasPath("key") ? Optional.of(existingFile(t, at, "key")) : Optional.empty();
-    return check(at, () -> new TlsConfig(enabled, cert, key));
+    TlsConfig tls = check(at, () -> new TlsConfig(enabled, cert, key));
+    if (cert.isPresent()) {
+      usablePem(at, () -> SslContextBuilder.forServer(cert.get().toFile(), key.get().toFile()).build());
+    }
+    return tls;
   }
 
   private BackendTlsConfig backendTls(Config c) {
@@ -287,7 +312,26 @@ public final class ConfigLoader {
     allowOnly(t, at, Set.of("mode", "ca"));
     String mode = t.hasPath("mode") ? string(t, at, "mode") : "disabled";
     Optional<Path> ca = t.hasPath("ca") ? Optional.of(existingFile(t, at, "ca")) : Optional.empty();
+    if (ca.isPresent()) {
+      usablePem(at, () -> SslContextBuilder.forClient().trustManager(ca.get().toFile()).build());
+    }
     return check(at + ".mode", () -> new BackendTlsConfig(mode, ca));
+  }
+
+  /**
+   * Builds the TLS context the proxy will build at start, so a file that is not PEM (or a key
+   * that does not match its certificate) is a config error naming the key, not a stack trace at
+   * start. Netty says "certificates" or "private key" in its message, which picks the key.
+   */
+  private void usablePem(String at, Callable<SslContext> build) {
+    try {
+      build.call();
+    } catch (Exception e) {
+      String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      String key = why.contains("private key") ? "key" : at.endsWith("backend-tls") ? "ca" : "cert";
+      throw new ConfigException(file, at + "." + key, "cannot be used: " + why + "; give PEM files (the private key"
+          + " unencrypted, matching the certificate)");
+    }
   }
 
   // ---- typed getters that name the key on failure ----
@@ -334,6 +378,9 @@ public final class ConfigLoader {
    */
   private void requireUnit(Config c, String fullKey, String key, boolean zeroAllowed) {
     ConfigValue v = get(fullKey, () -> c.getValue(key));
+    if (v.valueType() == ConfigValueType.NUMBER && !zeroAllowed && ((Number) v.unwrapped()).doubleValue() == 0) {
+      throw new ConfigException(file, fullKey, "must be a positive duration such as 500ms or 2s");
+    }
     if (v.valueType() == ConfigValueType.NUMBER && !(zeroAllowed && ((Number) v.unwrapped()).doubleValue() == 0)) {
       throw new ConfigException(file, fullKey, "needs a unit: " + v.unwrapped()
           + " alone would be read as milliseconds; write for example " + v.unwrapped() + "s or " + v.unwrapped() + "ms");
@@ -345,6 +392,18 @@ public final class ConfigLoader {
     Duration d = get(at + "." + key, () -> c.getDuration(key));
     if (d.isNegative() || d.isZero()) {
       throw new ConfigException(file, at + "." + key, "must be a positive duration such as 500ms or 2s");
+    }
+    return wholeMillis(at + "." + key, d);
+  }
+
+  /**
+   * Timers and JDBC timeouts here count whole milliseconds: 500us would become 0, which is an
+   * error for a timer and "wait forever" for a socket timeout.
+   */
+  private Duration wholeMillis(String fullKey, Duration d) {
+    if (d.toNanos() % 1_000_000 != 0) {
+      throw new ConfigException(file, fullKey, "must be whole milliseconds (at least 1ms), got " + d.toNanos()
+          + " ns");
     }
     return d;
   }

@@ -32,6 +32,28 @@ public record HostPort(String host, int port) {
     return new HostPort(host, port);
   }
 
+  /** Whether only this machine can reach the address (127.0.0.0/8, ::1 or localhost). */
+  public boolean isLoopback() {
+    return isLoopbackHost(host);
+  }
+
+  public static boolean isLoopbackHost(String host) {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+  }
+
+  /**
+   * The same server under one spelling: host names are case-insensitive and localhost, ::1 and
+   * 127.0.0.1 reach the same local server, so "localhost:3307" and "127.0.0.1:3307" are one.
+   */
+  public HostPort canonical() {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    if (h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
+      h = "127.0.0.1";
+    }
+    return new HostPort(h, port);
+  }
+
   @Override
   public String toString() {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

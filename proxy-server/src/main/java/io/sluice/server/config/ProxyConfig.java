@@ -216,13 +216,13 @@ public record ProxyConfig(
       Set<String> names = new HashSet<>();
       java.util.Map<HostPort, String> addresses = new java.util.HashMap<>();
       names.add(master.name());
-      addresses.put(master.address(), master.name());
+      addresses.put(master.address().canonical(), master.name());
       for (BackendConfig b : java.util.stream.Stream.concat(relays.stream(), slaves.stream()).toList()) {
         if (!names.add(b.name())) {
           throw new IllegalArgumentException("backend name \"" + b.name() + "\" is used twice");
         }
         // One server listed twice would take reads twice its weight, or as a slave the master's.
-        String other = addresses.putIfAbsent(b.address(), b.name());
+        String other = addresses.putIfAbsent(b.address().canonical(), b.name());
         if (other != null) {
           throw new IllegalArgumentException("backends \"" + other + "\" and \"" + b.name() + "\" have the same address "
               + b.address() + "; list each server once");
@@ -238,8 +238,14 @@ public record ProxyConfig(
    */
   public record MonitorConfig(String user, String password, Duration interval, Duration timeout, Duration maxReplicaLag,
       Optional<String> heartbeatTable) {
+    static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+
     public MonitorConfig {
       Objects.requireNonNull(heartbeatTable, "heartbeatTable");
+      if (interval.compareTo(MIN_INTERVAL) < 0) {
+        // Probing every backend more than ten times a second costs the servers more than it finds.
+        throw new IllegalArgumentException("interval must be at least 100ms, got " + interval.toMillis() + "ms");
+      }
       if (heartbeatTable.isPresent() && !heartbeatTable.get().matches("[A-Za-z0-9_$]+\\.[A-Za-z0-9_$]+")) {
         throw new IllegalArgumentException("heartbeat-table must be schema.table (letters, digits, _ and $), got \""
             + heartbeatTable.get() + "\"");

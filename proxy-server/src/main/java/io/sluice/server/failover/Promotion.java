@@ -10,6 +10,7 @@ import io.sluice.core.cluster.BackendHealth;
 import io.sluice.core.cluster.BackendRole;
 import io.sluice.core.cluster.BackendStatus;
 import io.sluice.core.cluster.ClusterView;
+import io.sluice.server.config.HostPort;
 import io.sluice.server.config.ProxyConfig;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -280,11 +281,7 @@ public final class Promotion {
   }
 
   private static boolean sameHost(String a, String b) {
-    return a.equalsIgnoreCase(b) || (isLoopback(a) && isLoopback(b));
-  }
-
-  private static boolean isLoopback(String h) {
-    return h != null && (h.equals("127.0.0.1") || h.equalsIgnoreCase("localhost") || h.equals("::1"));
+    return a != null && b != null && !a.isBlank() && !b.isBlank() && new HostPort(a, 1).canonical().equals(new HostPort(b, 1).canonical());
   }
 
   /** Polls until the SQL thread has executed everything the IO thread had received. */

@@ -50,6 +50,33 @@ class SluiceCliTest {
   }
 
   /**
+   * --check validates without starting: port 1 is nobody's MySQL and 6033 may be taken, yet the
+   * answer is "valid" at once; a bad key still exits 2 with the key.
+   */
+  @Test
+  void checkOnlyValidatesAndStartsNothing() throws Exception {
+    Path conf = dir.resolve("routing.conf");
+    String valid = """
+        sluice {
+          listen = "127.0.0.1:6033"
+          users = [ { name = app, password = app } ]
+          backends {
+            master = { name = "m", address = "127.0.0.1:1" }
+            slaves = [ { name = "s0", address = "127.0.0.1:2" } ]
+          }
+        }
+        """;
+    Files.writeString(conf, valid);
+    assertEquals(0, run("proxy", "--config", conf.toString(), "--check"), err.toString());
+    assertTrue(out.toString().contains(conf + " is valid: listen 127.0.0.1:6033, master m (127.0.0.1:1), 0 relays,"
+        + " 1 slaves, 1 users, manual failover"), out.toString());
+    assertTrue(!out.toString().contains("listening on"), out.toString());
+    Files.writeString(conf, valid.replace("name = app, password = app", "name = app"));
+    assertEquals(2, run("proxy", "--config", conf.toString(), "--check"));
+    assertTrue(err.toString().contains("sluice.users[0].password"), err.toString());
+  }
+
+  /**
    * A config file broken after the proxy loaded it (the proxy keeps its last good one) still
    * gives the admin command its admin section, with a warning; a directory is named as one.
    */

@@ -245,4 +245,92 @@ class ConfigLoaderTest {
     ConfigException e = rejected(VALID.replace("idle-timeout = 30s", "idle-timeout = 0s"));
     assertEquals("sluice.pool.idle-timeout", e.key());
   }
+
+  @Test
+  void aMissingUserPasswordIsRejectedButAnEmptyOneIsAccepted() throws IOException {
+    ConfigException e = rejected(VALID.replace("{ name = \"app\", password = \"secret\" }", "{ name = \"app\" }"));
+    assertEquals("sluice.users[0].password", e.key());
+    assertTrue(e.getMessage().contains("password = \"\""), e.getMessage());
+    // ${?VAR} with the variable unset removes the key: the same error, not an open account.
+    ConfigException unset = rejected(VALID.replace("password = \"secret\"", "password = ${?SLUICE_SURELY_UNSET_VARIABLE}"));
+    assertEquals("sluice.users[0].password", unset.key());
+    assertEquals("", ConfigLoader.load(write(VALID.replace("password = \"secret\"", "password = \"\"")))
+        .user("app").orElseThrow().password());
+  }
+
+  @Test
+  void anAdminInterfaceOtherMachinesReachNeedsAPassword() throws IOException {
+    String open = VALID.replace("pool {", "admin { listen = \"0.0.0.0:6034\", user = \"admin\", password = \"\" }\n  pool {");
+    ConfigException e = rejected(open);
+    assertEquals("sluice.admin.password", e.key());
+    assertTrue(e.getMessage().contains("listen on 127.0.0.1"), e.getMessage());
+    for (String local : List.of("127.0.0.1", "localhost", "[::1]")) {
+      ProxyConfig c = ConfigLoader.load(write(open.replace("0.0.0.0", local)));
+      assertEquals("", c.admin().orElseThrow().password(), local);
+    }
+    assertEquals("pw", ConfigLoader.load(write(open.replace("password = \"\"", "password = \"pw\""))).admin()
+        .orElseThrow().password());
+  }
+
+  @Test
+  void aBackendOnPortZeroIsRejected() throws IOException {
+    ConfigException e = rejected(VALID.replace("127.0.0.1:3307", "127.0.0.1:0"));
+    assertEquals("sluice.backends.slaves[0].address", e.key());
+    assertTrue(e.getMessage().contains("give the port the server listens on"), e.getMessage());
+    // Port 0 to listen on is a free port the kernel picks, which the proxy prints.
+    assertEquals(0, ConfigLoader.load(write(VALID.replace("127.0.0.1:6033", "127.0.0.1:0"))).listen().port());
+  }
+
+  @Test
+  void oneServerUnderTwoSpellingsIsRejected() throws IOException {
+    ConfigException e = rejected(VALID.replace("127.0.0.1:3308", "LocalHost:3307"));
+    assertTrue(e.getMessage().contains("\"s0\" and \"s1\" have the same address"), e.getMessage());
+    ConfigException master = rejected(VALID.replace("127.0.0.1:3308", "[::1]:3306"));
+    assertTrue(master.getMessage().contains("\"m\" and \"s1\""), master.getMessage());
+  }
+
+  @Test
+  void durationsAreWholeMillisecondsAndTheMonitorIntervalAtLeast100ms() throws IOException {
+    ConfigException sub = rejected(VALID.replace("idle-timeout = 30s", "idle-timeout = 30s, connect-timeout = 1500us"));
+    assertEquals("sluice.pool.connect-timeout", sub.key());
+    assertTrue(sub.getMessage().contains("whole milliseconds"), sub.getMessage());
+    ConfigException tiny = rejected(VALID.replace("pool {", "monitor { interval = 500us }\n  pool {"));
+    assertEquals("sluice.monitor.interval", tiny.key());
+    ConfigException fast = rejected(VALID.replace("pool {", "monitor { interval = 50ms }\n  pool {"));
+    assertTrue(fast.getMessage().contains("interval must be at least 100ms"), fast.getMessage());
+    ConfigException affinity = rejected(VALID.replace("slaves = [", "read-affinity = 10us\n    slaves = ["));
+    assertEquals("sluice.backends.read-affinity", affinity.key());
+    assertEquals(Duration.ofMillis(100), ConfigLoader.load(write(VALID.replace("pool {", "monitor { interval = 100ms }\n  pool {")))
+        .monitor().interval());
+  }
+
+  @Test
+  void aBareZeroWhereZeroIsNotAllowedSaysPositiveNotAddAUnit() throws IOException {
+    ConfigException e = rejected(VALID.replace("idle-timeout = 30s", "idle-timeout = 0"));
+    assertEquals("sluice.pool.idle-timeout", e.key());
+    assertTrue(e.getMessage().contains("must be a positive duration") && !e.getMessage().contains("0s"), e.getMessage());
+  }
+
+  @Test
+  void tlsFilesThatAreNotPemAreRejectedAtLoad() throws IOException {
+    Path junk = dir.resolve("junk.pem");
+    Files.writeString(junk, "not a certificate\n");
+    io.netty.handler.ssl.util.SelfSignedCertificate ssc;
+    try {
+      ssc = new io.netty.handler.ssl.util.SelfSignedCertificate("sluice-test");
+    } catch (java.security.cert.CertificateException ex) {
+      throw new AssertionError(ex);
+    }
+    String tls = "tls { cert = \"%s\", key = \"%s\" }\n  pool {";
+    ConfigException cert = rejected(VALID.replace("pool {", tls.formatted(junk, ssc.privateKey())));
+    assertEquals("sluice.tls.cert", cert.key());
+    assertTrue(cert.getMessage().contains("give PEM files"), cert.getMessage());
+    ConfigException key = rejected(VALID.replace("pool {", tls.formatted(ssc.certificate(), junk)));
+    assertEquals("sluice.tls.key", key.key());
+    ConfigException ca = rejected(VALID.replace("pool {", "backend-tls { mode = required, ca = \"" + junk + "\" }\n  pool {"));
+    assertEquals("sluice.backend-tls.ca", ca.key());
+    ProxyConfig ok = ConfigLoader.load(write(VALID.replace("pool {", "backend-tls { mode = required, ca = \""
+        + ssc.certificate() + "\" }\n  " + tls.formatted(ssc.certificate(), ssc.privateKey()))));
+    assertTrue(ok.tls().cert().isPresent() && ok.backendTls().ca().isPresent());
+  }
 }
