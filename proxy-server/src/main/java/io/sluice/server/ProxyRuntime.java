@@ -47,6 +47,7 @@ public final class ProxyRuntime {
   private final AtomicLong connectionIds = new AtomicLong(FIRST_CONNECTION_ID - 1);
   private final ServerIdentity identity;
   private final FastThreadLocal<Router> routers;
+  private final java.util.Map<String, String> healthReasons = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ProxyRuntime(
       ProxyConfig config, ClusterView view, BackendPools pools, Optional<SslContext> tls, KeyPair rsaKeys,
@@ -65,6 +66,22 @@ public final class ProxyRuntime {
         return routerFactory.get();
       }
     };
+  }
+
+  /**
+   * Why each backend is not up, by name, from the latest health round: SELECT * FROM backends
+   * shows it beside the state, so "down" comes with "Access denied for user 'monitor'".
+   */
+  public void healthReason(String backend, String reasonOrNull) {
+    if (reasonOrNull == null) {
+      healthReasons.remove(backend);
+    } else {
+      healthReasons.put(backend, reasonOrNull);
+    }
+  }
+
+  public String healthReason(String backend) {
+    return healthReasons.getOrDefault(backend, "");
   }
 
   /** Recorded by each promotion: a config reload then keeps this master (see ConfigReloader). */

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 public final class AdminCommands {
   private static final List<List<String>> HELP = List.of(
       List.of("SELECT * FROM help", "this list"),
-      List.of("SELECT * FROM backends", "backends with index, state, type, weight and replication lag"),
+      List.of("SELECT * FROM backends", "backends with index, state, type, weight, replication lag and why one"
+          + " is not up"),
       List.of("(n below)", "a backend's index, or its name (indices move when backends are removed or switched)"),
       List.of("SET OFFLINE n", "take backend n out of rotation; running statements and transactions finish"),
       List.of("SET ONLINE n", "put backend n back; it takes reads once a health check passes"),
@@ -143,17 +144,19 @@ public final class AdminCommands {
     for (BackendStatus r : view.replicas()) {
       rows.add(row(n++, r.backend(), r.health(), r.lagMillis()));
     }
-    return new AdminResult.Table(List.of("backend_ndx", "name", "address", "state", "type", "weight", "lag_ms"), rows);
+    return new AdminResult.Table(
+        List.of("backend_ndx", "name", "address", "state", "type", "weight", "lag_ms", "reason"), rows);
   }
 
-  private static List<String> row(int ndx, Backend b, BackendHealth health, long lagMillis) {
+  private List<String> row(int ndx, Backend b, BackendHealth health, long lagMillis) {
     String type = switch (b.role()) {
       case MASTER -> "rw";
       case RELAY -> "relay";
       case SLAVE -> "ro";
     };
     return List.of(String.valueOf(ndx), b.name(), b.address(), health.name().toLowerCase(Locale.ROOT), type,
-        String.valueOf(b.weight()), lagMillis == BackendStatus.UNKNOWN_LAG ? "" : String.valueOf(lagMillis));
+        String.valueOf(b.weight()), lagMillis == BackendStatus.UNKNOWN_LAG ? "" : String.valueOf(lagMillis),
+        health == BackendHealth.UP ? "" : context.runtime().healthReason(b.name()));
   }
 
   private AdminResult sessions() {

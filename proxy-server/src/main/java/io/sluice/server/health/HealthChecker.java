@@ -98,6 +98,7 @@ public final class HealthChecker implements AutoCloseable {
       Probe masterProbe = settle(view.master(), view.masterHealth(), 0, masterResult, masterAnswered);
       ClusterView.Builder next = ClusterView.builder().readPolicyOf(view)
           .master(view.master(), masterProbe.health());
+      runtime.healthReason(view.master().name(), reasonUnlessUp(masterProbe));
       boolean changed = view.masterHealth() != masterProbe.health();
       if (changed && !closing) {
         String line = "the master " + view.master().name() + " is now " + masterProbe.health() + " (was "
@@ -132,6 +133,7 @@ public final class HealthChecker implements AutoCloseable {
           }
         }
         next.replica(before.backend(), p.health(), p.lagMillis());
+        runtime.healthReason(before.backend().name(), reasonUnlessUp(p));
         if (before.health() != p.health()) {
           log.info("backend {} is now {} (was {}){}", before.backend().name(), p.health(), before.health(),
               p.reason() == null ? "" : ": " + p.reason());
@@ -352,8 +354,26 @@ public final class HealthChecker implements AutoCloseable {
         close(c);
       }
       return timedOut(e) ? Probe.silent(e.getMessage())
-          : new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, e.getMessage());
+          : new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, failure(e));
     }
+  }
+
+  private static String reasonUnlessUp(Probe p) {
+    return p.health() == BackendHealth.UP ? null : p.reason() == null ? p.health().name().toLowerCase(java.util.Locale.ROOT) : p.reason();
+  }
+
+  /**
+   * The server's message, and for the monitor account's own faults the keys to fix: alone,
+   * "Access denied" on every backend reads like an outage of the whole cluster.
+   */
+  static String failure(SQLException e) {
+    return switch (e.getErrorCode()) {
+      case 1045 -> e.getMessage() + " (the monitor account cannot log in: check sluice.monitor.user and"
+          + " sluice.monitor.password, and that the account exists on this server for Sluice's host)";
+      case 1044, 1142, 1227 -> e.getMessage() + " (the monitor account lacks a privilege the health probe needs:"
+          + " GRANT REPLICATION CLIENT ON *.* to it, or set sluice.monitor.user to an account that has it)";
+      default -> e.getMessage();
+    };
   }
 
   /** ER_OPTION_PREVENTS_STATEMENT: what read_only / super_read_only answer a write. */

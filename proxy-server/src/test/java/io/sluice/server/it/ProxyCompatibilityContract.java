@@ -1742,6 +1742,30 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * Wrong monitor credentials take every backend down; the backends table says why and which
+   * keys to fix, instead of a cluster that looks dead while it serves everyone else.
+   */
+  @Test
+  void wrongMonitorCredentialsAreNamedBesideEveryBackendTheyTookDown() throws Exception {
+    ProxyConfig.MonitorConfig wrong = new ProxyConfig.MonitorConfig("root", "not-the-password", Duration.ofMillis(300),
+        Duration.ofSeconds(1), Duration.ofSeconds(10));
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withMonitor(wrong))) {
+      awaitMasterState(p, "down", Duration.ofSeconds(10));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      List<String> rows = p.admin("SELECT * FROM backends");
+      while (rows.stream().anyMatch(r -> !r.contains("\tdown\t")) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        rows = p.admin("SELECT * FROM backends");
+      }
+      assertEquals(3, rows.size(), String.join("\n", rows));
+      for (String row : rows) {
+        assertTrue(row.contains("\tdown\t") && row.contains("Access denied for user 'root'")
+            && row.contains("check sluice.monitor.user and sluice.monitor.password"), row);
+      }
+    }
+  }
+
   private static void awaitMasterState(ProxyFixture p, String state, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     String row = "";
@@ -2860,7 +2884,7 @@ abstract class ProxyCompatibilityContract {
         picocli.CommandLine cli = io.sluice.server.cli.SluiceCli.commandLine()
             .setOut(new java.io.PrintWriter(out)).setErr(new java.io.PrintWriter(err));
         assertEquals(0, cli.execute("admin", "-c", conf.toString(), "SELECT * FROM backends"), err.toString());
-        assertTrue(out.toString().startsWith("backend_ndx\tname\taddress\tstate\ttype\tweight\tlag_ms\n1\t"
+        assertTrue(out.toString().startsWith("backend_ndx\tname\taddress\tstate\ttype\tweight\tlag_ms\treason\n1\t"
             + cluster().master().name() + "\t"), out.toString());
         assertEquals(1, cli.execute("admin", "-c", conf.toString(), "SET SIDEWAYS 2"));
         assertTrue(err.toString().contains("ERROR 1064 (42000)"), err.toString());
