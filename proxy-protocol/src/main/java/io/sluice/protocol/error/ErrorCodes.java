@@ -51,6 +51,9 @@ public final class ErrorCodes {
    * Not the client-library codes 2013/2006 with the same meaning: libmariadb (the mariadb
    * command-line client, and the C connectors built on it) takes a client-range code in a
    * server's ERR packet for a corrupt packet and reports 2027 "Received malformed packet".
+   * The messages keep those client errors' words ("MySQL server has gone away", "Lost connection
+   * to MySQL server during query") rather than 1158's own text on purpose: frameworks decide to
+   * reconnect by matching them in the message (Laravel's DetectsLostConnections, for one).
    */
   public static final int ER_NET_READ_ERROR = 1158;
   /** ProxySQL's code for "no backend could be reached"; outside MySQL's server range. */
