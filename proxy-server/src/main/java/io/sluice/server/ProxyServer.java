@@ -323,7 +323,8 @@ public final class ProxyServer implements AutoCloseable {
     if (metricsHttp != null) {
       metricsHttp.close();
     }
-    health.close();
+    // The health checks go on through the drain: a statement held for a due failover runs when
+    // the master answers again or a replica is promoted, instead of failing at once.
     // Asked again each round: a session mid-command closes once it is between commands.
     awaitSessionsGone(System.nanoTime() + drain.toNanos(), 50,
         () -> sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownRequested.INSTANCE)));
@@ -333,6 +334,7 @@ public final class ProxyServer implements AutoCloseable {
       sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(ShutdownNow.INSTANCE));
       awaitSessionsGone(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500), 10, () -> {});
     }
+    health.close(); // after the sessions: its opening the master gate must not release held statements
     sessions.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     pools.closeAll();
     runtime.sqlLog().close();

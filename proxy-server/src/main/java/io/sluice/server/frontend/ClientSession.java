@@ -110,8 +110,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private long readySinceNanos;
   /** The connection running the login's schema check (CONNECT_WITH_DB), while it runs. */
   private BackendConnection schemaCheck;
-  /** Answers the command held at the master gate with 1317, if one is (see execute). */
-  private Runnable waitingAtGate;
+  /** Answers the command held at the master gate with the given error, if one is (see execute). */
+  private Consumer<SqlError> waitingAtGate;
   /** The pending wait_timeout check (one per session, not one per command). */
   private io.netty.util.concurrent.ScheduledFuture<?> idleCheck;
   /** The session's variable changes when the check was scheduled: a SET wait_timeout reschedules it. */
@@ -225,7 +225,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       return;
     }
     endRetry();
-    if (active != null && active.isUsable() && !active.isIdle()) {
+    if (waitingAtGate != null && state == State.EXECUTING) {
+      // Held for a new master that did not come within the drain: it never ran.
+      Consumer<SqlError> cancel = waitingAtGate;
+      waitingAtGate = null;
+      cancel.accept(ErrorCodes.serverShutdown());
+      ctx.close();
+    } else if (active != null && active.isUsable() && !active.isIdle()) {
       active.abort(ErrorCodes.serverShutdown()); // the forwarder sends it and finishes the command
     } else if (state == State.EXECUTING || state == State.SENDING_FILE) {
       fatal(ErrorCodes.serverShutdown()); // not sent to a backend yet: no forwarder to answer
@@ -491,9 +497,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       // on the old one (see MasterGate). A transaction held on the old master then ends with
       // 08S01, below, as for any master change under it. A KILL QUERY meanwhile answers it
       // 1317 at once and it never runs (see killRunningStatement).
-      Runnable cancel = () -> {
+      Consumer<SqlError> cancel = error -> {
         command.release();
-        finishWithError(new SqlError(1317, "70100", "Query execution was interrupted"), callback);
+        finishWithError(error, callback);
       };
       waitingAtGate = cancel;
       switching.whenComplete((done, e) -> ctx.channel().eventLoop().execute(() -> {
@@ -758,9 +764,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
    */
   void killRunningStatement(boolean closeSession, Consumer<SqlError> done) {
     if (waitingAtGate != null && state == State.EXECUTING) {
-      Runnable cancel = waitingAtGate;
+      Consumer<SqlError> cancel = waitingAtGate;
       waitingAtGate = null;
-      cancel.run(); // not sent anywhere yet: it never will be
+      cancel.accept(new SqlError(1317, "70100", "Query execution was interrupted")); // never sent: it never will be
       if (closeSession) {
         ctx.close();
       }

@@ -2207,6 +2207,46 @@ abstract class ProxyCompatibilityContract {
     cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
   }
 
+  /**
+   * A write held for a due failover when the proxy shuts down waits out the drain (the master
+   * may still answer), then gets 1053 "Server shutdown in progress" as from a server shutting
+   * down, and never runs; before, the shutdown released it to the down master (9001).
+   */
+  @Test
+  void aWriteHeldForAFailoverAtShutdownGetsServerShutdownAndNeverRuns() throws Exception {
+    Instance master = cluster().master();
+    ProxyConfig.MonitorConfig fast = new ProxyConfig.MonitorConfig("root", "", Duration.ofMillis(300),
+        Duration.ofMillis(500), Duration.ofSeconds(10));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withMonitor(fast)
+        .withFailover(new ProxyConfig.FailoverConfig(true, Duration.ofSeconds(30), "repl", "repl")));
+         Connection writer = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      TestSql.execute(writer, "INSERT INTO items (v) VALUES ('before-the-shutdown')");
+      FailureDrills.signal(master, "STOP");
+      try {
+        FailureDrills.awaitDown(p, master.name(), Duration.ofSeconds(10));
+        java.util.concurrent.Future<String> write =
+            pool.submit(() -> outcome(writer, "INSERT INTO items (v) VALUES ('held-at-shutdown')"));
+        Thread.sleep(700);
+        assertFalse(write.isDone(), "the write waits: " + (write.isDone() ? write.get() : ""));
+        long start = System.nanoTime();
+        java.util.concurrent.Future<?> shutdown = pool.submit(() -> p.server.shutdown(Duration.ofSeconds(1)));
+        String held = write.get(10, TimeUnit.SECONDS);
+        long heldMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(held.startsWith("error 1053") && held.contains("Server shutdown in progress"), held);
+        assertTrue(heldMs >= 900, "answered after the drain, not before: " + heldMs + " ms");
+        shutdown.get(10, TimeUnit.SECONDS);
+      } finally {
+        FailureDrills.signal(master, "CONT");
+      }
+      try (Connection root = TestSql.root(master)) {
+        assertEquals(List.of(), TestSql.queryRows(root, "SELECT v FROM app.items WHERE v = 'held-at-shutdown'"));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** "ok", or "error CODE MESSAGE" for what the statement got. */
   private static String outcome(Connection c, String sql) {
     try {
