@@ -131,7 +131,7 @@ public final class ProxyServer implements AutoCloseable {
       throw e;
     }
     this.metricsHttp = metrics;
-    runtime.onBackendDown(name -> sessions.forEach(ch -> ch.pipeline().fireUserEventTriggered(new BackendDown(name))));
+    runtime.onBackendDown(name -> pools.abortBusy(name, "the health checks find the backend down"));
     this.reloader = new ConfigReloader(runtime);
     this.failovers = new io.sluice.server.failover.FailoverCoordinator(runtime, v -> reloader.saveConfig());
     this.health = new HealthChecker(runtime, config.monitor(), failovers);
@@ -359,9 +359,6 @@ public final class ProxyServer implements AutoCloseable {
   public void close() {
     shutdown(Duration.ofSeconds(5));
   }
-
-  /** Tells a session that the health checks found {@code backend} down. */
-  public record BackendDown(String backend) {}
 
   /** Asks a session to close as soon as it is between commands. */
   public enum ShutdownRequested { INSTANCE }

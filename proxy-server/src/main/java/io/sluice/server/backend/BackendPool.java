@@ -7,7 +7,11 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.protocol.error.ErrorCodes;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +34,8 @@ public final class BackendPool {
   private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
   private final ArrayDeque<Promise<BackendConnection>> waiters = new ArrayDeque<>();
   private int open; // idle + lent out + being opened
+  /** Every connection this pool opened that is not closed yet, lent out or idle. */
+  private final Set<BackendConnection> members = Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean closed;
   private ScheduledFuture<?> reaper;
 
@@ -98,7 +104,10 @@ public final class BackendPool {
       connector.connect(loop, key.backendName(), host, port, credentials, key.wireCapabilities(), key.collationId())
           .addListener(f -> {
             if (f.isSuccess()) {
-              promise.setSuccess((BackendConnection) f.getNow());
+              BackendConnection opened = (BackendConnection) f.getNow();
+              members.add(opened);
+              opened.channel().closeFuture().addListener(closed -> members.remove(opened)); // on this loop
+              promise.setSuccess(opened);
             } else {
               open--;
               promise.setFailure(f.cause());
@@ -163,6 +172,20 @@ public final class BackendPool {
         }
       });
     }
+  }
+
+  /**
+   * The backend was found down: every command in flight on a connection of this pool fails
+   * now with 08S01 (it may have run), whoever sent it: a client's statement, Sluice's own
+   * question on the master aside, a login's schema check, a cursor's fetch. Without this each
+   * waited for a server that stopped answering (SIGSTOP, a partition) to answer again.
+   */
+  public void abortBusy(String reason) {
+    loop.execute(() -> {
+      for (BackendConnection c : List.copyOf(members)) { // closing one removes it from the set
+        c.abort(reason); // only a connection with a command in flight
+      }
+    });
   }
 
   public int idleCount() {

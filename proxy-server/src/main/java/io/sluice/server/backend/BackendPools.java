@@ -32,6 +32,15 @@ public final class BackendPools {
         loop, key, host, port, credentials, connector, maxPerPool, idleTimeout, waitTimeout));
   }
 
+  /** Fails every command in flight on {@code backendName}, which the health checks found down. */
+  public void abortBusy(String backendName, String reason) {
+    pools.forEach((k, pool) -> {
+      if (k.key().backendName().equals(backendName)) {
+        pool.abortBusy(reason);
+      }
+    });
+  }
+
   /** Closes the pools of a backend that was removed or whose address changed. */
   public void closeBackend(String backendName) {
     pools.entrySet().removeIf(e -> {

@@ -108,8 +108,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private long commandStartNanos;
   /** When the session last finished a command (or logged in): idle since then or since a newer command. */
   private long readySinceNanos;
-  /** The connection running the login's schema check (CONNECT_WITH_DB), while it runs. */
-  private BackendConnection schemaCheck;
   /** Answers the command held at the master gate with the given error, if one is (see execute). */
   private Consumer<SqlError> waitingAtGate;
   /** The pending wait_timeout check (one per session, not one per command). */
@@ -193,10 +191,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == SslRequestDetector.TlsStarted.INSTANCE) {
       nextSequenceId = 2; // SSLRequest was #1; the HandshakeResponse41 over TLS is #2
-      return;
-    }
-    if (evt instanceof io.sluice.server.ProxyServer.BackendDown down) {
-      backendDown(down.backend());
       return;
     }
     if (evt == io.sluice.server.ProxyServer.ShutdownNow.INSTANCE) {
@@ -856,18 +850,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     });
   }
 
-  /** The health checks found {@code backend} down: a command waiting on it there is abandoned. */
-  void backendDown(String backend) {
-    if (active != null && active.backendName().equals(backend) && state == State.EXECUTING) {
-      active.abort("the health checks find the backend down");
-    }
-    if (schemaCheck != null && schemaCheck.backendName().equals(backend)) {
-      // A login's schema check on a server that stopped answering (SIGSTOP, a partition)
-      // would hang the login, and a JDBC query timeout's cancel connection with it.
-      schemaCheck.abort("the health checks find the backend down");
-    }
-  }
-
   private void endRetry() {
     if (retry != null) {
       retry.release();
@@ -1238,9 +1220,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return;
       }
       BackendConnection c = (BackendConnection) f.getNow();
-      schemaCheck = c;
       c.query("USE " + SqlLiterals.quoteIdentifier(schema)).addListener(q -> {
-        schemaCheck = null;
         if (!q.isSuccess()) {
           pool.discard(c);
           loginFinished(BackendSync.errorOf(checker.name(), q.cause()));
