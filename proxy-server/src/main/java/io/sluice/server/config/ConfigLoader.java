@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException.Missing;
 import com.typesafe.config.ConfigException.WrongType;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
@@ -44,6 +46,8 @@ public final class ConfigLoader {
   private static final String ROOT = "sluice";
 
   private final Path file;
+  /** The whole parsed file, to find where a key is written; null until parsed. */
+  private ConfigObject tree;
 
   private ConfigLoader(Path file) {
     // Absolute: HOCON resolves a relative include against the file's directory, which a bare
@@ -79,15 +83,16 @@ public final class ConfigLoader {
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException(file, null, "cannot parse: " + e.getMessage());
     }
+    tree = parsed.root();
     for (String key : parsed.root().keySet()) {
       if (!key.equals(ROOT)) {
         // Usually a brace closed too early: the settings after it would be silently ignored.
-        throw new ConfigException(file, key, "outside the sluice { ... } block; move it inside (is a brace closed"
+        throw error(key, "outside the sluice { ... } block; move it inside (is a brace closed"
             + " too early?)");
       }
     }
     if (!parsed.hasPath(ROOT)) {
-      throw new ConfigException(file, ROOT, "missing; the file must have a top-level \"sluice { ... }\" block");
+      throw error(ROOT, "missing; the file must have a top-level \"sluice { ... }\" block");
     }
     return parsed.getConfig(ROOT);
   }
@@ -100,7 +105,7 @@ public final class ConfigLoader {
       String password = string(a, at, "password");
       if (password.isEmpty() && !listen.isLoopback()) {
         // The admin port changes backends and weights, and shows every session's statement.
-        throw new ConfigException(file, at + ".password", "empty while the admin interface listens on " + listen
+        throw error(at + ".password", "empty while the admin interface listens on " + listen
             + ", where other machines can reach it; set a password, or listen on 127.0.0.1");
       }
       return new AdminConfig(listen, string(a, at, "user"), password);
@@ -126,7 +131,7 @@ public final class ConfigLoader {
   private List<UserConfig> users(Config c) {
     List<? extends ConfigObject> list = get(ROOT + ".users", () -> c.getObjectList("users"));
     if (list.isEmpty()) {
-      throw new ConfigException(file, ROOT + ".users", "no users; add at least one { name = \"app\", password = \"...\" }");
+      throw error(ROOT + ".users", "no users; add at least one { name = \"app\", password = \"...\" }");
     }
     List<UserConfig> users = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
@@ -137,7 +142,7 @@ public final class ConfigLoader {
       if (!u.hasPath("password")) {
         // Taken as empty, a forgotten password would let anyone who knows the name in (or, with
         // ${?VAR}, an unset variable would): an account without one must say so.
-        throw new ConfigException(file, at + ".password", "missing; give the account's password, or password = \"\""
+        throw error(at + ".password", "missing; give the account's password, or password = \"\""
             + " for an account that has none");
       }
       String password = string(u, at, "password");
@@ -146,7 +151,7 @@ public final class ConfigLoader {
       ConsistencyLevel consistency = ConsistencyLevel.EVENTUAL;
       if (u.hasPath("consistency")) {
         String text = string(u, at, "consistency");
-        consistency = ConsistencyLevel.fromName(text).orElseThrow(() -> new ConfigException(file, at + ".consistency",
+        consistency = ConsistencyLevel.fromName(text).orElseThrow(() -> error(at + ".consistency",
             "\"" + text + "\" is not a consistency level; use eventual, read-your-writes or primary"));
       }
       ConsistencyLevel level = consistency;
@@ -177,7 +182,7 @@ public final class ConfigLoader {
       try {
         mode = ProxyConfig.SqlLogConfig.Mode.valueOf(text.toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(file, at + ".mode", "\"" + text + "\" is not a mode; use off, on or slow");
+        throw error(at + ".mode", "\"" + text + "\" is not a mode; use off, on or slow");
       }
     }
     Duration threshold = l.hasPath("slow-threshold") ? duration(l, at, "slow-threshold") : Duration.ofMillis(100);
@@ -207,7 +212,7 @@ public final class ConfigLoader {
       waitTimeout = get(at + ".wait-timeout", () -> k.getDuration("wait-timeout"));
       if (waitTimeout.compareTo(Duration.ofSeconds(1)) < 0
           || waitTimeout.compareTo(ProxyConfig.ClientsConfig.MAX_WAIT_TIMEOUT) > 0 || waitTimeout.getNano() != 0) {
-        throw new ConfigException(file, at + ".wait-timeout", "must be whole seconds from 1s to 365d, as MySQL's"
+        throw error(at + ".wait-timeout", "must be whole seconds from 1s to 365d, as MySQL's"
             + " wait_timeout (default 8h)");
       }
     }
@@ -255,13 +260,13 @@ public final class ConfigLoader {
     String name = b.hasPath("name") ? string(b, at, "name") : defaultName;
     if (name.chars().allMatch(Character::isDigit)) {
       // The admin interface and sluice switchover take a backend's index or its name.
-      throw new ConfigException(file, at + ".name", "\"" + name + "\" would read as a backend index in admin"
+      throw error(at + ".name", "\"" + name + "\" would read as a backend index in admin"
           + " statements; use a name with a letter, e.g. \"db-" + name + "\"");
     }
     HostPort address = hostPort(b, at, "address");
     if (address.port() == 0) {
       // Port 0 means "any free port" only for a listening socket; a server cannot be reached there.
-      throw new ConfigException(file, at + ".address", "port 0 in \"" + address + "\"; give the port the server listens"
+      throw error(at + ".address", "port 0 in \"" + address + "\"; give the port the server listens"
           + " on, e.g. \"" + address.host() + ":3306\"");
     }
     int weight = b.hasPath("weight") ? integer(b, at, "weight") : 1;
@@ -329,7 +334,7 @@ public final class ConfigLoader {
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
       String key = why.contains("private key") ? "key" : at.endsWith("backend-tls") ? "ca" : "cert";
-      throw new ConfigException(file, at + "." + key, "cannot be used: " + why + "; give PEM files (the private key"
+      throw error(at + "." + key, "cannot be used: " + why + "; give PEM files (the private key"
           + " unencrypted, matching the certificate)");
     }
   }
@@ -340,7 +345,7 @@ public final class ConfigLoader {
     Path p = Path.of(string(c, at, key));
     Path resolved = p.isAbsolute() ? p : file.toAbsolutePath().getParent().resolve(p);
     if (!Files.isReadable(resolved)) {
-      throw new ConfigException(file, at + "." + key, "cannot read " + resolved + "; give a readable PEM file");
+      throw error(at + "." + key, "cannot read " + resolved + "; give a readable PEM file");
     }
     return resolved;
   }
@@ -350,7 +355,7 @@ public final class ConfigLoader {
     try {
       return HostPort.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(file, at + "." + key, e.getMessage());
+      throw error(at + "." + key, e.getMessage());
     }
   }
 
@@ -362,7 +367,7 @@ public final class ConfigLoader {
     ConfigValue v = get(at + "." + key, () -> c.getValue(key));
     if (v.valueType() == ConfigValueType.NUMBER && v.unwrapped() instanceof Double d && d != Math.rint(d)) {
       // getInt would silently drop the fraction (weight = 1.5 read as 1).
-      throw new ConfigException(file, at + "." + key, "must be a whole number, not " + d);
+      throw error(at + "." + key, "must be a whole number, not " + d);
     }
     return get(at + "." + key, () -> c.getInt(key));
   }
@@ -379,10 +384,10 @@ public final class ConfigLoader {
   private void requireUnit(Config c, String fullKey, String key, boolean zeroAllowed) {
     ConfigValue v = get(fullKey, () -> c.getValue(key));
     if (v.valueType() == ConfigValueType.NUMBER && !zeroAllowed && ((Number) v.unwrapped()).doubleValue() == 0) {
-      throw new ConfigException(file, fullKey, "must be a positive duration such as 500ms or 2s");
+      throw error(fullKey, "must be a positive duration such as 500ms or 2s");
     }
     if (v.valueType() == ConfigValueType.NUMBER && !(zeroAllowed && ((Number) v.unwrapped()).doubleValue() == 0)) {
-      throw new ConfigException(file, fullKey, "needs a unit: " + v.unwrapped()
+      throw error(fullKey, "needs a unit: " + v.unwrapped()
           + " alone would be read as milliseconds; write for example " + v.unwrapped() + "s or " + v.unwrapped() + "ms");
     }
   }
@@ -391,7 +396,7 @@ public final class ConfigLoader {
     requireUnit(c, at + "." + key, key, false);
     Duration d = get(at + "." + key, () -> c.getDuration(key));
     if (d.isNegative() || d.isZero()) {
-      throw new ConfigException(file, at + "." + key, "must be a positive duration such as 500ms or 2s");
+      throw error(at + "." + key, "must be a positive duration such as 500ms or 2s");
     }
     return wholeMillis(at + "." + key, d);
   }
@@ -402,7 +407,7 @@ public final class ConfigLoader {
    */
   private Duration wholeMillis(String fullKey, Duration d) {
     if (d.toNanos() % 1_000_000 != 0) {
-      throw new ConfigException(file, fullKey, "must be whole milliseconds (at least 1ms), got " + d.toNanos()
+      throw error(fullKey, "must be whole milliseconds (at least 1ms), got " + d.toNanos()
           + " ns");
     }
     return d;
@@ -420,11 +425,11 @@ public final class ConfigLoader {
     try {
       return read.get();
     } catch (Missing e) {
-      throw new ConfigException(file, key, "missing; this key is required");
+      throw error(key, "missing; this key is required");
     } catch (WrongType e) {
-      throw new ConfigException(file, key, "wrong type: " + stripOrigin(e.getMessage()));
+      throw error(key, "wrong type: " + stripOrigin(e.getMessage()));
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ConfigException(file, key, stripOrigin(e.getMessage()));
+      throw error(key, stripOrigin(e.getMessage()));
     }
   }
 
@@ -433,17 +438,55 @@ public final class ConfigLoader {
     try {
       return build.get();
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new ConfigException(file, key, e.getMessage());
+      throw error(key, e.getMessage());
     }
   }
 
   private void allowOnly(Config c, String at, Set<String> allowed) {
     for (Map.Entry<String, ConfigValue> e : c.root().entrySet()) {
       if (!allowed.contains(e.getKey())) {
-        throw new ConfigException(file, at + "." + e.getKey(),
+        throw error(at + "." + e.getKey(),
             "unknown key; allowed here: " + String.join(", ", allowed.stream().sorted().toList()));
       }
     }
+  }
+
+  /**
+   * A problem with {@code key}, reported at the file and line where the key is written (an
+   * included file names itself, not the file that includes it), or where its section starts
+   * when the key is missing.
+   */
+  private ConfigException error(String key, String problem) {
+    ConfigOrigin origin = originOf(key);
+    if (origin == null || origin.filename() == null) {
+      return new ConfigException(file, key, problem); // an environment variable, or not in the file
+    }
+    return new ConfigException(Path.of(origin.filename()), origin.lineNumber(), key, problem);
+  }
+
+  /** The origin of the deepest value on {@code key}'s path ("sluice.backends.slaves[1].name"). */
+  private ConfigOrigin originOf(String key) {
+    if (tree == null || key == null) {
+      return null;
+    }
+    ConfigValue at = tree;
+    for (String step : key.split("\\.")) {
+      int bracket = step.indexOf('[');
+      String name = bracket < 0 ? step : step.substring(0, bracket);
+      ConfigValue next = at instanceof ConfigObject o ? o.get(name) : null;
+      if (next == null) {
+        return at.origin();
+      }
+      at = next;
+      for (int b = bracket; b >= 0; b = step.indexOf('[', b + 1)) {
+        int index = Integer.parseInt(step.substring(b + 1, step.indexOf(']', b)));
+        if (!(at instanceof ConfigList list) || index >= list.size()) {
+          return at.origin();
+        }
+        at = list.get(index);
+      }
+    }
+    return at.origin();
   }
 
   private static String stripOrigin(String message) {

@@ -69,6 +69,38 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aProblemIsReportedAtTheLineOfItsKeyInTheFileThatHoldsIt() throws IOException {
+    // Line 8 of VALID is s1's entry: the address is written there.
+    ConfigException port = rejected(VALID.replace("127.0.0.1:3308", "127.0.0.1:0"));
+    assertEquals(8, port.line(), port.getMessage());
+    assertTrue(port.getMessage().startsWith(dir.resolve("routing.conf") + ":8: sluice.backends.slaves[1].address: "),
+        port.getMessage());
+    // A missing key is reported where its section starts: the user's entry on line 3.
+    ConfigException password = rejected(VALID.replace(", password = \"secret\"", ""));
+    assertEquals(3, password.line(), password.getMessage());
+
+    // The backends kept in a file of their own, included: a problem there names that file.
+    Path backends = dir.resolve("backends.conf");
+    Files.writeString(backends, """
+        master = { name = "m", address = "127.0.0.1:3306" }
+        slaves = [
+          { name = "s0", address = "127.0.0.1:3307", weight = -1 }
+        ]
+        """);
+    Path main = write("""
+        sluice {
+          listen = "127.0.0.1:6033"
+          users = [ { name = "app", password = "secret" } ]
+          backends { include "backends.conf" }
+        }
+        """);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(main));
+    assertEquals(backends, e.file(), e.getMessage());
+    assertEquals(3, e.line(), e.getMessage());
+    assertTrue(e.getMessage().startsWith(backends + ":3: sluice.backends.slaves[0]"), e.getMessage());
+  }
+
+  @Test
   void missingFileIsNamed() {
     Path f = dir.resolve("nope.conf");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
