@@ -37,6 +37,8 @@ public final class ProxyRuntime {
   private final AuthCache authCache = new AuthCache();
   private final ConnectionLimits connectionLimits = new ConnectionLimits();
   private final MasterGate masterGate = new MasterGate();
+  private volatile java.util.concurrent.CompletableFuture<Void> nextHealthRound =
+      new java.util.concurrent.CompletableFuture<>();
   private final io.sluice.server.frontend.Kills kills = new io.sluice.server.frontend.Kills();
   /**
    * The connection ids Sluice gives its clients (handshake, KILL, CONNECTION_ID()) start far
@@ -112,6 +114,21 @@ public final class ProxyRuntime {
 
   public ClusterView view() {
     return view;
+  }
+
+  /**
+   * Completes when the health round under way (or the next one) has published its view and
+   * closed the master gate if the master is down, or when the health checks stop.
+   */
+  public java.util.concurrent.CompletableFuture<Void> nextHealthRound() {
+    return nextHealthRound;
+  }
+
+  /** Called by the health checks after each round and when they stop. */
+  public synchronized void healthRoundDone() {
+    java.util.concurrent.CompletableFuture<Void> done = nextHealthRound;
+    nextHealthRound = new java.util.concurrent.CompletableFuture<>();
+    done.complete(null);
   }
 
   /** Closed while a switchover replaces the master: sessions hold master-bound statements. */

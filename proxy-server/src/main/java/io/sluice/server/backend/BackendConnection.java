@@ -498,7 +498,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
   /** Called by the connector when the TCP connection could not be made. */
   void connectFailed(Throwable cause) {
     state = State.CLOSED;
-    ready.tryFailure(new BackendException(ErrorCodes.backendUnavailable(backendName, String.valueOf(cause.getMessage()))));
+    ready.tryFailure(BackendException.unreachable(
+        ErrorCodes.backendUnavailable(backendName, String.valueOf(cause.getMessage()))));
   }
 
   private void onHandshake(Packet packet) {

@@ -108,8 +108,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private long commandStartNanos;
   /** When the session last finished a command (or logged in): idle since then or since a newer command. */
   private long readySinceNanos;
-  /** Answers the command held at the master gate with the given error, if one is (see execute). */
+  /**
+   * Answers the command held at the master gate, or waiting for the health checks' verdict on
+   * a master it could not reach, with the given error, if one is (see execute).
+   */
   private Consumer<SqlError> waitingAtGate;
+  /** How often the current command waited for a health verdict (see Attempt.awaitHealthVerdict). */
+  private int verdictWaits;
   /** The pending wait_timeout check (one per session, not one per command). */
   private io.netty.util.concurrent.ScheduledFuture<?> idleCheck;
   /** The session's variable changes when the check was scheduled: a SET wait_timeout reschedules it. */
@@ -433,6 +438,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
   private void onCommand(Packet packet) {
     commandStartNanos = System.nanoTime();
+    verdictWaits = 0;
     nextSequenceId = packet.nextSequenceId();
     CommandType type = CommandType.fromCode(packet.firstByte());
     CommandHandler handler = type == null ? null : handlers.get(type);
@@ -513,7 +519,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       retry.attempt(target, command);
       this.retry = retry;
     }
-    Attempt attempt = new Attempt(command, type, target, statement, binder, callback);
+    Attempt attempt = new Attempt(command, type, target, statement, aboutPreviousStatement, binder, callback);
     this.attempt = attempt;
     if (held != null && !held.isUsable() && mustHoldConnection()) {
       // The connection with this session's transaction or pinned state closed while the client
@@ -585,6 +591,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final CommandType type;
     private final Backend target;
     private final Classification statement;
+    private final boolean aboutPreviousStatement;
     private final CommandBinder binder;
     private final ExecutionCallback callback;
     /** Set once the connection is chosen: see execute. */
@@ -597,18 +604,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean syncsSession = true;
     private BackendConnection c;
 
-    Attempt(Packet command, CommandType type, Backend target, Classification statement, CommandBinder binder,
-        ExecutionCallback callback) {
+    Attempt(Packet command, CommandType type, Backend target, Classification statement, boolean aboutPreviousStatement,
+        CommandBinder binder, ExecutionCallback callback) {
       this.command = command;
       this.type = type;
       this.target = target;
       this.statement = statement;
+      this.aboutPreviousStatement = aboutPreviousStatement;
       this.binder = binder;
       this.callback = callback;
     }
 
     void connected(Future<?> f) {
       if (!f.isSuccess()) {
+        if (awaitHealthVerdict(f.cause())) {
+          return;
+        }
         command.release();
         failAttempt(unavailable(target, f.cause()), target.name(), callback);
         return;
@@ -652,6 +663,68 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return;
       }
       binder.bind(c, command).addListener(this::bound);
+    }
+
+    /**
+     * The master could not be reached (nothing was sent) and the health checks have not found
+     * it down yet: it died a moment ago. With automatic failover on, a statement arriving a
+     * second later waits at the gate for the failover; this one waits for the health checks'
+     * verdict instead of failing with 9001. If they find the master down it goes on to wait at
+     * the gate; if not, it tries the master again. Twice at most, since a round under way may
+     * have probed before the master went; and never longer than a round can take.
+     */
+    private boolean awaitHealthVerdict(Throwable cause) {
+      if (!(cause instanceof BackendException be) || !be.unreachable() || verdictWaits >= 2 || retry != null
+          || !runtime.config().failover().auto() || !target.name().equals(runtime.view().master().name())
+          || runtime.view().isDown(target.name()) || state != State.EXECUTING) {
+        return false;
+      }
+      verdictWaits++;
+      active = null;
+      activePool = null;
+      Consumer<SqlError> cancel = error -> {
+        command.release();
+        finishWithError(error, callback);
+      };
+      waitingAtGate = cancel; // a KILL QUERY or a shutdown answers it meanwhile
+      io.netty.channel.EventLoop loop = ctx.channel().eventLoop();
+      Runnable resume = () -> {
+        if (waitingAtGate != cancel) {
+          return; // answered already (KILL, shutdown), or resumed by the other of round and timer
+        }
+        waitingAtGate = null;
+        if (state == State.CLOSED) {
+          command.release();
+          return;
+        }
+        execute(command, type, afterVerdict(statement), statement, aboutPreviousStatement, binder, callback, null);
+      };
+      var monitor = runtime.config().monitor();
+      long boundMs = monitor.interval().plus(monitor.timeout().multipliedBy(2)).toMillis() + 1_000;
+      var bound = loop.schedule(resume, boundMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+      runtime.nextHealthRound().whenComplete((done, e) -> loop.execute(() -> {
+        bound.cancel(false);
+        resume.run();
+      }));
+      return true;
+    }
+
+    /**
+     * Where a statement that waited for a verdict goes: the master (the gate holds it if the
+     * master was found down), except a session command any server runs (SET, USE), which goes
+     * to a slave once the master is known down, as it would have had it arrived then.
+     */
+    private Backend afterVerdict(Classification statement) {
+      ClusterView view = runtime.view();
+      if (statement != null && view.isDown(view.master().name())) {
+        io.sluice.core.routing.Route again = runtime.router().route(statement, session, view);
+        if (again.reason() == io.sluice.core.routing.RouteReason.SESSION_COMMAND_MASTER_DOWN) {
+          Backend slave = again.backend(view);
+          session.beforeStatement(statement, slave);
+          return slave;
+        }
+      }
+      return view.master();
     }
 
     /** The same command again on {@code next}, with the read retry it belongs to. */
@@ -1115,7 +1188,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     BackendConnection c = cursor.connection();
     state = State.EXECUTING;
     activePool = c == held ? heldPool : parked.get(c).pool();
-    Attempt a = new Attempt(command, type, backendOf(c, activePool), null, AS_IS, callback);
+    Attempt a = new Attempt(command, type, backendOf(c, activePool), null, false, AS_IS, callback);
     a.syncsSession = false;
     attempt = a;
     a.connected(c);
@@ -1210,12 +1283,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
    */
   void checkSchema(String schema) {
     io.sluice.core.cluster.ClusterView view = runtime.view();
-    Backend checker = view.isDown(view.master().name()) && !view.usableSlaves().isEmpty()
-        ? view.usableSlaves().get(0) : view.master();
+    boolean masterDown = view.isDown(view.master().name()) && !view.usableSlaves().isEmpty();
+    checkSchemaOn(schema, masterDown ? view.usableSlaves().get(0) : view.master());
+  }
+
+  private void checkSchemaOn(String schema, Backend checker) {
     borrow(checker).addListener(f -> {
       BackendPool pool = activePool;
       activePool = null;
       if (!f.isSuccess()) {
+        ClusterView now = runtime.view();
+        if (f.cause() instanceof BackendException be && be.unreachable() && checker.name().equals(now.master().name())
+            && !now.usableSlaves().isEmpty()) {
+          // The master died a moment ago and the health checks have not found it down yet:
+          // a slave knows the same schemas, and the application may only want to read.
+          checkSchemaOn(schema, now.usableSlaves().get(0));
+          return;
+        }
         loginFinished(unavailable(checker, f.cause()));
         return;
       }

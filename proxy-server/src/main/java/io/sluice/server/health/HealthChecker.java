@@ -79,6 +79,7 @@ public final class HealthChecker implements AutoCloseable {
 
   /** One round: probe all backends in parallel, publish the view if anything changed. */
   void checkAll() {
+    boolean announced = false;
     try {
       ClusterView view = runtime.view();
       forgetRemovedBackends(view);
@@ -152,11 +153,19 @@ public final class HealthChecker implements AutoCloseable {
       if (!masterDown) {
         holdForFailover(false); // after the view says it is back: released statements go to it
       }
+      // Before a failover, which may take seconds: a statement waiting for this verdict (see
+      // ClientSession) then waits at the gate the round closed instead.
+      announced = true;
+      runtime.healthRoundDone();
       maybeFailOver(masterDown);
     } catch (RuntimeException | LinkageError | AssertionError e) {
       // Caught, not thrown: an exception out of a scheduleWithFixedDelay task silently ends
       // every later round, and a proxy without health checks would never notice a dead master.
       log.error("health check round failed", e);
+    } finally {
+      if (!announced) {
+        runtime.healthRoundDone();
+      }
     }
   }
 
@@ -471,6 +480,7 @@ public final class HealthChecker implements AutoCloseable {
     scheduler.shutdownNow();
     probes.shutdownNow();
     runtime.masterGate().open(MasterGate.Hold.FAILOVER_DUE); // no failover is coming any more
+    runtime.healthRoundDone(); // no verdict is coming either
     for (Connection c : connections.values()) {
       close(c);
     }

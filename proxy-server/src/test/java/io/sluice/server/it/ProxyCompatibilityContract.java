@@ -2247,6 +2247,55 @@ abstract class ProxyCompatibilityContract {
     }
   }
 
+  /**
+   * The master is killed and, before the next health round finds it down, a write arrives and
+   * an application connects with a default schema. With automatic failover on, the write does
+   * not fail on the refused connection (9001): it waits for the health checks' verdict, then at
+   * the gate, and runs once the master is back (here restarted before failover.down-after); the
+   * login's schema check goes to a slave. Before, both failed at once.
+   */
+  @Test
+  void aWriteToAMasterKilledBeforeTheHealthChecksNoticeWaitsForTheirVerdict() throws Exception {
+    Instance master = cluster().master();
+    // Rounds 3 s apart: the write and the login come well before the next one.
+    ProxyConfig.MonitorConfig slow = new ProxyConfig.MonitorConfig("root", "", Duration.ofSeconds(3),
+        Duration.ofMillis(500), Duration.ofSeconds(10));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(), c -> c.withMonitor(slow)
+        .withFailover(new ProxyConfig.FailoverConfig(true, Duration.ofSeconds(60), "repl", "repl")));
+         Connection writer = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+      TestSql.execute(writer, "INSERT INTO items (v) VALUES ('before-the-kill')");
+      Thread.sleep(3_200); // just after a round: the next is about 3 s away
+      java.util.concurrent.Future<String> write;
+      String login;
+      try {
+        cluster().sandbox().kill(master);
+        assertFalse(p.server.runtime().view().isDown(master.name()), "not found down yet");
+        write = pool.submit(() -> outcome(writer, "INSERT INTO items (v) VALUES ('sent-before-the-verdict')"));
+        try (Connection c = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true")) {
+          login = "ok " + TestSql.queryString(c, "SELECT DATABASE()");
+        } catch (SQLException e) {
+          login = "error " + e.getErrorCode() + " " + e.getMessage();
+        }
+        Thread.sleep(300);
+        assertFalse(write.isDone(), "the write waits: " + (write.isDone() ? write.get() : ""));
+        FailureDrills.awaitDown(p, master.name(), Duration.ofSeconds(10));
+        assertFalse(write.isDone(), "the write waits at the gate: " + (write.isDone() ? write.get() : ""));
+      } finally {
+        io.sluice.bootstrap.sandbox.Sandbox.up(io.sluice.bootstrap.sandbox.SandboxSpec.in(cluster().sandbox().dir()));
+      }
+      assertEquals("ok app", login, "a login with a schema while the master was gone but not found down");
+      assertEquals("ok", write.get(30, TimeUnit.SECONDS));
+      assertEquals(master.name(), p.server.runtime().view().master().name(), "no failover");
+      try (Connection root = TestSql.root(master)) {
+        assertEquals("1", TestSql.queryString(root, "SELECT COUNT(*) FROM app.items WHERE v = 'sent-before-the-verdict'"));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
+  }
+
   /** "ok", or "error CODE MESSAGE" for what the statement got. */
   private static String outcome(Connection c, String sql) {
     try {
