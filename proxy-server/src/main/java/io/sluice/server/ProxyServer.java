@@ -231,7 +231,11 @@ public final class ProxyServer implements AutoCloseable {
           if (key == null) {
             continue;
           }
-          boolean ours = key.pollEvents().stream().anyMatch(e -> file.getFileName().equals(e.context()));
+          // Kubernetes updates a mounted ConfigMap by swapping the directory's "..data" symlink:
+          // the file, a symlink through it, gets no event of its own. A false alarm costs one
+          // read of the file (reloadIfChanged compares its text).
+          boolean ours = key.pollEvents().stream().anyMatch(e -> file.getFileName().equals(e.context())
+              || String.valueOf(e.context()).startsWith(".."));
           key.reset();
           if (ours) {
             Thread.sleep(200); // let the writer finish; later events of the burst are drained below

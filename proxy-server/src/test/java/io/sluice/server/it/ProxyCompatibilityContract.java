@@ -3151,6 +3151,48 @@ abstract class ProxyCompatibilityContract {
   }
 
   /**
+   * A config file mounted from a Kubernetes ConfigMap is a symlink through the directory's
+   * "..data" symlink, which the kubelet swaps to publish an update: the file watch reloads it
+   * then (the file itself gets no event).
+   */
+  @Test
+  void aConfigMapUpdateIsReloaded() throws Exception {
+    Instance s0 = cluster().slaves().get(0);
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sluice-configmap");
+    String original = java.nio.file.Files.readString(cluster().sandbox().routingConf());
+    String s0Entry = "address = \"" + s0.address() + "\", weight = 1";
+    assertTrue(original.contains(s0Entry), original);
+    // The kubelet's layout: ..<timestamp>/routing.conf, ..data -> ..<timestamp>, routing.conf -> ..data/routing.conf
+    java.nio.file.Path first = java.nio.file.Files.createDirectory(dir.resolve("..2026_11_30_01"));
+    java.nio.file.Files.writeString(first.resolve("routing.conf"), original);
+    java.nio.file.Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
+    java.nio.file.Path conf = java.nio.file.Files.createSymbolicLink(dir.resolve("routing.conf"),
+        java.nio.file.Path.of("..data", "routing.conf"));
+    java.nio.file.Path second = dir.resolve("..2026_11_30_02");
+    try (ProxyFixture p = ProxyFixture.start(conf, c -> c)) {
+      p.server.watchConfig();
+      Thread.sleep(300); // the watch is registered
+      java.nio.file.Files.createDirectory(second);
+      java.nio.file.Files.writeString(second.resolve("routing.conf"), original.replace(s0Entry,
+          "address = \"" + s0.address() + "\", weight = 7"));
+      java.nio.file.Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getFileName());
+      java.nio.file.Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      int weight = 0;
+      while (System.nanoTime() < deadline && weight != 7) {
+        Thread.sleep(50);
+        weight = p.server.runtime().view().replica(s0.name()).orElseThrow().backend().weight();
+      }
+      assertEquals(7, weight, "the ConfigMap's new weight is applied");
+    } finally {
+      for (java.nio.file.Path f : List.of(conf, dir.resolve("..data"), first.resolve("routing.conf"), first,
+          second.resolve("routing.conf"), second, dir)) {
+        java.nio.file.Files.deleteIfExists(f);
+      }
+    }
+  }
+
+  /**
    * Editing the config file applies new weights, users and client limits to the running
    * proxy without dropping a connection; an invalid edit is refused with the file and the key,
    * and the running config stays. SAVE CONFIG writes admin changes back into the file.
