@@ -67,11 +67,30 @@ public final class AdminCommands {
     this.context = context;
   }
 
-  public AdminResult run(String statement) {
+  /**
+   * Whether {@code statement} is one that changes the proxy (backends, weights, clients, the
+   * config file, the master), which the admin session logs with who ran it and the outcome.
+   */
+  public static boolean changesSomething(String statement) {
+    String s = withoutTerminator(statement);
+    String spaced = s.replaceAll("\\s+", " ");
+    String lower = spaced.toLowerCase(Locale.ROOT);
+    return SET_STATE.matcher(spaced).matches() || SET_WEIGHT.matcher(spaced).matches()
+        || ADD_SLAVE.matcher(lower).matches() || REMOVE_BACKEND.matcher(spaced).matches()
+        || CLIENT.matcher(lower).matches() || SWITCHOVER.matcher(spaced).matches()
+        || lower.equals("reload") || lower.equals("failover") || lower.equals("save config");
+  }
+
+  private static String withoutTerminator(String statement) {
     String s = statement.trim();
     while (s.endsWith(";")) {
       s = s.substring(0, s.length() - 1).trim();
     }
+    return s;
+  }
+
+  public AdminResult run(String statement) {
+    String s = withoutTerminator(statement);
     String lower = s.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
     Matcher m;
     try {

@@ -161,6 +161,9 @@ final class AdminSession extends ChannelInboundHandlerAdapter {
             result = AdminResult.error("the statement failed: " + e);
           }
           AdminResult answer = result;
+          if (AdminCommands.changesSomething(sql)) {
+            audit(sql, answer);
+          }
           ctx.executor().execute(() -> answer(answer));
         });
       }
@@ -233,6 +236,18 @@ final class AdminSession extends ChannelInboundHandlerAdapter {
     state = State.CLOSED;
     sendError(error);
     ctx.close();
+  }
+
+  /** Who changed what, and how it went: the trail an operator reads after an incident. */
+  private void audit(String sql, AdminResult result) {
+    String who = admin.user() + "@" + host();
+    if (result instanceof AdminResult.Error e) {
+      log.warn("admin {}: {} refused: {}", who, sql.strip(), e.error().message());
+    } else if (result instanceof AdminResult.Ok ok && !ok.info().isEmpty()) {
+      log.info("admin {}: {}: {}", who, sql.strip(), ok.info());
+    } else {
+      log.info("admin {}: {}", who, sql.strip());
+    }
   }
 
   private String host() {

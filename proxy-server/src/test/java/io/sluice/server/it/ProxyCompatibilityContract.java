@@ -2296,6 +2296,41 @@ abstract class ProxyCompatibilityContract {
     cluster().sandbox().awaitReplication(Duration.ofSeconds(30));
   }
 
+  /** The proxy's log lines (slf4j-simple writes them to System.err) while {@code action} runs. */
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  private static List<String> logLinesDuring(Action action) throws Exception {
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        err.write(b);
+        synchronized (captured) {
+          captured.write(b);
+        }
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        err.write(b, off, len);
+        synchronized (captured) {
+          captured.write(b, off, len);
+        }
+      }
+    }, true));
+    try {
+      action.run();
+    } finally {
+      System.setErr(err);
+    }
+    synchronized (captured) {
+      return captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+  }
+
   /** "ok", or "error CODE MESSAGE" for what the statement got. */
   private static String outcome(Connection c, String sql) {
     try {
@@ -2937,7 +2972,16 @@ abstract class ProxyCompatibilityContract {
           backends.get(1));
       assertTrue(p.admin("SELECT * FROM help").stream().anyMatch(l -> l.startsWith("SET OFFLINE n")));
 
-      p.admin("SET OFFLINE 2");
+      // Every change is logged with who made it and how it went; reading is not.
+      List<String> logged = logLinesDuring(() -> {
+        p.admin("SELECT * FROM backends");
+        p.admin("SET OFFLINE 2");
+        assertThrows(ProxyFixture.AdminError.class, () -> p.admin("SET WEIGHT no-such-slave 2"));
+      });
+      assertTrue(logged.stream().anyMatch(l -> l.contains("admin admin@127.0.0.1: SET OFFLINE 2")), logged.toString());
+      assertTrue(logged.stream().anyMatch(l -> l.contains("WARN") && l.contains("admin admin@127.0.0.1: SET WEIGHT"
+          + " no-such-slave 2 refused: no backend named 'no-such-slave'")), logged.toString());
+      assertTrue(logged.stream().noneMatch(l -> l.contains("admin@127.0.0.1: SELECT")), logged.toString());
       assertTrue(p.admin("SELECT * FROM backends").get(1).contains("\toffline\t"));
       FailureDrills.awaitTargets(p, onlyS1, Duration.ofSeconds(2));
       p.admin("SET ONLINE '" + s0.name() + "'"); // by name too: an index moves when backends do
