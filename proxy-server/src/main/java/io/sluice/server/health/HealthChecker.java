@@ -381,8 +381,21 @@ public final class HealthChecker implements AutoCloseable {
           + " sluice.monitor.password, and that the account exists on this server for Sluice's host)";
       case 1044, 1142, 1227 -> e.getMessage() + " (the monitor account lacks a privilege the health probe needs:"
           + " GRANT REPLICATION CLIENT ON *.* to it, or set sluice.monitor.user to an account that has it)";
-      default -> e.getMessage();
+      default -> e.getMessage() + rootCause(e);
     };
+  }
+
+  /**
+   * Connector/J's "Communications link failure" says nothing of what failed: the cause at the
+   * bottom does ("Connection refused", "Connection reset", "No route to host").
+   */
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e || e.getMessage() == null || e.getMessage().contains(String.valueOf(root.getMessage()))
+        ? "" : " (" + root + ")";
   }
 
   /** ER_OPTION_PREVENTS_STATEMENT: what read_only / super_read_only answer a write. */
