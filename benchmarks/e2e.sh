@@ -22,7 +22,9 @@
 #
 # Needs: java 17, sysbench and haproxy (Debian packages; installed here when missing and root),
 # the mariadb client, proxy-server/target/sluice.jar and benchmarks/target/benchmarks.jar (built
-# when missing). Only 127.0.0.1 is used; everything started here is stopped on exit.
+# when missing or older than the sources, see bin/fresh-jars; SLUICE_JAR/BENCH_JAR run given
+# jars instead). The results name the code measured. Only 127.0.0.1 is used; everything started
+# here is stopped on exit.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -97,10 +99,13 @@ if [[ ${#need_packages[@]} -gt 0 ]]; then
 fi
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 
+if [[ -z ${SLUICE_JAR:-} && -z ${BENCH_JAR:-} ]]; then
+  CODE="commit $("$ROOT/bin/fresh-jars")"
+else
+  CODE="the jars given: ${SLUICE_JAR:-proxy-server/target/sluice.jar}, ${BENCH_JAR:-benchmarks/target/benchmarks.jar}"
+fi
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/proxy-server/target/sluice.jar}
 BENCH_JAR=${BENCH_JAR:-$ROOT/benchmarks/target/benchmarks.jar}
-[[ -f $SLUICE_JAR ]] || (cd "$ROOT" && mvn -q -B -o -DskipTests -pl proxy-server -am package)
-[[ -f $BENCH_JAR ]] || (cd "$ROOT" && mvn -q -B -o -pl benchmarks package)
 # Private copies: other builds may replace the jars while this runs.
 cp "$SLUICE_JAR" "$DIR/sluice.jar"
 cp "$BENCH_JAR" "$DIR/benchmarks.jar"
@@ -266,6 +271,7 @@ run_one() {
 {
   echo "# Sluice end-to-end benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
+  echo "Code: $CODE."
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo);" \
     "load average before: $(cut -d' ' -f1-3 /proc/loadavg). Sandbox MySQL 8.0, 1 master + 2 slaves;" \
     "sysbench $(sysbench --version | cut -d' ' -f2), $("$HAPROXY" -v | sed -n 1p | cut -d' ' -f1-3)."

@@ -62,9 +62,11 @@ log() { echo "hops: $*" >&2; }
 for tool in sysbench mariadb; do command -v $tool >/dev/null || { echo "missing $tool (see benchmarks/e2e.sh)" >&2; exit 1; }; done
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 [[ -x $HAPROXY ]] || { echo "missing haproxy (apt-get install -y haproxy)" >&2; exit 1; }
+if [[ -z ${SLUICE_JAR:-} && -z ${BENCH_JAR:-} ]]; then
+  log "code: commit $("$ROOT/bin/fresh-jars")" # built first if older than the sources
+fi
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/proxy-server/target/sluice.jar}
 BENCH_JAR=${BENCH_JAR:-$ROOT/benchmarks/target/benchmarks.jar}
-[[ -f $SLUICE_JAR && -f $BENCH_JAR ]] || (cd "$ROOT" && mvn -q -B -o -DskipTests -pl benchmarks -am package)
 cp "$SLUICE_JAR" "$DIR/sluice.jar"
 cp "$BENCH_JAR" "$DIR/benchmarks.jar"
 
