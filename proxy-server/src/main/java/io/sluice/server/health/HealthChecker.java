@@ -394,8 +394,12 @@ public final class HealthChecker implements AutoCloseable {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root == e || e.getMessage() == null || e.getMessage().contains(String.valueOf(root.getMessage()))
-        ? "" : " (" + root + ")";
+    if (root == e) {
+      return "";
+    }
+    String message = root.getMessage();
+    return message != null && e.getMessage() != null && e.getMessage().contains(message)
+        ? " (" + root.getClass().getName() + ")" : " (" + root + ")";
   }
 
   /** ER_OPTION_PREVENTS_STATEMENT: what read_only / super_read_only answer a write. */
