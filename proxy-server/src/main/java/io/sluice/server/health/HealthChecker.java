@@ -362,6 +362,7 @@ public final class HealthChecker implements AutoCloseable {
       if (c != null && connections.remove(monitorKey(b), c)) { // not a newer round's connection
         close(c);
       }
+      log.debug("health probe of {} failed", b.name(), e);
       return timedOut(e) ? Probe.silent(e.getMessage())
           : new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, failure(e));
     }
