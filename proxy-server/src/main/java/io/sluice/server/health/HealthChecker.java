@@ -363,7 +363,7 @@ public final class HealthChecker implements AutoCloseable {
         close(c);
       }
       log.debug("health probe of {} failed", b.name(), e);
-      return timedOut(e) ? Probe.silent(e.getMessage())
+      return timedOut(e) ? Probe.silent(failure(e))
           : new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, failure(e));
     }
   }
