@@ -37,6 +37,8 @@ public final class ProxyRuntime {
   private final AuthCache authCache = new AuthCache();
   private final ConnectionLimits connectionLimits = new ConnectionLimits();
   private final MasterGate masterGate = new MasterGate();
+  private final java.util.concurrent.atomic.AtomicInteger statementsWaitingForMaster =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile java.util.concurrent.CompletableFuture<Void> nextHealthRound =
       new java.util.concurrent.CompletableFuture<>();
   private final io.sluice.server.frontend.Kills kills = new io.sluice.server.frontend.Kills();
@@ -129,6 +131,14 @@ public final class ProxyRuntime {
     java.util.concurrent.CompletableFuture<Void> done = nextHealthRound;
     nextHealthRound = new java.util.concurrent.CompletableFuture<>();
     done.complete(null);
+  }
+
+  /**
+   * Statements bound for the master that wait, at the gate for a new master or for the health
+   * checks' verdict on one they could not reach: a gauge, so an operator sees writes piling up.
+   */
+  public java.util.concurrent.atomic.AtomicInteger statementsWaitingForMaster() {
+    return statementsWaitingForMaster;
   }
 
   /** Closed while a switchover replaces the master: sessions hold master-bound statements. */

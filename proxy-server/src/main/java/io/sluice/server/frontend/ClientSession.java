@@ -113,6 +113,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
    * a master it could not reach, with the given error, if one is (see execute).
    */
   private Consumer<SqlError> waitingAtGate;
+
+  /** Sets {@link #waitingAtGate}; the proxy counts such statements (sluice_master_waiting_statements). */
+  private void startWaiting(Consumer<SqlError> answer) {
+    waitingAtGate = answer;
+    runtime.statementsWaitingForMaster().incrementAndGet();
+  }
+
+  /** Clears {@link #waitingAtGate}, which is set, and returns what it held. */
+  private Consumer<SqlError> stopWaiting() {
+    Consumer<SqlError> answer = waitingAtGate;
+    waitingAtGate = null;
+    runtime.statementsWaitingForMaster().decrementAndGet();
+    return answer;
+  }
+
   /** How often the current command waited for a health verdict (see Attempt.awaitHealthVerdict). */
   private int verdictWaits;
   /** The pending wait_timeout check (one per session, not one per command). */
@@ -226,8 +241,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     endRetry();
     if (waitingAtGate != null && state == State.EXECUTING) {
       // Held for a new master that did not come within the drain: it never ran.
-      Consumer<SqlError> cancel = waitingAtGate;
-      waitingAtGate = null;
+      Consumer<SqlError> cancel = stopWaiting();
       cancel.accept(ErrorCodes.serverShutdown());
       ctx.close();
     } else if (active != null && active.isUsable() && !active.isIdle()) {
@@ -501,12 +515,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         command.release();
         finishWithError(error, callback);
       };
-      waitingAtGate = cancel;
+      startWaiting(cancel);
       switching.whenComplete((done, e) -> ctx.channel().eventLoop().execute(() -> {
         if (waitingAtGate != cancel) {
           return; // cancelled by a KILL QUERY, already answered
         }
-        waitingAtGate = null;
+        stopWaiting();
         if (state == State.CLOSED) {
           command.release();
           return;
@@ -686,13 +700,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         command.release();
         finishWithError(error, callback);
       };
-      waitingAtGate = cancel; // a KILL QUERY or a shutdown answers it meanwhile
+      startWaiting(cancel); // a KILL QUERY or a shutdown answers it meanwhile
       io.netty.channel.EventLoop loop = ctx.channel().eventLoop();
       Runnable resume = () -> {
         if (waitingAtGate != cancel) {
           return; // answered already (KILL, shutdown), or resumed by the other of round and timer
         }
-        waitingAtGate = null;
+        stopWaiting();
         if (state == State.CLOSED) {
           command.release();
           return;
@@ -831,8 +845,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
    */
   void killRunningStatement(boolean closeSession, Consumer<SqlError> done) {
     if (waitingAtGate != null && state == State.EXECUTING) {
-      Consumer<SqlError> cancel = waitingAtGate;
-      waitingAtGate = null;
+      Consumer<SqlError> cancel = stopWaiting();
       cancel.accept(new SqlError(1317, "70100", "Query execution was interrupted")); // never sent: it never will be
       if (closeSession) {
         ctx.close();

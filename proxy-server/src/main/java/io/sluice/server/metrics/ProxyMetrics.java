@@ -38,6 +38,8 @@ public final class ProxyMetrics {
     this.runtime = runtime;
     Gauge.builder("sluice.client.connections", runtime, r -> r.connectionLimits().total())
         .description("open client connections").register(registry);
+    Gauge.builder("sluice.master.waiting.statements", runtime, r -> r.statementsWaitingForMaster().get())
+        .description("statements bound for the master waiting for a new master or a health verdict").register(registry);
     retries = Counter.builder("sluice.read.retries")
         .description("reads run again on another backend after theirs failed or lagged").register(registry);
   }

@@ -2158,13 +2158,16 @@ abstract class ProxyCompatibilityContract {
           Thread.sleep(700);
           assertFalse(write.isDone(), "the write waits: " + (write.isDone() ? write.get() : ""));
           assertFalse(toCancel.isDone(), "the write waits: " + (toCancel.isDone() ? toCancel.get() : ""));
+          assertEquals(2.0, metric(metrics(p), "sluice_master_waiting_statements"), "the gauge counts both");
           TestSql.execute(killer, "KILL QUERY " + cancelled.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getId());
           String killed = toCancel.get(5, TimeUnit.SECONDS);
           assertTrue(killed.startsWith("error 1317"), killed);
+          assertEquals(1.0, metric(metrics(p), "sluice_master_waiting_statements"), "the killed one no longer waits");
         } finally {
           FailureDrills.signal(master, "CONT");
         }
         assertEquals("ok", write.get(15, TimeUnit.SECONDS));
+        assertEquals(0.0, metric(metrics(p), "sluice_master_waiting_statements"), "none waits once it ran");
         assertEquals(master.name(), p.server.runtime().view().master().name(), "no failover");
         try (Connection root = TestSql.root(master)) {
           assertEquals(List.of(List.of("held-over-the-blip")), TestSql.queryRows(root,
@@ -2279,6 +2282,7 @@ abstract class ProxyCompatibilityContract {
         }
         Thread.sleep(300);
         assertFalse(write.isDone(), "the write waits: " + (write.isDone() ? write.get() : ""));
+        assertEquals(1.0, metric(metrics(p), "sluice_master_waiting_statements"), "the gauge counts it");
         FailureDrills.awaitDown(p, master.name(), Duration.ofSeconds(10));
         assertFalse(write.isDone(), "the write waits at the gate: " + (write.isDone() ? write.get() : ""));
       } finally {
