@@ -34,21 +34,36 @@ public final class ConfigReloader {
 
   private final ProxyRuntime runtime;
   /**
-   * The file's text as last loaded or saved here. The file watch reloads only when the file
-   * says something else: a late event for a write already applied (by RELOAD, or SAVE CONFIG's
-   * own) must not undo what the admin interface changed since (SET WEIGHT before SAVE CONFIG).
+   * The text of the file and of the files it includes, as last loaded or saved here. The file
+   * watch reloads only when one of them says something else: a late event for a write already
+   * applied (by RELOAD, or SAVE CONFIG's own) must not undo what the admin interface changed
+   * since (SET WEIGHT before SAVE CONFIG).
    */
-  private String applied;
+  private java.util.Map<Path, String> applied;
 
   public ConfigReloader(ProxyRuntime runtime) {
     this.runtime = runtime;
-    this.applied = readOrNull(runtime.config().source());
+    this.applied = texts(runtime.config().source());
+  }
+
+  /** The config file and the files it includes, for the file watch. */
+  public synchronized java.util.Set<Path> files() {
+    return applied.keySet();
+  }
+
+  /** The text of each file the config is read from; null for one unreadable now. */
+  private static java.util.Map<Path, String> texts(Path source) {
+    java.util.Map<Path, String> texts = new java.util.LinkedHashMap<>();
+    for (Path file : ConfigLoader.filesRead(source)) {
+      texts.put(file, readOrNull(file));
+    }
+    return java.util.Collections.unmodifiableMap(texts);
   }
 
   /** Reloads the file; returns a one-line summary. Throws ConfigException, naming file and key, if invalid. */
   public synchronized String reload() {
     ProxyConfig old = runtime.config();
-    String text = readOrNull(old.source());
+    java.util.Map<Path, String> text = texts(old.source());
     ProxyConfig next = ConfigLoader.load(old.source());
     String promoted = runtime.promotedMaster();
     String live = runtime.view().master().name();
@@ -113,11 +128,11 @@ public final class ConfigReloader {
     }
   }
 
-  /** For the file watch: reloads, and logs, only if the file's text is not what was last applied. */
+  /** For the file watch: reloads, and logs, only if a file's text is not what was last applied. */
   public synchronized void reloadIfChanged(String trigger) {
-    String text = readOrNull(runtime.config().source());
-    if (text != null && text.equals(applied)) {
-      log.debug("{}: the file says what is already applied; nothing to reload", trigger);
+    java.util.Map<Path, String> text = texts(runtime.config().source());
+    if (!text.containsValue(null) && text.equals(applied)) {
+      log.debug("{}: the files say what is already applied; nothing to reload", trigger);
       return;
     }
     reloadAndLog(trigger);
@@ -170,7 +185,8 @@ public final class ConfigReloader {
       String text = doc.render();
       try {
         Files.writeString(tmp, text);
-        ConfigLoader.load(tmp); // never replace a good file with one that would not load
+        ProxyConfig saved = ConfigLoader.load(tmp); // never replace a good file with one that would not load
+        checkSaved(saved, view, allow, tmp, file);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
         if (Files.isRegularFile(tmp)) {
@@ -178,11 +194,56 @@ public final class ConfigReloader {
         }
         throw e;
       }
-      applied = text; // what runs now: the file watch need not reload it
+      applied = texts(file); // what runs now: the file watch need not reload it
       return file.toString();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The saved file must read back as the live topology. It does not when a file it includes
+   * after the written keys sets them again: SAVE CONFIG edits only the main file, and saving
+   * would claim a persistence that the next start or RELOAD undoes.
+   */
+  private static void checkSaved(ProxyConfig saved, ClusterView view, List<Cidr> allow, Path tmp, Path file) {
+    ProxyConfig.BackendsConfig b = saved.backends();
+    List<String> savedSlaves = new ArrayList<>();
+    List<String> savedRelays = new ArrayList<>();
+    b.slaves().forEach(c -> savedSlaves.add(entry(c.name(), c.address().host(), c.address().port(), c.weight())));
+    b.relays().forEach(c -> savedRelays.add(entry(c.name(), c.address().host(), c.address().port(), c.weight())));
+    List<String> liveSlaves = new ArrayList<>();
+    List<String> liveRelays = new ArrayList<>();
+    for (BackendStatus r : view.replicas()) {
+      Backend x = r.backend();
+      (x.role() == BackendRole.RELAY ? liveRelays : liveSlaves).add(entry(x.name(), x.host(), x.port(), x.weight()));
+    }
+    Backend m = view.master();
+    String key = null;
+    if (!b.master().name().equals(m.name()) || !b.master().address().host().equals(m.host())
+        || b.master().address().port() != m.port()) {
+      key = "sluice.backends.master";
+    } else if (!savedSlaves.equals(liveSlaves)) {
+      key = "sluice.backends.slaves";
+    } else if (!savedRelays.equals(liveRelays)) {
+      key = "sluice.backends.relays";
+    } else if (!saved.clients().allow().equals(allow)) {
+      key = "sluice.clients.allow";
+    }
+    if (key != null) {
+      Path where = ConfigLoader.fileSetting(tmp, key).orElse(tmp);
+      if (where.toAbsolutePath().equals(tmp.toAbsolutePath())) {
+        throw new ConfigException(file, key, "reads back from the saved text other than the live one; nothing was saved");
+      }
+      throw new ConfigException(file, key, "is set again in " + where + ", which " + file.getFileName()
+          + " includes after it, so what SAVE CONFIG writes into " + file.getFileName()
+          + " would not apply; move " + key + " out of " + where.getFileName() + " into " + file.getFileName()
+          + " (or include it before the sluice block), then SAVE CONFIG again; nothing was saved");
+    }
+  }
+
+  private static String entry(String name, String host, int port, int weight) {
+    return name + "@" + host + ":" + port + "/" + weight;
   }
 
   private static String backends(ClusterView view, BackendRole role) {

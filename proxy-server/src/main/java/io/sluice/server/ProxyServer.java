@@ -217,34 +217,52 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * Reloads the config whenever its file changes (editors that replace the file included).
-   * A burst of writes counts once; an invalid file is logged and the running config stays.
+   * Reloads the config whenever its file, or a file it includes, changes (editors that replace
+   * the file included). A burst of writes counts once; an invalid file is logged and the
+   * running config stays.
    */
   public void watchConfig() {
     java.nio.file.Path file = runtime.config().source().toAbsolutePath();
     Thread watcher = new Thread(() -> {
       try (java.nio.file.WatchService ws = file.getFileSystem().newWatchService()) {
-        file.getParent().register(ws, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY,
-            java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+        java.util.Set<java.nio.file.Path> watchedDirs = new java.util.HashSet<>();
         while (!shutDown.get()) {
+          // The files read may change with each reload (an include added): watch their directories.
+          java.util.Set<java.nio.file.Path> files = reloader.files();
+          for (java.nio.file.Path f : files) {
+            java.nio.file.Path dir = f.getParent();
+            if (watchedDirs.add(dir)) {
+              try {
+                dir.register(ws, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY,
+                    java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+              } catch (java.io.IOException e) {
+                log.warn("cannot watch {} for changes of {}: {}; use RELOAD or SIGHUP after editing it",
+                    dir, f.getFileName(), e.toString());
+              }
+            }
+          }
           java.nio.file.WatchKey key = ws.poll(500, TimeUnit.MILLISECONDS);
           if (key == null) {
             continue;
           }
           // Kubernetes updates a mounted ConfigMap by swapping the directory's "..data" symlink:
           // the file, a symlink through it, gets no event of its own. A false alarm costs one
-          // read of the file (reloadIfChanged compares its text).
-          boolean ours = key.pollEvents().stream().anyMatch(e -> file.getFileName().equals(e.context())
-              || String.valueOf(e.context()).startsWith(".."));
+          // read of the files (reloadIfChanged compares their text).
+          java.nio.file.Path dir = (java.nio.file.Path) key.watchable();
+          java.nio.file.Path changed = key.pollEvents().stream()
+              .filter(e -> e.context() instanceof java.nio.file.Path)
+              .map(e -> dir.resolve((java.nio.file.Path) e.context()))
+              .filter(p -> files.contains(p) || p.getFileName().toString().startsWith(".."))
+              .findFirst().orElse(null);
           key.reset();
-          if (ours) {
+          if (changed != null) {
             Thread.sleep(200); // let the writer finish; later events of the burst are drained below
             java.nio.file.WatchKey more;
             while ((more = ws.poll()) != null) {
               more.pollEvents();
               more.reset();
             }
-            reloader.reloadIfChanged("change of " + file);
+            reloader.reloadIfChanged("change of " + (files.contains(changed) ? changed : file));
           }
         }
       } catch (java.io.IOException e) {

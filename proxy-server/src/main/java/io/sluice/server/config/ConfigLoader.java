@@ -68,6 +68,43 @@ public final class ConfigLoader {
     return loader.admin(loader.parse());
   }
 
+  /**
+   * The files the config is read from: {@code file} and every file it includes (that has a
+   * setting in it), so that a watch sees an edit of any of them. Only {@code file} when it
+   * cannot be parsed: the reload names the problem.
+   */
+  public static Set<Path> filesRead(Path file) {
+    Path main = file.toAbsolutePath();
+    Set<Path> files = new java.util.LinkedHashSet<>();
+    files.add(main);
+    try {
+      collectFiles(ConfigFactory.parseFile(main.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
+          .root(), files);
+    } catch (com.typesafe.config.ConfigException e) {
+      // unparsable now: the main file is still the one to watch
+    }
+    return files;
+  }
+
+  /** The file in which {@code key} ("sluice.backends.slaves") is set, as {@code file} is read. */
+  public static Optional<Path> fileSetting(Path file, String key) {
+    ConfigLoader loader = new ConfigLoader(file);
+    loader.parse();
+    ConfigOrigin origin = loader.originOf(key);
+    return Optional.ofNullable(origin).map(ConfigOrigin::filename).map(Path::of);
+  }
+
+  private static void collectFiles(ConfigValue value, Set<Path> files) {
+    if (value.origin().filename() != null) {
+      files.add(Path.of(value.origin().filename()).toAbsolutePath());
+    }
+    if (value instanceof ConfigObject o) {
+      o.values().forEach(v -> collectFiles(v, files));
+    } else if (value instanceof ConfigList l) {
+      l.forEach(v -> collectFiles(v, files));
+    }
+  }
+
   private Config parse() {
     if (Files.isDirectory(file)) {
       throw new ConfigException(file, null, "is a directory; pass the routing.conf file in it with --config");

@@ -110,7 +110,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
   private long readySinceNanos;
   /**
    * Answers the command held at the master gate, or waiting for the health checks' verdict on
-   * a master it could not reach, with the given error, if one is (see execute).
+   * a master it could not reach, with the given error, if one is (see execute); with null it
+   * only drops the command, for a client that left.
    */
   private Consumer<SqlError> waitingAtGate;
 
@@ -513,7 +514,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       // 1317 at once and it never runs (see killRunningStatement).
       Consumer<SqlError> cancel = error -> {
         command.release();
-        finishWithError(error, callback);
+        if (error != null) { // null: the client left (see channelInactive)
+          finishWithError(error, callback);
+        }
       };
       startWaiting(cancel);
       switching.whenComplete((done, e) -> ctx.channel().eventLoop().execute(() -> {
@@ -521,10 +524,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           return; // cancelled by a KILL QUERY, already answered
         }
         stopWaiting();
-        if (state == State.CLOSED) {
-          command.release();
-          return;
-        }
         execute(command, type, runtime.view().master(), statement, aboutPreviousStatement, binder, callback, retry);
       }));
       return;
@@ -698,7 +697,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       activePool = null;
       Consumer<SqlError> cancel = error -> {
         command.release();
-        finishWithError(error, callback);
+        if (error != null) { // null: the client left (see channelInactive)
+          finishWithError(error, callback);
+        }
       };
       startWaiting(cancel); // a KILL QUERY or a shutdown answers it meanwhile
       io.netty.channel.EventLoop loop = ctx.channel().eventLoop();
@@ -707,10 +708,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           return; // answered already (KILL, shutdown), or resumed by the other of round and timer
         }
         stopWaiting();
-        if (state == State.CLOSED) {
-          command.release();
-          return;
-        }
         execute(command, type, afterVerdict(statement), statement, aboutPreviousStatement, binder, callback, null);
       };
       var monitor = runtime.config().monitor();
@@ -1475,6 +1472,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
     forwarded.release();
     endRetry();
+    if (waitingAtGate != null) {
+      // The client left while its statement waited for the master: it never ran and never
+      // will, and it no longer counts as waiting.
+      stopWaiting().accept(null);
+    }
     runtime.kills().unregister(this);
     Packet p;
     while ((p = queued.poll()) != null) {

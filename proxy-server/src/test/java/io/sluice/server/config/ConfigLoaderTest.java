@@ -101,6 +101,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theFilesReadAreTheFileAndItsIncludes() throws IOException {
+    Path sub = Files.createDirectory(dir.resolve("sub"));
+    Files.writeString(sub.resolve("backends.conf"), """
+        master = { name = "m", address = "127.0.0.1:3306" }
+        slaves = []
+        """);
+    Path main = write("""
+        sluice {
+          listen = "127.0.0.1:6033"
+          users = [ { name = "app", password = "secret" } ]
+          backends { include "sub/backends.conf" }
+        }
+        """);
+    assertEquals(List.of(main, sub.resolve("backends.conf")), List.copyOf(ConfigLoader.filesRead(main)));
+    assertEquals(sub.resolve("backends.conf"), ConfigLoader.fileSetting(main, "sluice.backends.master").orElseThrow());
+    assertEquals(main, ConfigLoader.fileSetting(main, "sluice.users").orElseThrow());
+    Files.writeString(main, "sluice { listen = ");
+    assertEquals(List.of(main), List.copyOf(ConfigLoader.filesRead(main)), "unparsable: the file itself");
+  }
+
+  @Test
   void missingFileIsNamed() {
     Path f = dir.resolve("nope.conf");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));

@@ -1779,6 +1779,17 @@ abstract class ProxyCompatibilityContract {
     throw new AssertionError("the master is not " + state + " within " + within + ": " + row);
   }
 
+  private static void awaitWaitingStatements(ProxyFixture p, int expected, String why) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    double seen;
+    while ((seen = metric(metrics(p), "sluice_master_waiting_statements")) != expected) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(why + ": sluice_master_waiting_statements is " + seen + ", not " + expected);
+      }
+      Thread.sleep(50);
+    }
+  }
+
   private static String metrics(ProxyFixture p) throws Exception {
     int port = p.server.metricsAddress().orElseThrow().getPort();
     return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
@@ -2163,6 +2174,14 @@ abstract class ProxyCompatibilityContract {
           String killed = toCancel.get(5, TimeUnit.SECONDS);
           assertTrue(killed.startsWith("error 1317"), killed);
           assertEquals(1.0, metric(metrics(p), "sluice_master_waiting_statements"), "the killed one no longer waits");
+          // A client that leaves while its write waits: the write is dropped, never run.
+          Connection leaver = p.connect("sslMode=DISABLED&allowPublicKeyRetrieval=true");
+          java.util.concurrent.Future<String> abandoned =
+              pool.submit(() -> outcome(leaver, "INSERT INTO items (v) VALUES ('held-then-abandoned')"));
+          awaitWaitingStatements(p, 2, "the leaver's write waits too");
+          leaver.abort(Runnable::run);
+          abandoned.get(5, TimeUnit.SECONDS);
+          awaitWaitingStatements(p, 1, "the write of a client that left no longer waits");
         } finally {
           FailureDrills.signal(master, "CONT");
         }
@@ -2171,7 +2190,7 @@ abstract class ProxyCompatibilityContract {
         assertEquals(master.name(), p.server.runtime().view().master().name(), "no failover");
         try (Connection root = TestSql.root(master)) {
           assertEquals(List.of(List.of("held-over-the-blip")), TestSql.queryRows(root,
-              "SELECT v FROM app.items WHERE v IN ('held-over-the-blip', 'held-then-killed')"));
+              "SELECT v FROM app.items WHERE v IN ('held-over-the-blip', 'held-then-killed', 'held-then-abandoned')"));
         }
       }
 
@@ -3235,6 +3254,54 @@ abstract class ProxyCompatibilityContract {
     } finally {
       for (java.nio.file.Path f : List.of(conf, dir.resolve("..data"), first.resolve("routing.conf"), first,
           second.resolve("routing.conf"), second, dir)) {
+        java.nio.file.Files.deleteIfExists(f);
+      }
+    }
+  }
+
+  /**
+   * A file the config includes, here from another directory, is watched as the config file
+   * is: an edit of it is applied. SAVE CONFIG writes only the main file, so when such an
+   * include sets the backends again after it, saving would not persist: it refuses, naming the
+   * include, and changes nothing.
+   */
+  @Test
+  void anIncludedFileIsWatchedAndSaveConfigNamesAnIncludeThatWouldUndoIt() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sluice-include");
+    java.nio.file.Path conf = dir.resolve("routing.conf");
+    java.nio.file.Path more = java.nio.file.Files.createDirectory(dir.resolve("more"));
+    java.nio.file.Path overrides = more.resolve("overrides.conf");
+    String app = "{ name = \"app\", password = \"app\" }";
+    String original = java.nio.file.Files.readString(cluster().sandbox().routingConf());
+    assertTrue(original.contains(app), original);
+    java.nio.file.Files.writeString(conf, original + "\ninclude \"more/overrides.conf\"\n");
+    java.nio.file.Files.writeString(overrides, "sluice.users = [ " + app + " ]\n");
+    try (ProxyFixture p = ProxyFixture.start(conf, c -> c)) {
+      p.server.watchConfig();
+      Thread.sleep(300); // the watch is registered
+      String slaves = cluster().slaves().stream()
+          .map(s -> "{ name = \"" + s.name() + "\", address = \"" + s.address() + "\", weight = 1 }")
+          .collect(java.util.stream.Collectors.joining(", ", "[ ", " ]"));
+      java.nio.file.Files.writeString(overrides, "sluice.users = [ " + app
+          + ", { name = \"ryw\", password = \"ryw-pw\" } ]\nsluice.backends.slaves = " + slaves + "\n");
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (p.server.runtime().config().user("ryw").isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(p.server.runtime().config().user("ryw").isPresent(), "the included file's edit is applied");
+
+      String before = java.nio.file.Files.readString(conf);
+      p.admin("SET WEIGHT 3 5");
+      ProxyFixture.AdminError notSaved = assertThrows(ProxyFixture.AdminError.class, () -> p.admin("SAVE CONFIG"));
+      assertTrue(notSaved.getMessage().contains("sluice.backends.slaves")
+          && notSaved.getMessage().contains(overrides.toString())
+          && notSaved.getMessage().contains("nothing was saved"), notSaved.getMessage());
+      assertEquals(before, java.nio.file.Files.readString(conf), "the file is unchanged");
+      assertFalse(java.nio.file.Files.exists(dir.resolve("routing.conf.saving")), "no temporary file is left");
+      assertEquals(5, p.server.runtime().view().replicas().stream().mapToInt(r -> r.backend().weight()).max().orElse(0),
+          "the live weight stays");
+    } finally {
+      for (java.nio.file.Path f : List.of(overrides, more, conf, dir)) {
         java.nio.file.Files.deleteIfExists(f);
       }
     }
