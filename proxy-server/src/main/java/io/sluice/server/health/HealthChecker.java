@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * does not answer in time is judged by {@link SilentRounds}: down when it has been silent for
  * two rounds in a row and answered no client in the latest. On a saturated machine a healthy
  * server's probe can be late now and then, and taking it out would move every read to the
- * others and back a second later.
+ * others and back a second later (or, for the master, fail writes, and in time fail over).
+ * So a late probe is not abandoned: its connection waits on, the next round asks nothing new
+ * and takes the late answer as its own. A server that answers within two rounds is never
+ * silent twice in a row; a hung one (SIGSTOP) still is.
  */
 public final class HealthChecker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
@@ -85,14 +88,16 @@ public final class HealthChecker implements AutoCloseable {
       forgetRemovedBackends(view);
       long masterAnswered = answered(view.master());
       long[] replicasAnswered = view.replicas().stream().mapToLong(r -> answered(r.backend())).toArray();
-      Future<Probe> master = probes.submit(() -> probe(view.master()));
-      List<Future<Probe>> replicas = new ArrayList<>();
+      long roundStart = System.nanoTime();
+      Pending master = pending(view.master());
+      List<Pending> replicas = new ArrayList<>();
       for (BackendStatus r : view.replicas()) {
-        replicas.add(probes.submit(() -> r.health() == BackendHealth.OFFLINE
-            ? new Probe(BackendHealth.OFFLINE, r.lagMillis()) : probe(r.backend())));
+        replicas.add(r.health() == BackendHealth.OFFLINE
+            ? new Pending(null, java.util.concurrent.CompletableFuture.completedFuture(
+                new Probe(BackendHealth.OFFLINE, r.lagMillis())), 0)
+            : pending(r.backend()));
       }
-      long waitMs = 2 * monitor.timeout().toMillis() + 500;
-      Probe masterResult = result(master, waitMs);
+      Probe masterResult = result(master, roundStart);
       if (closing) {
         return; // the probes were cut short by the shutdown, not by the backends
       }
@@ -112,7 +117,7 @@ public final class HealthChecker implements AutoCloseable {
       }
       for (int i = 0; i < replicas.size(); i++) {
         BackendStatus before = view.replicas().get(i);
-        Probe replicaResult = result(replicas.get(i), waitMs);
+        Probe replicaResult = result(replicas.get(i), roundStart);
         if (closing) {
           return;
         }
@@ -218,15 +223,51 @@ public final class HealthChecker implements AutoCloseable {
     }
   }
 
-  private static Probe result(Future<Probe> f, long waitMs) {
+  /**
+   * A probe of this round, or the one of an earlier round that was not answered in its round:
+   * a backend late to answer is not asked again on a new connection (a fresh login is several
+   * more round trips, each as likely to be late on a saturated machine); its late answer, come
+   * meanwhile or still to come, is this round's.
+   */
+  private Pending pending(Backend b) {
+    String key = inFlightKey(b);
+    Future<Probe> earlier = inFlight.get(key);
+    // On a kept connection the probe is one round trip; a new one first connects and logs in.
+    long timeoutMs = monitor.timeout().toMillis();
+    long waitMs = connections.containsKey(monitorKey(b)) ? timeoutMs + 250 : 2 * timeoutMs + 500;
+    if (earlier != null) {
+      return new Pending(key, earlier, waitMs);
+    }
+    Future<Probe> f = probes.submit(() -> probe(b));
+    inFlight.put(key, f);
+    return new Pending(key, f, waitMs);
+  }
+
+  /** By role too: a replica's probe (replication status) says nothing of it as the new master. */
+  private static String inFlightKey(Backend b) {
+    return monitorKey(b) + " as " + b.role();
+  }
+
+  /** A probe and how long the round waits for it. */
+  private record Pending(String key, Future<Probe> probe, long waitMs) {}
+
+  private Probe result(Pending p, long roundStart) {
     try {
-      return f.get(waitMs, TimeUnit.MILLISECONDS);
+      long left = p.waitMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStart);
+      Probe result = p.probe().get(Math.max(0, left), TimeUnit.MILLISECONDS);
+      if (p.key() != null) {
+        inFlight.remove(p.key(), p.probe());
+      }
+      return result;
     } catch (java.util.concurrent.TimeoutException e) {
       return Probe.silent("no answer in time");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // shutting down
       return Probe.silent("health checks stopping");
     } catch (java.util.concurrent.ExecutionException e) {
+      if (p.key() != null) {
+        inFlight.remove(p.key(), p.probe());
+      }
       // A fault in the probe itself, not silence: say what it was rather than wait rounds for it.
       return new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, "health probe failed: " + e.getCause());
     }
@@ -282,6 +323,10 @@ public final class HealthChecker implements AutoCloseable {
     }
     silence.retainOnly(keys);
     healthWhileSourceReachable.keySet().retainAll(keys);
+    java.util.Set<String> probed = new java.util.HashSet<>();
+    probed.add(inFlightKey(view.master()));
+    view.replicas().forEach(r -> probed.add(inFlightKey(r.backend())));
+    inFlight.keySet().retainAll(probed); // a backend that changed role is probed anew
     for (String key : List.copyOf(connections.keySet())) {
       if (!keys.contains(key)) {
         close(connections.remove(key));
@@ -301,13 +346,15 @@ public final class HealthChecker implements AutoCloseable {
 
   /** One monitor connection per backend, kept between rounds and replaced after any failure. */
   private final java.util.Map<String, Connection> connections = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Each backend's probe not yet taken into a round's verdict, by monitor key and role; checkAll's thread only. */
+  private final java.util.Map<String, Future<Probe>> inFlight = new java.util.HashMap<>();
 
   /**
    * A failed probe is repeated once on a fresh connection before it counts: the kept monitor
    * connection may have been cut (a restarted server, an idle timeout) while the server is fine.
-   * A silent probe is not repeated: a fresh login is several more round trips, each as likely to
-   * be late on a saturated machine, and the next round connects afresh anyway (probeOnce drops a
-   * connection that failed).
+   * A probe that timed out (its connection waited through two rounds, see connect) is not
+   * repeated: by then the rounds have judged the backend silent, and the next round connects
+   * afresh (probeOnce drops a connection that failed).
    */
   private Probe probe(Backend b) {
     Probe first = probeOnce(b);
@@ -451,7 +498,10 @@ public final class HealthChecker implements AutoCloseable {
     p.setProperty("user", monitor.user());
     p.setProperty("password", monitor.password());
     p.setProperty("connectTimeout", String.valueOf(monitor.timeout().toMillis()));
-    p.setProperty("socketTimeout", String.valueOf(monitor.timeout().toMillis()));
+    // Not monitor.timeout: the rounds judge lateness (see pending); the connection waits on for
+    // a late answer through two rounds, and is replaced only after that.
+    long lateAnswerMs = 2 * (2 * monitor.timeout().toMillis() + 500) + monitor.interval().toMillis();
+    p.setProperty("socketTimeout", String.valueOf(lateAnswerMs));
     p.setProperty("sslMode", "DISABLED");
     p.setProperty("allowPublicKeyRetrieval", "true");
     return DriverManager.getConnection("jdbc:mysql://" + b.address() + "/", p);
@@ -505,11 +555,15 @@ public final class HealthChecker implements AutoCloseable {
     connections.clear();
   }
 
+  /**
+   * Aborts rather than closes: a probe may still be waiting on the connection for a late
+   * answer, and Connector/J's close would wait for it.
+   */
   private static void close(Connection c) {
     if (c != null) {
       try {
-        c.close();
-      } catch (SQLException ignored) {
+        c.abort(Runnable::run);
+      } catch (SQLException | RuntimeException ignored) {
         // a broken or abandoned monitor connection: nothing more to release
       }
     }
