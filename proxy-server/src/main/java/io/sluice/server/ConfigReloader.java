@@ -173,11 +173,14 @@ public final class ConfigReloader {
       doc = doc.withValueText("sluice.backends.slaves", backends(view, BackendRole.SLAVE));
       List<String> relays = view.replicas().stream().filter(r -> r.backend().role() == BackendRole.RELAY)
           .map(r -> r.backend().name()).toList();
-      if (!relays.isEmpty() || doc.hasPath("sluice.backends.relays")) {
+      // Also to empty a list an included file sets (doc.hasPath sees only this file).
+      if (!relays.isEmpty() || doc.hasPath("sluice.backends.relays")
+          || !runtime.config().backends().relays().isEmpty()) {
         doc = doc.withValueText("sluice.backends.relays", backends(view, BackendRole.RELAY));
       }
       List<Cidr> allow = runtime.clients().allow();
-      if (!allow.isEmpty() || doc.hasPath("sluice.clients.allow")) {
+      if (!allow.isEmpty() || doc.hasPath("sluice.clients.allow")
+          || !runtime.config().clients().allow().isEmpty()) {
         doc = doc.withValueText("sluice.clients.allow",
             allow.stream().map(c -> "\"" + c.text() + "\"").collect(Collectors.joining(", ", "[", "]")));
       }
@@ -235,10 +238,9 @@ public final class ConfigReloader {
       if (where.toAbsolutePath().equals(tmp.toAbsolutePath())) {
         throw new ConfigException(file, key, "reads back from the saved text other than the live one; nothing was saved");
       }
-      throw new ConfigException(file, key, "is set again in " + where + ", which " + file.getFileName()
-          + " includes after it, so what SAVE CONFIG writes into " + file.getFileName()
-          + " would not apply; move " + key + " out of " + where.getFileName() + " into " + file.getFileName()
-          + " (or include it before the sluice block), then SAVE CONFIG again; nothing was saved");
+      throw new ConfigException(file, key, "is set in " + where + ", included by " + file.getFileName()
+          + ", which overrides what SAVE CONFIG writes into " + file.getFileName() + "; move " + key + " out of "
+          + where.getFileName() + " into " + file.getFileName() + ", then SAVE CONFIG again; nothing was saved");
     }
   }
 

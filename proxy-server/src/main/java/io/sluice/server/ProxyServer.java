@@ -222,10 +222,11 @@ public final class ProxyServer implements AutoCloseable {
    * running config stays.
    */
   public void watchConfig() {
-    java.nio.file.Path file = runtime.config().source().toAbsolutePath();
+    java.nio.file.Path file = runtime.config().source().toAbsolutePath().normalize();
     Thread watcher = new Thread(() -> {
       try (java.nio.file.WatchService ws = file.getFileSystem().newWatchService()) {
         java.util.Set<java.nio.file.Path> watchedDirs = new java.util.HashSet<>();
+        java.util.Set<java.nio.file.Path> unwatchable = new java.util.HashSet<>(); // warned of once
         while (!shutDown.get()) {
           // The files read may change with each reload (an include added): watch their directories.
           java.util.Set<java.nio.file.Path> files = reloader.files();
@@ -235,9 +236,13 @@ public final class ProxyServer implements AutoCloseable {
               try {
                 dir.register(ws, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY,
                     java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+                unwatchable.remove(dir);
               } catch (java.io.IOException e) {
-                log.warn("cannot watch {} for changes of {}: {}; use RELOAD or SIGHUP after editing it",
-                    dir, f.getFileName(), e.toString());
+                watchedDirs.remove(dir); // tried again next time round
+                if (unwatchable.add(dir)) {
+                  log.warn("cannot watch {} for changes of {}: {}; use RELOAD or SIGHUP after editing it",
+                      dir, f.getFileName(), e.toString());
+                }
               }
             }
           }
@@ -249,12 +254,15 @@ public final class ProxyServer implements AutoCloseable {
           // the file, a symlink through it, gets no event of its own. A false alarm costs one
           // read of the files (reloadIfChanged compares their text).
           java.nio.file.Path dir = (java.nio.file.Path) key.watchable();
+          // An overflow lost events, which may have been ours: compare the files to be sure.
           java.nio.file.Path changed = key.pollEvents().stream()
-              .filter(e -> e.context() instanceof java.nio.file.Path)
-              .map(e -> dir.resolve((java.nio.file.Path) e.context()))
+              .map(e -> e.kind() == java.nio.file.StandardWatchEventKinds.OVERFLOW ? file
+                  : dir.resolve((java.nio.file.Path) e.context()))
               .filter(p -> files.contains(p) || p.getFileName().toString().startsWith(".."))
               .findFirst().orElse(null);
-          key.reset();
+          if (!key.reset()) {
+            watchedDirs.remove(dir); // gone (deleted, unmounted): registered again if it comes back
+          }
           if (changed != null) {
             Thread.sleep(200); // let the writer finish; later events of the burst are drained below
             java.nio.file.WatchKey more;

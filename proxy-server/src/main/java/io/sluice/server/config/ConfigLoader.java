@@ -74,7 +74,7 @@ public final class ConfigLoader {
    * cannot be parsed: the reload names the problem.
    */
   public static Set<Path> filesRead(Path file) {
-    Path main = file.toAbsolutePath();
+    Path main = file.toAbsolutePath().normalize();
     Set<Path> files = new java.util.LinkedHashSet<>();
     files.add(main);
     try {
@@ -96,7 +96,7 @@ public final class ConfigLoader {
 
   private static void collectFiles(ConfigValue value, Set<Path> files) {
     if (value.origin().filename() != null) {
-      files.add(Path.of(value.origin().filename()).toAbsolutePath());
+      files.add(Path.of(value.origin().filename()).toAbsolutePath().normalize());
     }
     if (value instanceof ConfigObject o) {
       o.values().forEach(v -> collectFiles(v, files));

@@ -524,6 +524,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           return; // cancelled by a KILL QUERY, already answered
         }
         stopWaiting();
+        if (state == State.CLOSED) { // failed meanwhile (a malformed packet), closing: it must not run
+          command.release();
+          return;
+        }
         execute(command, type, runtime.view().master(), statement, aboutPreviousStatement, binder, callback, retry);
       }));
       return;
@@ -708,6 +712,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
           return; // answered already (KILL, shutdown), or resumed by the other of round and timer
         }
         stopWaiting();
+        if (state == State.CLOSED) { // failed meanwhile (a malformed packet), closing: it must not run
+          command.release();
+          return;
+        }
         execute(command, type, afterVerdict(statement), statement, aboutPreviousStatement, binder, callback, null);
       };
       var monitor = runtime.config().monitor();

@@ -92,10 +92,13 @@ public final class HealthChecker implements AutoCloseable {
       Pending master = pending(view.master());
       List<Pending> replicas = new ArrayList<>();
       for (BackendStatus r : view.replicas()) {
-        replicas.add(r.health() == BackendHealth.OFFLINE
-            ? new Pending(null, java.util.concurrent.CompletableFuture.completedFuture(
-                new Probe(BackendHealth.OFFLINE, r.lagMillis())), 0)
-            : pending(r.backend()));
+        if (r.health() == BackendHealth.OFFLINE) {
+          inFlight.remove(inFlightKey(r.backend())); // what it answered before says nothing once it is back
+          replicas.add(new Pending(null, new InFlight(java.util.concurrent.CompletableFuture.completedFuture(
+              new Probe(BackendHealth.OFFLINE, r.lagMillis())), System.nanoTime()), 0));
+        } else {
+          replicas.add(pending(r.backend()));
+        }
       }
       Probe masterResult = result(master, roundStart);
       if (closing) {
@@ -224,24 +227,31 @@ public final class HealthChecker implements AutoCloseable {
   }
 
   /**
-   * A probe of this round, or the one of an earlier round that was not answered in its round:
-   * a backend late to answer is not asked again on a new connection (a fresh login is several
-   * more round trips, each as likely to be late on a saturated machine); its late answer, come
-   * meanwhile or still to come, is this round's.
+   * A probe of this round, or the one of the previous round if that one was not answered in its
+   * round: a backend late to answer is not asked again on a new connection (a fresh login is
+   * several more round trips, each as likely to be late on a saturated machine); its late
+   * answer, come meanwhile or still to come, is this round's. Only for one more round: a probe
+   * unanswered for two rounds is abandoned (see result), so that a connection cut without a
+   * reset (a moved address, a rebooted host) does not hide a server that is back.
    */
   private Pending pending(Backend b) {
     String key = inFlightKey(b);
-    Future<Probe> earlier = inFlight.get(key);
-    // On a kept connection the probe is one round trip; a new one first connects and logs in.
+    InFlight earlier = inFlight.get(key);
     long timeoutMs = monitor.timeout().toMillis();
-    long waitMs = connections.containsKey(monitorKey(b)) ? timeoutMs + 250 : 2 * timeoutMs + 500;
-    if (earlier != null) {
-      return new Pending(key, earlier, waitMs);
+    if (earlier != null && System.nanoTime() - earlier.sinceNanos() < TimeUnit.MILLISECONDS.toNanos(
+        2 * (2 * timeoutMs + 500 + monitor.interval().toMillis()))) {
+      // Its login, if it needed one, had its allowance in its own round: one round trip now.
+      return new Pending(key, earlier, timeoutMs + 250);
     }
-    Future<Probe> f = probes.submit(() -> probe(b));
+    // On a kept connection the probe is one round trip; a new one first connects and logs in.
+    long waitMs = connections.containsKey(monitorKey(b)) ? timeoutMs + 250 : 2 * timeoutMs + 500;
+    InFlight f = new InFlight(probes.submit(() -> probe(b)), System.nanoTime());
     inFlight.put(key, f);
     return new Pending(key, f, waitMs);
   }
+
+  /** A probe and when it was sent. */
+  private record InFlight(Future<Probe> probe, long sinceNanos) {}
 
   /** By role too: a replica's probe (replication status) says nothing of it as the new master. */
   private static String inFlightKey(Backend b) {
@@ -249,17 +259,29 @@ public final class HealthChecker implements AutoCloseable {
   }
 
   /** A probe and how long the round waits for it. */
-  private record Pending(String key, Future<Probe> probe, long waitMs) {}
+  private record Pending(String key, InFlight probe, long waitMs) {
+    /** Waited for in an earlier round already. */
+    boolean carriedOver(long roundStart) {
+      return probe.sinceNanos() < roundStart;
+    }
+  }
 
   private Probe result(Pending p, long roundStart) {
     try {
       long left = p.waitMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStart);
-      Probe result = p.probe().get(Math.max(0, left), TimeUnit.MILLISECONDS);
+      Probe result = p.probe().probe().get(Math.max(0, left), TimeUnit.MILLISECONDS);
       if (p.key() != null) {
         inFlight.remove(p.key(), p.probe());
       }
       return result;
     } catch (java.util.concurrent.TimeoutException e) {
+      if (p.carriedOver(roundStart)) {
+        // Unanswered for two rounds: the next round asks on a fresh connection. Aborting this
+        // one ends the waiting probe (which then neither retries nor reconnects, see probeOnce).
+        inFlight.remove(p.key(), p.probe());
+        String monitorKey = p.key().substring(0, p.key().lastIndexOf(" as "));
+        abort(connections.remove(monitorKey));
+      }
       return Probe.silent("no answer in time");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // shutting down
@@ -329,7 +351,7 @@ public final class HealthChecker implements AutoCloseable {
     inFlight.keySet().retainAll(probed); // a backend that changed role is probed anew
     for (String key : List.copyOf(connections.keySet())) {
       if (!keys.contains(key)) {
-        close(connections.remove(key));
+        abort(connections.remove(key));
       }
     }
   }
@@ -347,18 +369,17 @@ public final class HealthChecker implements AutoCloseable {
   /** One monitor connection per backend, kept between rounds and replaced after any failure. */
   private final java.util.Map<String, Connection> connections = new java.util.concurrent.ConcurrentHashMap<>();
   /** Each backend's probe not yet taken into a round's verdict, by monitor key and role; checkAll's thread only. */
-  private final java.util.Map<String, Future<Probe>> inFlight = new java.util.HashMap<>();
+  private final java.util.Map<String, InFlight> inFlight = new java.util.HashMap<>();
 
   /**
    * A failed probe is repeated once on a fresh connection before it counts: the kept monitor
    * connection may have been cut (a restarted server, an idle timeout) while the server is fine.
-   * A probe that timed out (its connection waited through two rounds, see connect) is not
-   * repeated: by then the rounds have judged the backend silent, and the next round connects
-   * afresh (probeOnce drops a connection that failed).
+   * A silent probe is not repeated (the rounds judge silence, see pending), nor one whose
+   * connection the rounds or a shutdown took away.
    */
   private Probe probe(Backend b) {
     Probe first = probeOnce(b);
-    return first.health() == BackendHealth.DOWN && !first.silent() ? probeOnce(b) : first;
+    return first.health() == BackendHealth.DOWN && !first.silent() && !closing ? probeOnce(b) : first;
   }
 
   private Probe probeOnce(Backend b) {
@@ -367,6 +388,10 @@ public final class HealthChecker implements AutoCloseable {
       c = connections.get(monitorKey(b));
       if (c == null) {
         c = connect(b);
+        if (closing) { // shut down while logging in: nothing may be left open
+          close(c);
+          return Probe.silent("health checks stopping");
+        }
         Connection other = connections.putIfAbsent(monitorKey(b), c);
         if (other != null) { // a probe of an earlier round, late, connected meanwhile: use one
           close(c);
@@ -406,9 +431,12 @@ public final class HealthChecker implements AutoCloseable {
         return replication(c, s);
       }
     } catch (SQLException e) {
-      if (c != null && connections.remove(monitorKey(b), c)) { // not a newer round's connection
-        close(c);
+      if (c != null && !connections.remove(monitorKey(b), c)) {
+        // Not in the map any more: aborted by the rounds (unanswered for two) or by a shutdown,
+        // which is why this failed. Silent, so that probe() does not log in again for it.
+        return Probe.silent("abandoned after two rounds without an answer");
       }
+      close(c);
       log.debug("health probe of {} failed", b.name(), e);
       return timedOut(e) ? Probe.silent(failure(e))
           : new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, failure(e));
@@ -498,13 +526,20 @@ public final class HealthChecker implements AutoCloseable {
     p.setProperty("user", monitor.user());
     p.setProperty("password", monitor.password());
     p.setProperty("connectTimeout", String.valueOf(monitor.timeout().toMillis()));
-    // Not monitor.timeout: the rounds judge lateness (see pending); the connection waits on for
-    // a late answer through two rounds, and is replaced only after that.
-    long lateAnswerMs = 2 * (2 * monitor.timeout().toMillis() + 500) + monitor.interval().toMillis();
-    p.setProperty("socketTimeout", String.valueOf(lateAnswerMs));
+    p.setProperty("socketTimeout", String.valueOf(monitor.timeout().toMillis())); // the login's
     p.setProperty("sslMode", "DISABLED");
     p.setProperty("allowPublicKeyRetrieval", "true");
-    return DriverManager.getConnection("jdbc:mysql://" + b.address() + "/", p);
+    Connection c = DriverManager.getConnection("jdbc:mysql://" + b.address() + "/", p);
+    // Logged in: the probes' answers may come late, which the rounds judge (see pending); the
+    // connection waits on through two rounds, after which the rounds abandon it anyway.
+    long lateAnswerMs = 2 * (2 * monitor.timeout().toMillis() + 500 + monitor.interval().toMillis());
+    try {
+      c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, lateAnswerMs));
+    } catch (SQLException | RuntimeException e) {
+      close(c);
+      throw e;
+    }
+    return c;
   }
 
   /** Replication state, in MySQL 8.0.22+'s vocabulary or the older one (5.7, MariaDB). */
@@ -549,22 +584,32 @@ public final class HealthChecker implements AutoCloseable {
     probes.shutdownNow();
     runtime.masterGate().open(MasterGate.Hold.FAILOVER_DUE); // no failover is coming any more
     runtime.healthRoundDone(); // no verdict is coming either
-    for (Connection c : connections.values()) {
-      close(c);
+    for (String key : List.copyOf(connections.keySet())) {
+      abort(connections.remove(key)); // probes may be waiting on them
     }
-    connections.clear();
+  }
+
+  /** Closes a connection no probe is using (the server sees a quit, not an aborted client). */
+  private static void close(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // a broken monitor connection: nothing more to release
+      }
+    }
   }
 
   /**
-   * Aborts rather than closes: a probe may still be waiting on the connection for a late
-   * answer, and Connector/J's close would wait for it.
+   * Closes a connection a probe may still be waiting on for a late answer: Connector/J's close
+   * would wait for that probe; abort closes the socket at once, and the probe's read fails.
    */
-  private static void close(Connection c) {
+  private static void abort(Connection c) {
     if (c != null) {
       try {
         c.abort(Runnable::run);
       } catch (SQLException | RuntimeException ignored) {
-        // a broken or abandoned monitor connection: nothing more to release
+        // an abandoned monitor connection: nothing more to release
       }
     }
   }
