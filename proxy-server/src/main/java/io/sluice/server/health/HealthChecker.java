@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * two rounds in a row and answered no client in the latest. On a saturated machine a healthy
  * server's probe can be late now and then, and taking it out would move every read to the
  * others and back a second later (or, for the master, fail writes, and in time fail over).
- * So a late probe is not abandoned: its connection waits on, the next round asks nothing new
- * and takes the late answer as its own. A server that answers within two rounds is never
- * silent twice in a row; a hung one (SIGSTOP) still is.
+ * So a late probe is not abandoned at once: its connection waits on, and the next round asks
+ * nothing new and takes the late answer as its own; only a probe unanswered in both rounds is
+ * replaced. A server that answers within two rounds is never silent twice in a row; a hung one
+ * (SIGSTOP) still is.
  */
 public final class HealthChecker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
