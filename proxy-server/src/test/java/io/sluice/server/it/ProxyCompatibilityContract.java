@@ -3330,36 +3330,53 @@ abstract class ProxyCompatibilityContract {
     assertTrue(original.contains(app), original);
     java.nio.file.Files.writeString(conf, original + "\ninclude \"more/overrides.conf\"\n");
     java.nio.file.Files.writeString(overrides, "sluice.users = [ " + app + " ]\n");
-    try (ProxyFixture p = ProxyFixture.start(conf, c -> c)) {
-      p.server.watchConfig();
-      Thread.sleep(300); // the watch is registered
-      String slaves = cluster().slaves().stream()
-          .map(s -> "{ name = \"" + s.name() + "\", address = \"" + s.address() + "\", weight = 1 }")
-          .collect(java.util.stream.Collectors.joining(", ", "[ ", " ]"));
-      java.nio.file.Files.writeString(overrides, "sluice.users = [ " + app
-          + ", { name = \"ryw\", password = \"ryw-pw\" } ]\nsluice.backends.slaves = " + slaves + "\n");
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (p.server.runtime().config().user("ryw").isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertTrue(p.server.runtime().config().user("ryw").isPresent(), "the included file's edit is applied");
+    java.nio.file.Path allow = more.resolve("allow.conf");
+    java.nio.file.Path first = dir.resolve("first.conf");
+    try {
+      try (ProxyFixture p = ProxyFixture.start(conf, c -> c)) {
+        p.server.watchConfig();
+        Thread.sleep(300); // the watch is registered
+        String slaves = cluster().slaves().stream()
+            .map(s -> "{ name = \"" + s.name() + "\", address = \"" + s.address() + "\", weight = 1 }")
+            .collect(java.util.stream.Collectors.joining(", ", "[ ", " ]"));
+        java.nio.file.Files.writeString(overrides, "sluice.users = [ " + app
+            + ", { name = \"ryw\", password = \"ryw-pw\" } ]\nsluice.backends.slaves = " + slaves + "\n");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (p.server.runtime().config().user("ryw").isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertTrue(p.server.runtime().config().user("ryw").isPresent(), "the included file's edit is applied");
 
-      String before = java.nio.file.Files.readString(conf);
-      p.admin("SET WEIGHT 3 5");
-      ProxyFixture.AdminError notSaved = assertThrows(ProxyFixture.AdminError.class, () -> p.admin("SAVE CONFIG"));
-      assertTrue(notSaved.getMessage().contains("sluice.backends.slaves")
-          && notSaved.getMessage().contains(overrides.toString())
-          && notSaved.getMessage().contains("nothing was saved"), notSaved.getMessage());
-      assertEquals(before, java.nio.file.Files.readString(conf), "the file is unchanged");
-      assertFalse(java.nio.file.Files.exists(dir.resolve("routing.conf.saving")), "no temporary file is left");
-      assertEquals(5, p.server.runtime().view().replicas().stream().mapToInt(r -> r.backend().weight()).max().orElse(0),
-          "the live weight stays");
+        String before = java.nio.file.Files.readString(conf);
+        p.admin("SET WEIGHT 3 5");
+        ProxyFixture.AdminError notSaved = assertThrows(ProxyFixture.AdminError.class, () -> p.admin("SAVE CONFIG"));
+        assertTrue(notSaved.getMessage().contains("sluice.backends.slaves")
+            && notSaved.getMessage().contains(overrides.toString())
+            && notSaved.getMessage().contains("nothing was saved"), notSaved.getMessage());
+        assertEquals(before, java.nio.file.Files.readString(conf), "the file is unchanged");
+        assertFalse(java.nio.file.Files.exists(dir.resolve("routing.conf.saving")), "no temporary file is left");
+        assertEquals(5, p.server.runtime().view().replicas().stream().mapToInt(r -> r.backend().weight()).max().orElse(0),
+            "the live weight stays");
+      }
+
+      // An include read first, whose list the admin empties: SAVE CONFIG writes the empty list
+      // into the main file, where it wins (not writing it would leave the include's list).
+      java.nio.file.Files.writeString(allow, "sluice.clients.allow = [\"127.0.0.0/8\"]\n");
+      java.nio.file.Files.writeString(first, "include \"more/allow.conf\"\n" + original);
+      ProxyConfig.ClientsConfig clients = io.sluice.server.config.ConfigLoader.load(first).clients();
+      try (ProxyFixture p = ProxyFixture.start(first, c -> c.withClients(clients))) { // the fixture drops them
+        assertEquals(1, p.server.runtime().clients().allow().size());
+        p.admin("REMOVE CLIENT 127.0.0.0/8", "SAVE CONFIG");
+        assertEquals(List.of(), io.sluice.server.config.ConfigLoader.load(first).clients().allow(),
+            "the emptied allow-list is what the saved file says");
+      }
     } finally {
-      for (java.nio.file.Path f : List.of(overrides, more, conf, dir)) {
+      for (java.nio.file.Path f : List.of(allow, first, overrides, more, conf, dir)) {
         java.nio.file.Files.deleteIfExists(f);
       }
     }
   }
+
 
   /**
    * Editing the config file applies new weights, users and client limits to the running
