@@ -211,10 +211,8 @@ public final class ConfigReloader {
    */
   private static void checkSaved(ProxyConfig saved, ClusterView view, List<Cidr> allow, Path tmp, Path file) {
     ProxyConfig.BackendsConfig b = saved.backends();
-    List<String> savedSlaves = new ArrayList<>();
-    List<String> savedRelays = new ArrayList<>();
-    b.slaves().forEach(c -> savedSlaves.add(entry(c.name(), c.address().host(), c.address().port(), c.weight())));
-    b.relays().forEach(c -> savedRelays.add(entry(c.name(), c.address().host(), c.address().port(), c.weight())));
+    List<String> savedSlaves = entries(b.slaves());
+    List<String> savedRelays = entries(b.relays());
     List<String> liveSlaves = new ArrayList<>();
     List<String> liveRelays = new ArrayList<>();
     for (BackendStatus r : view.replicas()) {
@@ -242,6 +240,10 @@ public final class ConfigReloader {
           + ", which overrides what SAVE CONFIG writes into " + file.getFileName() + "; move " + key + " out of "
           + where.getFileName() + " into " + file.getFileName() + ", then SAVE CONFIG again; nothing was saved");
     }
+  }
+
+  private static List<String> entries(List<ProxyConfig.BackendConfig> backends) {
+    return backends.stream().map(c -> entry(c.name(), c.address().host(), c.address().port(), c.weight())).toList();
   }
 
   private static String entry(String name, String host, int port, int weight) {

@@ -129,6 +129,38 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     return answer;
   }
 
+  /**
+   * Holds {@code command} for the master (see waitingAtGate) and returns what answers it with
+   * an error, or with null drops it.
+   */
+  private Consumer<SqlError> holdForMaster(Packet command, ExecutionCallback callback) {
+    Consumer<SqlError> answer = error -> {
+      command.release();
+      if (error != null) { // null: the client left (see channelInactive)
+        finishWithError(error, callback);
+      }
+    };
+    startWaiting(answer);
+    return answer;
+  }
+
+  /**
+   * Ends the hold {@code answer} set, when the wait is over: whether the held command may run
+   * now. Not if it was answered meanwhile (KILL QUERY, shutdown, the other of two wake-ups),
+   * nor if the session failed meanwhile (a malformed packet) and is closing.
+   */
+  private boolean resumeHeld(Consumer<SqlError> answer, Packet command) {
+    if (waitingAtGate != answer) {
+      return false;
+    }
+    stopWaiting();
+    if (state == State.CLOSED) {
+      command.release();
+      return false;
+    }
+    return true;
+  }
+
   /** How often the current command waited for a health verdict (see Attempt.awaitHealthVerdict). */
   private int verdictWaits;
   /** The pending wait_timeout check (one per session, not one per command). */
@@ -512,23 +544,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       // on the old one (see MasterGate). A transaction held on the old master then ends with
       // 08S01, below, as for any master change under it. A KILL QUERY meanwhile answers it
       // 1317 at once and it never runs (see killRunningStatement).
-      Consumer<SqlError> cancel = error -> {
-        command.release();
-        if (error != null) { // null: the client left (see channelInactive)
-          finishWithError(error, callback);
-        }
-      };
-      startWaiting(cancel);
+      Consumer<SqlError> cancel = holdForMaster(command, callback);
       switching.whenComplete((done, e) -> ctx.channel().eventLoop().execute(() -> {
-        if (waitingAtGate != cancel) {
-          return; // cancelled by a KILL QUERY, already answered
+        if (resumeHeld(cancel, command)) {
+          execute(command, type, runtime.view().master(), statement, aboutPreviousStatement, binder, callback, retry);
         }
-        stopWaiting();
-        if (state == State.CLOSED) { // failed meanwhile (a malformed packet), closing: it must not run
-          command.release();
-          return;
-        }
-        execute(command, type, runtime.view().master(), statement, aboutPreviousStatement, binder, callback, retry);
       }));
       return;
     }
@@ -699,24 +719,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       verdictWaits++;
       active = null;
       activePool = null;
-      Consumer<SqlError> cancel = error -> {
-        command.release();
-        if (error != null) { // null: the client left (see channelInactive)
-          finishWithError(error, callback);
-        }
-      };
-      startWaiting(cancel); // a KILL QUERY or a shutdown answers it meanwhile
+      Consumer<SqlError> cancel = holdForMaster(command, callback); // a KILL QUERY or a shutdown answers it meanwhile
       io.netty.channel.EventLoop loop = ctx.channel().eventLoop();
-      Runnable resume = () -> {
-        if (waitingAtGate != cancel) {
-          return; // answered already (KILL, shutdown), or resumed by the other of round and timer
+      Runnable resume = () -> { // by the round or the timer, whichever comes first
+        if (resumeHeld(cancel, command)) {
+          execute(command, type, afterVerdict(statement), statement, aboutPreviousStatement, binder, callback, null);
         }
-        stopWaiting();
-        if (state == State.CLOSED) { // failed meanwhile (a malformed packet), closing: it must not run
-          command.release();
-          return;
-        }
-        execute(command, type, afterVerdict(statement), statement, aboutPreviousStatement, binder, callback, null);
       };
       var monitor = runtime.config().monitor();
       long boundMs = monitor.interval().plus(monitor.timeout().multipliedBy(2)).toMillis() + 1_000;

@@ -236,19 +236,31 @@ public final class HealthChecker implements AutoCloseable {
    * reset (a moved address, a rebooted host) does not hide a server that is back.
    */
   private Pending pending(Backend b) {
-    String key = inFlightKey(b);
-    InFlight earlier = inFlight.get(key);
-    long timeoutMs = monitor.timeout().toMillis();
-    if (earlier != null && System.nanoTime() - earlier.sinceNanos() < TimeUnit.MILLISECONDS.toNanos(
-        2 * (2 * timeoutMs + 500 + monitor.interval().toMillis()))) {
+    InFlight earlier = inFlight.get(inFlightKey(b));
+    if (earlier != null && System.nanoTime() - earlier.sinceNanos() < TimeUnit.MILLISECONDS.toNanos(lateAnswerMs())) {
       // Its login, if it needed one, had its allowance in its own round: one round trip now.
-      return new Pending(key, earlier, timeoutMs + 250);
+      return new Pending(b, earlier, roundTripWaitMs());
     }
     // On a kept connection the probe is one round trip; a new one first connects and logs in.
-    long waitMs = connections.containsKey(monitorKey(b)) ? timeoutMs + 250 : 2 * timeoutMs + 500;
+    long waitMs = connections.containsKey(monitorKey(b)) ? roundTripWaitMs() : loginWaitMs();
     InFlight f = new InFlight(probes.submit(() -> probe(b)), System.nanoTime());
-    inFlight.put(key, f);
-    return new Pending(key, f, waitMs);
+    inFlight.put(inFlightKey(b), f);
+    return new Pending(b, f, waitMs);
+  }
+
+  /** How long a round waits for a probe's answer on a kept connection. */
+  private long roundTripWaitMs() {
+    return monitor.timeout().toMillis() + 250;
+  }
+
+  /** How long a round waits for a probe that first connects and logs in (monitor.timeout each). */
+  private long loginWaitMs() {
+    return 2 * monitor.timeout().toMillis() + 500;
+  }
+
+  /** Two rounds' worth: how long a late answer is waited for, on its connection and in inFlight. */
+  private long lateAnswerMs() {
+    return 2 * (loginWaitMs() + monitor.interval().toMillis());
   }
 
   /** A probe and when it was sent. */
@@ -259,8 +271,8 @@ public final class HealthChecker implements AutoCloseable {
     return monitorKey(b) + " as " + b.role();
   }
 
-  /** A probe and how long the round waits for it. */
-  private record Pending(String key, InFlight probe, long waitMs) {
+  /** A probe of {@code backend} (null for one taken offline, not probed) and how long the round waits for it. */
+  private record Pending(Backend backend, InFlight probe, long waitMs) {
     /** Waited for in an earlier round already. */
     boolean carriedOver(long roundStart) {
       return probe.sinceNanos() < roundStart;
@@ -271,25 +283,24 @@ public final class HealthChecker implements AutoCloseable {
     try {
       long left = p.waitMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStart);
       Probe result = p.probe().probe().get(Math.max(0, left), TimeUnit.MILLISECONDS);
-      if (p.key() != null) {
-        inFlight.remove(p.key(), p.probe());
+      if (p.backend() != null) {
+        inFlight.remove(inFlightKey(p.backend()), p.probe());
       }
       return result;
     } catch (java.util.concurrent.TimeoutException e) {
       if (p.carriedOver(roundStart)) {
         // Unanswered for two rounds: the next round asks on a fresh connection. Aborting this
         // one ends the waiting probe (which then neither retries nor reconnects, see probeOnce).
-        inFlight.remove(p.key(), p.probe());
-        String monitorKey = p.key().substring(0, p.key().lastIndexOf(" as "));
-        abort(connections.remove(monitorKey));
+        inFlight.remove(inFlightKey(p.backend()), p.probe());
+        abort(connections.remove(monitorKey(p.backend())));
       }
       return Probe.silent("no answer in time");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // shutting down
       return Probe.silent("health checks stopping");
     } catch (java.util.concurrent.ExecutionException e) {
-      if (p.key() != null) {
-        inFlight.remove(p.key(), p.probe());
+      if (p.backend() != null) {
+        inFlight.remove(inFlightKey(p.backend()), p.probe());
       }
       // A fault in the probe itself, not silence: say what it was rather than wait rounds for it.
       return new Probe(BackendHealth.DOWN, BackendStatus.UNKNOWN_LAG, "health probe failed: " + e.getCause());
@@ -533,9 +544,8 @@ public final class HealthChecker implements AutoCloseable {
     Connection c = DriverManager.getConnection("jdbc:mysql://" + b.address() + "/", p);
     // Logged in: the probes' answers may come late, which the rounds judge (see pending); the
     // connection waits on through two rounds, after which the rounds abandon it anyway.
-    long lateAnswerMs = 2 * (2 * monitor.timeout().toMillis() + 500 + monitor.interval().toMillis());
     try {
-      c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, lateAnswerMs));
+      c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, lateAnswerMs()));
     } catch (SQLException | RuntimeException e) {
       close(c);
       throw e;
