@@ -63,6 +63,9 @@ public final class ConfigReloader {
   /** Reloads the file; returns a one-line summary. Throws ConfigException, naming file and key, if invalid. */
   public synchronized String reload() {
     ProxyConfig old = runtime.config();
+    // The text is read before the load, not after: a write in between then differs from what
+    // is recorded as applied, and its change event reloads again. Read after, the watch would
+    // take the newer text for applied while the older one runs.
     java.util.Map<Path, String> text = texts(old.source());
     ProxyConfig next = ConfigLoader.load(old.source());
     String promoted = runtime.promotedMaster();

@@ -58,6 +58,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ConfigReloader reloader;
   private final io.sluice.server.failover.FailoverCoordinator failovers;
   private final io.sluice.server.admin.AdminServer admin;
+  private ConfigWatch configWatch; // guarded by this
   private final io.sluice.server.metrics.MetricsHttpServer metricsHttp;
   private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -217,70 +218,19 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * Reloads the config whenever its file, or a file it includes, changes (editors that replace
-   * the file included). A burst of writes counts once; an invalid file is logged and the
-   * running config stays.
+   * Reloads the config whenever its file, or a file it includes, changes (see {@link ConfigWatch}).
+   * An invalid file is logged and the running config stays. Idempotent.
    */
-  public void watchConfig() {
-    java.nio.file.Path file = runtime.config().source().toAbsolutePath().normalize();
-    Thread watcher = new Thread(() -> {
-      try (java.nio.file.WatchService ws = file.getFileSystem().newWatchService()) {
-        java.util.Set<java.nio.file.Path> watchedDirs = new java.util.HashSet<>();
-        java.util.Set<java.nio.file.Path> unwatchable = new java.util.HashSet<>(); // warned of once
-        while (!shutDown.get()) {
-          // The files read may change with each reload (an include added): watch their directories.
-          java.util.Set<java.nio.file.Path> files = reloader.files();
-          for (java.nio.file.Path f : files) {
-            java.nio.file.Path dir = f.getParent();
-            if (watchedDirs.add(dir)) {
-              try {
-                dir.register(ws, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY,
-                    java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
-                unwatchable.remove(dir);
-              } catch (java.io.IOException e) {
-                watchedDirs.remove(dir); // tried again next time round
-                if (unwatchable.add(dir)) {
-                  log.warn("cannot watch {} for changes of {}: {}; use RELOAD or SIGHUP after editing it",
-                      dir, f.getFileName(), e.toString());
-                }
-              }
-            }
-          }
-          java.nio.file.WatchKey key = ws.poll(500, TimeUnit.MILLISECONDS);
-          if (key == null) {
-            continue;
-          }
-          // Kubernetes updates a mounted ConfigMap by swapping the directory's "..data" symlink:
-          // the file, a symlink through it, gets no event of its own. A false alarm costs one
-          // read of the files (reloadIfChanged compares their text).
-          java.nio.file.Path dir = (java.nio.file.Path) key.watchable();
-          // An overflow lost events, which may have been ours: compare the files to be sure.
-          java.nio.file.Path changed = key.pollEvents().stream()
-              .map(e -> e.kind() == java.nio.file.StandardWatchEventKinds.OVERFLOW ? file
-                  : dir.resolve((java.nio.file.Path) e.context()))
-              .filter(p -> files.contains(p) || p.getFileName().toString().startsWith(".."))
-              .findFirst().orElse(null);
-          if (!key.reset()) {
-            watchedDirs.remove(dir); // gone (deleted, unmounted): registered again if it comes back
-          }
-          if (changed != null) {
-            Thread.sleep(200); // let the writer finish; later events of the burst are drained below
-            java.nio.file.WatchKey more;
-            while ((more = ws.poll()) != null) {
-              more.pollEvents();
-              more.reset();
-            }
-            reloader.reloadIfChanged("change of " + (files.contains(changed) ? changed : file));
-          }
-        }
-      } catch (java.io.IOException e) {
-        log.warn("cannot watch {} for changes: {}", file, e.toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "sluice-config-watch");
-    watcher.setDaemon(true);
-    watcher.start();
+  public synchronized void watchConfig() {
+    if (configWatch != null || shutDown.get()) {
+      return;
+    }
+    java.nio.file.Path file = runtime.config().source();
+    try {
+      configWatch = ConfigWatch.start(file, reloader::files, reloader::reloadIfChanged);
+    } catch (IOException e) {
+      log.warn("cannot watch {} for changes: {}; use RELOAD or SIGHUP after editing it", file, e.toString());
+    }
   }
 
   /** Reloads the config on SIGHUP, as daemons do. For the CLI process only: signals are per JVM. */
@@ -347,6 +297,11 @@ public final class ProxyServer implements AutoCloseable {
       return;
     }
     serverChannel.close().syncUninterruptibly();
+    synchronized (this) {
+      if (configWatch != null) {
+        configWatch.close();
+      }
+    }
     if (admin != null) {
       admin.close();
     }

@@ -3292,7 +3292,6 @@ abstract class ProxyCompatibilityContract {
     java.nio.file.Path second = dir.resolve("..2026_11_30_02");
     try (ProxyFixture p = ProxyFixture.start(conf, c -> c)) {
       p.server.watchConfig();
-      Thread.sleep(300); // the watch is registered
       java.nio.file.Files.createDirectory(second);
       java.nio.file.Files.writeString(second.resolve("routing.conf"), original.replace(s0Entry,
           "address = \"" + s0.address() + "\", weight = 7"));
@@ -3335,7 +3334,6 @@ abstract class ProxyCompatibilityContract {
     try {
       try (ProxyFixture p = ProxyFixture.start(conf, c -> c)) {
         p.server.watchConfig();
-        Thread.sleep(300); // the watch is registered
         String slaves = cluster().slaves().stream()
             .map(s -> "{ name = \"" + s.name() + "\", address = \"" + s.address() + "\", weight = 1 }")
             .collect(java.util.stream.Collectors.joining(", ", "[ ", " ]"));
