@@ -52,6 +52,13 @@ final class DifferentialScenarios {
     s.add(new Scenario("character sets", List.of(
         "SET NAMES latin1", "S|SELECT @@character_set_client, @@character_set_results", "SET NAMES utf8mb4",
         "S|SELECT '\u00e9t\u00e9 \ud83d\ude00', CHAR_LENGTH('\ud83d\ude00')")));
+    // MariaDB Connector/J 3.5.9+ closes its connection when told of a non-UTF-8 client
+    // character set (the scenario above ends there with it): this one checks, with both
+    // drivers, that a character set and a collation set on the session reach the slaves.
+    s.add(new Scenario("UTF-8 character sets and collations", List.of(
+        "SET NAMES utf8mb3", "S|SELECT @@character_set_client, @@character_set_results, @@collation_connection",
+        "SET NAMES utf8mb4 COLLATE utf8mb4_bin", "S|SELECT @@collation_connection, 'A' = 'a', '\u00e9' = 'e'",
+        "SET NAMES utf8mb4", "S|SELECT 'A' = 'a'")));
     s.add(new Scenario("warnings from the previous statement", List.of(
         "SET sql_mode = ''", "INSERT INTO ${t} (id, v) VALUES ('12abc', 'w')", "SHOW WARNINGS", "M|SELECT @@warning_count",
         "SET sql_mode = DEFAULT")));
@@ -106,8 +113,12 @@ final class DifferentialScenarios {
       String template = expected == null ? annotated : annotated.substring(2);
       String sql = template.replace("${t}", table);
       long[] before = counters != null && expected != null ? counters.read() : null;
-      observed.add(template + " => " + describe(c, sql));
-      if (before != null) {
+      String outcome = describe(c, sql);
+      observed.add(template + " => " + outcome);
+      // A statement that failed ran nowhere; that it failed as it does directly is checked by
+      // the caller (MariaDB Connector/J 3.5.9+ itself closes the connection after SET NAMES
+      // latin1, CVE-2026-55858, so the statements after it fail on both sides).
+      if (before != null && !outcome.startsWith("error ")) {
         String seen = servedBy(before, counters.read());
         if (!expected.equals(seen)) {
           misplaced.add(template + ": expected " + expected + ", ran on " + seen);
