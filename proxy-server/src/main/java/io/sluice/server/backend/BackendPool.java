@@ -33,6 +33,8 @@ public final class BackendPool {
 
   private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
   private final ArrayDeque<Promise<BackendConnection>> waiters = new ArrayDeque<>();
+  /** The waiters that need a connection without a current schema (see {@link #pollIdle(boolean)}). */
+  private final Set<Promise<BackendConnection>> waitersWithoutSchema = Collections.newSetFromMap(new IdentityHashMap<>());
   private int open; // idle + lent out + being opened
   /** Every connection this pool opened that is not closed yet, lent out or idle. */
   private final Set<BackendConnection> members = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -73,31 +75,65 @@ public final class BackendPool {
    * case of a statement, without a future.
    */
   public BackendConnection pollIdle() {
+    return pollIdle(false);
+  }
+
+  /**
+   * As {@link #pollIdle()}; with {@code withoutSchema}, only a connection that never had a
+   * current schema. MySQL has no way back to "no database" short of a new login, so a session
+   * that named none must not get a connection another session moved to its schema: its
+   * DATABASE() would say that schema, and its unqualified CREATE TABLE would land there.
+   */
+  public BackendConnection pollIdle(boolean withoutSchema) {
     assert loop.inEventLoop();
     if (closed) {
       return null;
     }
-    BackendConnection c;
-    while ((c = idle.pollLast()) != null) { // most recently used: warmest, least likely timed out
-      if (c.isIdle()) {
+    if (!withoutSchema) {
+      BackendConnection c;
+      while ((c = idle.pollLast()) != null) { // most recently used: warmest, least likely timed out
+        if (c.isIdle()) {
+          return c;
+        }
+        open--;
+      }
+      return null;
+    }
+    for (Iterator<BackendConnection> it = idle.descendingIterator(); it.hasNext(); ) {
+      BackendConnection c = it.next();
+      if (!c.isIdle()) {
+        it.remove();
+        open--;
+      } else if (c.snapshot().schema() == null) {
+        it.remove();
         return c;
       }
-      open--;
     }
     return null;
   }
 
   public Future<BackendConnection> acquire() {
+    return acquire(false);
+  }
+
+  /** As {@link #acquire()}; with {@code withoutSchema}, a connection without a current schema (see {@link #pollIdle(boolean)}). */
+  public Future<BackendConnection> acquire(boolean withoutSchema) {
     assert loop.inEventLoop();
     Promise<BackendConnection> promise = loop.newPromise();
     if (closed) {
       promise.setFailure(new BackendException(ErrorCodes.backendUnavailable(key.backendName(), "backend removed")));
       return promise;
     }
-    BackendConnection c = pollIdle();
+    BackendConnection c = pollIdle(withoutSchema);
     if (c != null) {
       promise.setSuccess(c);
       return promise;
+    }
+    if (open >= max && withoutSchema && !idle.isEmpty()) {
+      // Full, and every idle connection has a schema: the least recently used makes room.
+      BackendConnection oldest = idle.pollFirst();
+      oldest.close();
+      open--;
     }
     if (open < max) {
       open++;
@@ -116,7 +152,11 @@ public final class BackendPool {
       return promise;
     }
     waiters.addLast(promise);
+    if (withoutSchema) {
+      waitersWithoutSchema.add(promise);
+    }
     loop.schedule(() -> {
+      waitersWithoutSchema.remove(promise);
       if (waiters.remove(promise)) {
         promise.tryFailure(new BackendException(ErrorCodes.backendUnavailable(key.backendName(),
             "all " + max + " connections of the pool are busy (pool.max-connections)")));
@@ -147,9 +187,18 @@ public final class BackendPool {
     }
     c.setAutoRead(true);
     Promise<BackendConnection> waiter;
-    while ((waiter = waiters.pollFirst()) != null) {
-      if (waiter.trySuccess(c)) {
+    while ((waiter = waiters.peekFirst()) != null) {
+      if (waiter.isDone()) {
+        waiters.pollFirst();
+      } else if (waitersWithoutSchema.contains(waiter) && c.snapshot().schema() != null) {
+        discard(c); // closed, and the waiter gets a fresh connection instead
         return;
+      } else {
+        waiters.pollFirst();
+        waitersWithoutSchema.remove(waiter);
+        if (waiter.trySuccess(c)) {
+          return;
+        }
       }
     }
     idle.addLast(c);
@@ -162,7 +211,7 @@ public final class BackendPool {
     open--;
     Promise<BackendConnection> waiter = waiters.pollFirst();
     if (waiter != null) {
-      acquire().addListener(f -> {
+      acquire(waitersWithoutSchema.remove(waiter)).addListener(f -> {
         if (f.isSuccess()) {
           if (!waiter.trySuccess((BackendConnection) f.getNow())) {
             release((BackendConnection) f.getNow());
@@ -211,6 +260,7 @@ public final class BackendPool {
       open -= idle.size();
       idle.clear();
       Promise<BackendConnection> w;
+      waitersWithoutSchema.clear();
       while ((w = waiters.pollFirst()) != null) {
         w.tryFailure(new BackendException(ErrorCodes.backendUnavailable(key.backendName(), "pool closed")));
       }

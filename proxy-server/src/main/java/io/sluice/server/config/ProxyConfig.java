@@ -79,6 +79,11 @@ public record ProxyConfig(
         sqlLog, failover);
   }
 
+  public ProxyConfig withPool(PoolConfig p) {
+    return new ProxyConfig(source, listen, admin, metricsListen, users, backends, monitor, p, tls, backendTls, clients,
+        sqlLog, failover);
+  }
+
   public ProxyConfig withSource(Path file) {
     return new ProxyConfig(file, listen, admin, metricsListen, users, backends, monitor, pool, tls, backendTls, clients, sqlLog,
         failover);

@@ -608,13 +608,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
       reclaimed = ready == last;
     } else {
       activePool = poolOf(target);
-      ready = activePool.pollIdle();
+      ready = activePool.pollIdle(session.schema() == null);
     }
     attempt.clearDiagnostics = aboutPreviousStatement && !reclaimed && held == null;
     if (ready != null) {
       attempt.connected(ready); // the usual case, an idle pooled connection: no future, no listener
     } else {
-      activePool.acquire().addListener(attempt::connected);
+      activePool.acquire(session.schema() == null).addListener(attempt::connected);
     }
   }
 

@@ -286,7 +286,7 @@ final class CommandHandlers {
   private static void resetConnection(ClientSession s, CommandType type, Packet packet) {
     packet.release();
     s.releaseHeld(true);
-    s.session().reset(null, s.initialCharset());
+    s.session().reset(s.session().schema(), s.initialCharset()); // MySQL keeps the current schema
     s.preparedStatementsCleared();
     s.sendOk(0, 0);
   }

@@ -3,6 +3,7 @@ package io.sluice.server.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -3601,6 +3602,84 @@ abstract class ProxyCompatibilityContract {
         List<byte[]> two = c.command(io.sluice.protocol.CommandType.COM_QUERY,
             buf -> new io.sluice.protocol.packet.ComQuery("SELECT 1; SELECT 2").encode(buf));
         assertTrue(two.stream().noneMatch(b -> (b[0] & 0xFF) == 0xFF), "both statements ran");
+      }
+    }
+  }
+
+  /**
+   * A session that named no database has none, whatever schema sessions before it moved the
+   * pooled backend connections to: MySQL has no way back to "no database" short of a new
+   * login, so such a session gets connections that never had one (here, both event loops'
+   * pools, master and slaves, were moved to app first). Its DATABASE() is NULL everywhere and
+   * an unqualified CREATE TABLE gets 1046 instead of landing in app. COM_RESET_CONNECTION
+   * (Connector/J's resetServerState) keeps the current schema, as MySQL does.
+   */
+  @Test
+  void aSessionWithoutADatabaseHasNoneAndAResetKeepsTheSchema() throws Exception {
+    String params = "sslMode=DISABLED&allowPublicKeyRetrieval=true";
+    for (int i = 0; i < 4; i++) {
+      try (Connection c = proxy.connect(params); Statement st = c.createStatement()) {
+        st.executeQuery("SELECT 1").close();
+        st.executeQuery("/*master*/ SELECT 1").close();
+      }
+    }
+    for (int i = 0; i < 4; i++) {
+      try (Connection none = DriverManager.getConnection(proxy.url("", params), "app", "app");
+           Statement st = none.createStatement()) {
+        for (String read : List.of("SELECT DATABASE()", "/*master*/ SELECT DATABASE()")) {
+          try (ResultSet rs = st.executeQuery(read)) {
+            assertTrue(rs.next());
+            assertNull(rs.getString(1), read + " in session " + i);
+          }
+        }
+        SQLException e = assertThrows(SQLException.class, () -> st.execute("CREATE TABLE no_database_here (i INT)"));
+        assertEquals(1046, e.getErrorCode(), e.getMessage());
+        assertEquals("3D000", e.getSQLState());
+      }
+    }
+    try (Connection c = proxy.connect(params); Statement st = c.createStatement()) {
+      st.execute("SET @u = 1");
+      ((com.mysql.cj.jdbc.JdbcConnection) c).resetServerState();
+      for (String read : List.of("SELECT DATABASE(), @u", "/*master*/ SELECT DATABASE(), @u")) {
+        try (ResultSet rs = st.executeQuery(read)) {
+          assertTrue(rs.next());
+          assertEquals("app", rs.getString(1), read);
+          assertNull(rs.getString(2), "the reset forgot the user variable");
+        }
+      }
+    }
+  }
+
+  /**
+   * As above with one connection per pool: every pool is full of connections in app, and the
+   * session without a database gets a new one in place of the least recently used.
+   */
+  @Test
+  void aSessionWithoutADatabaseGetsAFreshConnectionFromAFullPool() throws Exception {
+    String params = "sslMode=DISABLED&allowPublicKeyRetrieval=true";
+    try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(),
+        c -> c.withPool(new ProxyConfig.PoolConfig(1, c.pool().idleTimeout(), c.pool().connectTimeout())))) {
+      for (int i = 0; i < 4; i++) {
+        try (Connection c = p.connect(params); Statement st = c.createStatement()) {
+          st.executeQuery("SELECT 1").close();
+          st.executeQuery("/*master*/ SELECT 1").close();
+        }
+      }
+      for (int i = 0; i < 4; i++) {
+        try (Connection none = DriverManager.getConnection(p.url("", params), "app", "app");
+             Statement st = none.createStatement()) {
+          for (String read : List.of("SELECT DATABASE()", "/*master*/ SELECT DATABASE()")) {
+            try (ResultSet rs = st.executeQuery(read)) {
+              assertTrue(rs.next());
+              assertNull(rs.getString(1), read + " in session " + i);
+            }
+          }
+        }
+        try (Connection c = p.connect(params); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("/*master*/ SELECT DATABASE()")) {
+          assertTrue(rs.next());
+          assertEquals("app", rs.getString(1), "a session in app after it");
+        }
       }
     }
   }
