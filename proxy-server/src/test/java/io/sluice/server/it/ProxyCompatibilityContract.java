@@ -3617,25 +3617,9 @@ abstract class ProxyCompatibilityContract {
   @Test
   void aSessionWithoutADatabaseHasNoneAndAResetKeepsTheSchema() throws Exception {
     String params = "sslMode=DISABLED&allowPublicKeyRetrieval=true";
+    moveThePoolsToApp(proxy, params);
     for (int i = 0; i < 4; i++) {
-      try (Connection c = proxy.connect(params); Statement st = c.createStatement()) {
-        st.executeQuery("SELECT 1").close();
-        st.executeQuery("/*master*/ SELECT 1").close();
-      }
-    }
-    for (int i = 0; i < 4; i++) {
-      try (Connection none = DriverManager.getConnection(proxy.url("", params), "app", "app");
-           Statement st = none.createStatement()) {
-        for (String read : List.of("SELECT DATABASE()", "/*master*/ SELECT DATABASE()")) {
-          try (ResultSet rs = st.executeQuery(read)) {
-            assertTrue(rs.next());
-            assertNull(rs.getString(1), read + " in session " + i);
-          }
-        }
-        SQLException e = assertThrows(SQLException.class, () -> st.execute("CREATE TABLE no_database_here (i INT)"));
-        assertEquals(1046, e.getErrorCode(), e.getMessage());
-        assertEquals("3D000", e.getSQLState());
-      }
+      assertASessionWithoutADatabaseHasNone(proxy, params, i);
     }
     try (Connection c = proxy.connect(params); Statement st = c.createStatement()) {
       st.execute("SET @u = 1");
@@ -3659,28 +3643,42 @@ abstract class ProxyCompatibilityContract {
     String params = "sslMode=DISABLED&allowPublicKeyRetrieval=true";
     try (ProxyFixture p = ProxyFixture.start(cluster().sandbox(),
         c -> c.withPool(new ProxyConfig.PoolConfig(1, c.pool().idleTimeout(), c.pool().connectTimeout())))) {
+      moveThePoolsToApp(p, params);
       for (int i = 0; i < 4; i++) {
-        try (Connection c = p.connect(params); Statement st = c.createStatement()) {
-          st.executeQuery("SELECT 1").close();
-          st.executeQuery("/*master*/ SELECT 1").close();
-        }
-      }
-      for (int i = 0; i < 4; i++) {
-        try (Connection none = DriverManager.getConnection(p.url("", params), "app", "app");
-             Statement st = none.createStatement()) {
-          for (String read : List.of("SELECT DATABASE()", "/*master*/ SELECT DATABASE()")) {
-            try (ResultSet rs = st.executeQuery(read)) {
-              assertTrue(rs.next());
-              assertNull(rs.getString(1), read + " in session " + i);
-            }
-          }
-        }
+        assertASessionWithoutADatabaseHasNone(p, params, i);
         try (Connection c = p.connect(params); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("/*master*/ SELECT DATABASE()")) {
           assertTrue(rs.next());
           assertEquals("app", rs.getString(1), "a session in app after it");
         }
       }
+    }
+  }
+
+  /** Sessions in app on both event loops, reading on a slave and on the master: their pooled connections are in app. */
+  private static void moveThePoolsToApp(ProxyFixture p, String params) throws SQLException {
+    for (int i = 0; i < 4; i++) {
+      try (Connection c = p.connect(params); Statement st = c.createStatement()) {
+        st.executeQuery("SELECT 1").close();
+        st.executeQuery("/*master*/ SELECT 1").close();
+      }
+    }
+  }
+
+  /** A session that named no database: DATABASE() is NULL on a slave and on the master, CREATE TABLE gets 1046. */
+  private static void assertASessionWithoutADatabaseHasNone(ProxyFixture p, String params, int session)
+      throws SQLException {
+    try (Connection none = DriverManager.getConnection(p.url("", params), "app", "app");
+         Statement st = none.createStatement()) {
+      for (String read : List.of("SELECT DATABASE()", "/*master*/ SELECT DATABASE()")) {
+        try (ResultSet rs = st.executeQuery(read)) {
+          assertTrue(rs.next());
+          assertNull(rs.getString(1), read + " in session " + session);
+        }
+      }
+      SQLException e = assertThrows(SQLException.class, () -> st.execute("CREATE TABLE no_database_here (i INT)"));
+      assertEquals(1046, e.getErrorCode(), e.getMessage());
+      assertEquals("3D000", e.getSQLState());
     }
   }
 
